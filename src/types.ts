@@ -1,0 +1,239 @@
+/**
+ * The public types of journeykit: the options, the journey object, the event envelope that goes
+ * over the wire, and the small plugin interface that automatic touchpoints are built on.
+ */
+import type { PhaseChange, PhaseHistoryEntry, PhasesOption } from './phases/types'
+
+export type { PhaseChange, PhaseHistoryEntry, PhasesOption } from './phases/types'
+
+/** Whether the visitor allowed tracking. */
+export type ConsentState = 'granted' | 'denied' | 'pending'
+
+/** `page` for page views, `identify` for {@link Journey.identify}, `track` for everything else. */
+export type EventType = 'page' | 'track' | 'identify'
+
+/** Event properties after cleaning: JSON-safe values only. */
+export type Props = Record<string, unknown>
+
+/** The campaign that brought the visitor (UTM parameters and ad click ids). */
+export interface Campaign {
+  source?: string
+  medium?: string
+  /** `utm_campaign` */
+  name?: string
+  term?: string
+  content?: string
+  id?: string
+  /** The ad click id parameter found, e.g. `gclid`, and its value. */
+  clickIdParam?: string
+  clickId?: string
+  [key: string]: unknown
+}
+
+/** What every event says about where it happened. */
+export interface EventContext {
+  /** The page URL, scrubbed of secrets (see the README's URL hygiene rules). */
+  url: string
+  path: string
+  title: string
+  /** The document referrer, scrubbed; empty when there is none. */
+  referrer: string
+  locale: string
+  screen: { width: number; height: number }
+  library: { name: 'journeykit'; version: string }
+  /** Set by the `campaign()` touchpoint: the current touch's channel, e.g. `organic_search`. */
+  channel?: string
+  /** Set by the `campaign()` touchpoint: the current touch's campaign. */
+  campaign?: Campaign
+  [key: string]: unknown
+}
+
+/** One event as it goes over the wire (the design's envelope). */
+export interface JourneyEvent {
+  /** Unique per event and the same on every retry: collectors de-duplicate on it (UUIDv7). */
+  id: string
+  type: EventType
+  name: string
+  props: Props
+  /** When it happened on the device (ISO 8601). */
+  timestamp: string
+  anonymousId: string
+  userId: string | null
+  sessionId: string
+  /** The journey phase the visitor was in when it happened. */
+  phase: string
+  context: EventContext
+}
+
+/** The body of every request to the endpoint. */
+export interface Batch {
+  /** When this attempt was sent (device clock), for clock-skew correction. */
+  sentAt: string
+  events: JourneyEvent[]
+  /** Events dropped because the queue was full since the last delivered batch; absent when 0. */
+  dropped?: number
+}
+
+/** What `onError` receives: a delivery, storage or input problem. Nothing is ever thrown. */
+export interface JourneyError {
+  /**
+   * - `invalid_name`, `invalid_props`, `event_too_large`, `props_cleaned`: bad input to track()
+   * - `storage_unavailable`, `storage_failed`: IndexedDB is missing or failing (memory fallback)
+   * - `delivery_rejected`: the endpoint answered a 4xx that is not retried; the batch is dropped
+   * - `delivery_failed`: a retryable failure (network error, 408, 429, 5xx); it will be retried
+   * - `queue_full`: the oldest events were dropped to stay under `maxQueueSize`
+   * - `plugin_failed`: a touchpoint or hook threw; the event goes on without it
+   */
+  code: string
+  message: string
+  /** The HTTP status, for delivery errors. */
+  status?: number
+  /** How many events the error concerns, where that is known. */
+  count?: number
+  cause?: unknown
+}
+
+/** Options for {@link createJourney}. Only `endpoint` is required. */
+export interface JourneyOptions {
+  /**
+   * Where batches are POSTed: an absolute `http(s)` URL or a path on this site (`/collect`).
+   * A URL with a user name or password is refused.
+   */
+  endpoint: string
+  /**
+   * Automatic touchpoints to install, e.g. `defaults()` or `[pageViews(), forms()]`.
+   * @default []
+   */
+  touchpoints?: Plugin[]
+  /**
+   * The journey phase model: a preset name or a model object.
+   * @default 'default'
+   */
+  phases?: PhasesOption
+  /**
+   * Events per request at most (requests also stay under ~60 000 bytes).
+   * @default 20
+   */
+  batchSize?: number
+  /**
+   * Milliseconds between sends while events wait.
+   * @default 5000
+   */
+  flushInterval?: number
+  /**
+   * Events kept at most; when full, the oldest go first and their number travels as `dropped`.
+   * @default 10000
+   */
+  maxQueueSize?: number
+  /**
+   * Milliseconds of inactivity that end a session.
+   * @default 1800000 (30 minutes)
+   */
+  sessionTimeout?: number
+  /**
+   * Initial consent state. `'pending'` keeps events in memory only until `consent('granted')`.
+   * @default 'granted'
+   */
+  consent?: ConsentState
+  /**
+   * `'respect'` treats Global Privacy Control and Do Not Track as `'denied'` until the visitor
+   * grants consent through `journey.consent('granted')`; `'ignore'` disregards them.
+   * @default 'respect'
+   */
+  privacySignals?: 'respect' | 'ignore'
+  /** Extra request headers. They make cross-origin requests pre-flighted, and `sendBeacon` cannot carry them. */
+  headers?: Record<string, string>
+  /**
+   * Query parameter names (or patterns) to remove from every recorded URL, on top of the
+   * built-in rules that remove e-mail addresses, tokens, passwords, session ids and secrets.
+   * @example ['invite', /^ref_/]
+   */
+  redactParams?: Array<string | RegExp>
+  /** Last look at every event before it is queued: return it (changed or not), or null to drop it. */
+  beforeSend?: (event: JourneyEvent) => JourneyEvent | null
+  /** Called with every delivery, storage or input error. */
+  onError?: (error: JourneyError) => void
+  /**
+   * Log what happens to the console.
+   * @default false
+   */
+  debug?: boolean
+}
+
+/** The object {@link createJourney} returns. */
+export interface Journey {
+  /** Records a custom touchpoint. Never throws; bad input is reported once and dropped or cleaned. */
+  track(name: string, props?: Props): void
+  /** Records a page view of the current page now. */
+  page(props?: Props): void
+  /** Ties later events to a known user; `traits` travel as the identify event's props. */
+  identify(userId: string, traits?: Props): void
+  /** The current journey phase. */
+  readonly phase: string
+  /** Why the visitor is in the current phase: every phase change so far, oldest first. */
+  explain(): PhaseHistoryEntry[]
+  /** Subscribes to phase changes; returns the unsubscribe function. */
+  on(type: 'phase', listener: (change: PhaseChange) => void): () => void
+  /** Records the visitor's consent decision. */
+  consent(state: ConsentState): void
+  /** Sends everything queued now; resolves when the endpoint acknowledged it or the attempt failed. */
+  flush(): Promise<void>
+  /** Forgets identity and journey state (logout): new anonymous id, session and phase. */
+  reset(): void
+  /** Removes every listener and timer it installed. Queued events stay stored for the next load. */
+  destroy(): void
+}
+
+/** A value kept in the journey's IndexedDB state (memory only while consent is pending). */
+export interface StateSlot<T> {
+  /** The value; read from storage before any event is processed. */
+  get(): T | undefined
+  /** Replaces the value; written with the next coalesced write. */
+  set(value: T | undefined): void
+}
+
+/** Session facts at the moment an event is processed. */
+export interface SessionInfo {
+  id: string
+  /** 1 for the visitor's first session. */
+  count: number
+  /** Milliseconds since epoch of the session's first event. */
+  startedAt: number
+}
+
+/** What the core hands a plugin in `setup`. */
+export interface PluginContext {
+  /** Records a touchpoint (reserved names allowed). Never throws. */
+  track(name: string, props?: Props): void
+  /** Records a page view now. */
+  page(props?: Props): void
+  /** Removes secrets from a URL by the privacy rules (plus the site's `redactParams`). */
+  scrubUrl(url: string): string
+  /** A persisted value; `key` is namespaced by the caller (e.g. `campaign.first`). */
+  state<T>(key: string): StateSlot<T>
+  /** The session of the event being processed (valid inside `enrich`, `beforeSend` and `onEvent`). */
+  session(): SessionInfo
+  /** Reports a problem once per `kind` to the console and `onError`. */
+  warn(kind: string, message: string): void
+}
+
+/**
+ * An automatic touchpoint or any other extension. Every hook is optional and may not throw
+ * into the host page: the core catches and reports what a hook throws.
+ */
+export interface Plugin {
+  /** Unique name, used in warnings. */
+  name: string
+  /** Installs listeners; returns the teardown that `destroy()` calls. */
+  setup?(ctx: PluginContext): void | (() => void)
+  /** Adds to an event (e.g. `context.campaign`) after storage is read, before the phase is decided. */
+  enrich?(event: JourneyEvent): void
+  /** Changes or drops (null) an event before it is queued. */
+  beforeSend?(event: JourneyEvent): JourneyEvent | null | undefined
+  /** Sees every event once it is decided (after phase and beforeSend). */
+  onEvent?(event: JourneyEvent): void
+  /** The page is being hidden or left: track last events now; they go out with the unload send. */
+  onHide?(): void
+  /** `journey.reset()` was called: forget what the plugin keeps about the visitor. */
+  reset?(): void
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs'
+import { defineConfig, type Options } from 'tsup'
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
+
+const shared: Options = {
+  target: 'es2020',
+  define: { __VERSION__: JSON.stringify(version) },
+  // Internal fields start with `_` and get short names in the build: smaller output, and a
+  // reminder that they are not API.
+  esbuildOptions(options) {
+    options.mangleProps = /^_/
+  },
+}
+
+export default defineConfig([
+  // The npm package: ESM + CJS + types. Each entry is a public import path.
+  {
+    ...shared,
+    entry: { index: 'src/index.ts', 'web-vitals': 'src/web-vitals.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    treeshake: true,
+    splitting: true,
+  },
+  // The script-tag builds: one self-contained minified file each, no module system.
+  {
+    ...shared,
+    entry: {
+      'journeykit.iife': 'src/browser/iife.ts',
+      'journeykit-web-vitals.iife': 'src/browser/web-vitals-iife.ts',
+    },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    minify: true,
+    treeshake: true,
+  },
+])

@@ -22,8 +22,9 @@
  *   library has loaded; `after` runs right after the tag (usually still before it has loaded).
  * - `waitForJourney(page)`: resolves once the script-tag build has loaded and replaced the stub.
  * - IndexedDB: `idbDatabases(page)` (names from `indexedDB.databases()`), `idbDump(page)` (every
- *   store's keys and values, read raw without creating anything), `storedEventIds(page)` (ids of
- *   every event-shaped record found in any database), `waitForStored(page, ids => ..., ms)`.
+ *   store's keys and values, read raw without creating anything), `storedEvents(page)` /
+ *   `storedEventIds(page)` (every event-shaped record found in any database, however encoded),
+ *   `waitForStored(page, events => ..., ms, 'what')`.
  * - Faults: `crashPage(page)` kills the renderer (CDP `Page.crash`: no pagehide, unlike
  *   `page.close()`), `setOffline(context, true|false)`.
  * - `pollUntil(fn, timeoutMs, message)`: a bounded wait for any condition.
@@ -289,9 +290,12 @@ export async function idbDump(page: Page): Promise<DatabaseDump[]> {
   })
 }
 
-/** Ids of every event-shaped record (`id`, `type`, `timestamp`) in any database, however stored (objects, JSON strings, arrays). */
-export function eventIdsIn(dump: DatabaseDump[]): Set<string> {
-  const ids = new Set<string>()
+/** A stored record that looks like an event (has `id`, `type` and `timestamp`). */
+export type StoredEvent = { id: string; type: string; name?: string; props?: Record<string, unknown>; timestamp: unknown; [key: string]: unknown }
+
+/** Every event-shaped record (`id`, `type`, `timestamp`) in a dump, however stored (objects, JSON strings, arrays), by id. */
+export function eventsIn(dump: DatabaseDump[]): Map<string, StoredEvent> {
+  const found = new Map<string, StoredEvent>()
   const visit = (value: unknown, depth: number): void => {
     if (depth > 6 || value == null) return
     if (typeof value === 'string') {
@@ -311,30 +315,40 @@ export function eventIdsIn(dump: DatabaseDump[]): Set<string> {
     }
     if (typeof value === 'object') {
       const record = value as Record<string, unknown>
-      if (typeof record.id === 'string' && typeof record.type === 'string' && 'timestamp' in record) ids.add(record.id)
+      if (typeof record.id === 'string' && typeof record.type === 'string' && 'timestamp' in record) found.set(record.id, record as StoredEvent)
       for (const inner of Object.values(record)) visit(inner, depth + 1)
     }
   }
   for (const db of dump) for (const store of db.stores) for (const value of store.values) visit(value, 0)
-  return ids
+  return found
+}
+
+/** The events currently stored in the page origin's IndexedDB (read raw). */
+export async function storedEvents(page: Page): Promise<StoredEvent[]> {
+  return [...eventsIn(await idbDump(page)).values()]
 }
 
 /** Ids of the events currently stored in the page origin's IndexedDB. */
 export async function storedEventIds(page: Page): Promise<Set<string>> {
-  return eventIdsIn(await idbDump(page))
+  return new Set(eventsIn(await idbDump(page)).keys())
 }
 
-/** Polls IndexedDB until `predicate(storedIds)` holds; returns the ids then. */
-export async function waitForStored(page: Page, predicate: (ids: Set<string>) => boolean, timeoutMs = 10_000, message = 'stored events'): Promise<Set<string>> {
-  let last = new Set<string>()
+/** Polls IndexedDB until `predicate(storedEvents)` holds; returns the events then. */
+export async function waitForStored(
+  page: Page,
+  predicate: (events: StoredEvent[]) => boolean,
+  timeoutMs = 10_000,
+  message = 'stored events',
+): Promise<StoredEvent[]> {
+  let last: StoredEvent[] = []
   try {
     await pollUntil(async () => {
-      last = await storedEventIds(page)
+      last = await storedEvents(page)
       return predicate(last)
     }, timeoutMs, message)
     return last
   } catch {
-    throw new Error(`waitForStored: timed out after ${timeoutMs} ms waiting for ${message}; IndexedDB held ${last.size} events`)
+    throw new Error(`waitForStored: timed out after ${timeoutMs} ms waiting for ${message}; IndexedDB held ${last.length} events`)
   }
 }
 

@@ -1,0 +1,319 @@
+/**
+ * Delivery guarantees of the script-tag build in real Chromium (design.md "Delivery guarantees";
+ * reliability.md §5.1-§5.5): at least once, same id on every retry, nothing lost to navigation,
+ * a crashed tab, a failing endpoint, an offline spell, a second tab or a missing IndexedDB.
+ */
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import type { JourneyEvent } from '../../src/types'
+import {
+  crashPage,
+  describeBrowser,
+  openBrowser,
+  scriptTagPage,
+  setOffline,
+  startCollector,
+  startSite,
+  waitForJourney,
+  waitForStored,
+  type BrowserHandle,
+  type Collector,
+  type ScriptTagPageOptions,
+  type Site,
+} from './harness'
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+/** A short flush interval keeps the suite fast; everything else is the default. */
+const FAST = { 'flush-interval': 200 }
+
+let collector: Collector
+let site: Site
+let browser: BrowserHandle
+
+/** A script-tag page pointed at this test's collector. */
+function journeyPage(options: Omit<ScriptTagPageOptions, 'collectorUrl'> = {}): string {
+  return scriptTagPage({ ...options, collectorUrl: collector.url, attrs: { ...FAST, ...options.attrs } })
+}
+
+/** Opens `path` in a new tab and waits for the library to load. */
+async function open(path: string, page?: Page): Promise<Page> {
+  const tab = page ?? (await browser.newPage())
+  await tab.goto(site.url(path))
+  await waitForJourney(tab)
+  return tab
+}
+
+/** Calls `journey.track(name, { i, ...extra })` for i = 0…count-1 in one task. */
+async function trackMany(page: Page, name: string, count: number, extra: Record<string, unknown> = {}): Promise<void> {
+  await page.evaluate(
+    ([name, count, extra]) => {
+      for (let i = 0; i < count; i++) window.journey.track(name, { ...extra, i })
+    },
+    [name, count, extra] as const,
+  )
+}
+
+/** For each `props.i` of the delivered events named `name` (and matching `filter`): the ids it arrived with. */
+function idsByIndex(name: string, filter: (event: JourneyEvent) => boolean = () => true): Map<number, Set<string>> {
+  const byIndex = new Map<number, Set<string>>()
+  for (const event of collector.events()) {
+    if (event.name !== name || !filter(event)) continue
+    const i = event.props.i as number
+    if (!byIndex.has(i)) byIndex.set(i, new Set())
+    byIndex.get(i)!.add(event.id)
+  }
+  return byIndex
+}
+
+/** Waits until every `props.i` in 0…count-1 of `name` has been delivered. */
+async function waitForAll(name: string, count: number, timeoutMs = 20_000, filter?: (event: JourneyEvent) => boolean): Promise<void> {
+  await collector.waitFor(() => idsByIndex(name, filter).size >= count, timeoutMs, `all ${count} "${name}" events`)
+}
+
+/** Every event i of `name` arrived, each with exactly one id (re-deliveries carry the same id). */
+function expectEachOnceById(name: string, count: number, filter?: (event: JourneyEvent) => boolean): void {
+  const byIndex = idsByIndex(name, filter)
+  expect([...byIndex.keys()].sort((a, b) => a - b)).toEqual([...Array(count).keys()])
+  const withSeveralIds = [...byIndex].filter(([, ids]) => ids.size > 1).map(([i, ids]) => ({ i, ids: [...ids] }))
+  expect(withSeveralIds, 'an event arrived under more than one id').toEqual([])
+}
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/
+
+describeBrowser('delivery (script tag, real Chromium)', () => {
+  beforeEach(async () => {
+    collector = await startCollector()
+    site = await startSite({})
+    browser = await openBrowser()
+  })
+
+  afterEach(async () => {
+    await browser?.close()
+    await site?.close()
+    await collector?.close()
+  })
+
+  test('delivers a page view and 100 tracked events with full envelopes, replaying stub calls in order', async () => {
+    site.setPage(
+      '/',
+      journeyPage({
+        // Runs before the library has loaded: these calls go through the stub.
+        before: "journey.track('stub_first', { n: 1 }); journey.track('stub_second', { n: 2 }); journey.track('stub_third', { n: 3 })",
+      }),
+    )
+    const page = await open('/')
+    await trackMany(page, 'e', 100)
+    await collector.waitFor(
+      (c) => c.named('e').length >= 100 && c.named('stub_third').length >= 1 && c.events().some((event) => event.type === 'page'),
+      20_000,
+      'a page view, the 3 stub calls and 100 tracked events',
+    )
+
+    const events = collector.events()
+    expect(collector.duplicates()).toEqual([])
+    expect(new Set(events.map((event) => event.id)).size).toBe(events.length)
+    expectEachOnceById('e', 100)
+    expect(events.filter((event) => event.type === 'page').length).toBeGreaterThanOrEqual(1)
+
+    // Stub calls are replayed in the order they were made, before anything tracked after load.
+    const position = (name: string) => events.findIndex((event) => event.name === name)
+    expect(position('stub_first')).toBeGreaterThanOrEqual(0)
+    expect(position('stub_first')).toBeLessThan(position('stub_second'))
+    expect(position('stub_second')).toBeLessThan(position('stub_third'))
+    expect(position('stub_third')).toBeLessThan(position('e'))
+    expect(collector.named('stub_second')[0]!.props).toEqual({ n: 2 })
+    // Within one healthy tab, events arrive in the order they were tracked.
+    expect(collector.named('e').map((event) => event.props.i)).toEqual([...Array(100).keys()])
+
+    const anonymousIds = new Set(events.map((event) => event.anonymousId))
+    const sessionIds = new Set(events.map((event) => event.sessionId))
+    expect(anonymousIds.size).toBe(1)
+    expect(sessionIds.size).toBe(1)
+    for (const event of events) {
+      expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+      expect(['page', 'track', 'identify']).toContain(event.type)
+      expect(typeof event.name).toBe('string')
+      expect(event.props).toBeTypeOf('object')
+      expect(event.timestamp).toMatch(ISO)
+      expect(event.anonymousId).toBeTypeOf('string')
+      expect(event.anonymousId.length).toBeGreaterThan(0)
+      expect(event.sessionId).toBeTypeOf('string')
+      expect(event.sessionId.length).toBeGreaterThan(0)
+      expect(event.phase).toBeTypeOf('string')
+      expect(event.phase.length).toBeGreaterThan(0)
+      expect(event.context.url).toBe(site.url('/'))
+      expect(event.context.path).toBe('/')
+      expect(event.context.library).toEqual({ name: 'journeykit', version })
+    }
+    expect(collector.named('e')[0]!.props).toEqual({ i: 0 })
+    expect(collector.named('e')[0]!.type).toBe('track')
+
+    // The wire format: CORS-simple text/plain POSTs of at most 20 events, each with a sentAt.
+    expect(collector.preflights()).toEqual([])
+    for (const request of collector.requests()) {
+      expect(request.status).toBe(200)
+      expect(request.batch, `a request body that is not a batch: ${request.body.slice(0, 200)}`).toBeDefined()
+      expect(request.batch!.sentAt).toMatch(ISO)
+      expect(request.batch!.events.length).toBeGreaterThan(0)
+      expect(request.batch!.events.length).toBeLessThanOrEqual(20)
+      expect(request.headers['content-type']).toMatch(/^text\/plain/)
+      expect(Buffer.byteLength(request.body)).toBeLessThanOrEqual(60_000)
+    }
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('events tracked right before navigating away all arrive (on the way out or on the next load)', async () => {
+    site.setPage('/a', journeyPage({ title: 'A' }))
+    site.setPage('/b', journeyPage({ title: 'B' }))
+    const page = await browser.newPage()
+    const rounds = ['/a', '/b', '/a', '/b']
+    for (let round = 0; round < rounds.length - 1; round++) {
+      await open(rounds[round]!, page)
+      await trackMany(page, 'leave', 50, { round })
+      // Leave at once: the events are at best in the memory buffer, at worst not yet written.
+      await page.goto(site.url(rounds[round + 1]!))
+    }
+    await waitForJourney(page)
+    for (let round = 0; round < rounds.length - 1; round++) {
+      const inRound = (event: JourneyEvent) => event.props.round === round
+      await waitForAll('leave', 50, 20_000, inRound)
+      expectEachOnceById('leave', 50, inRound)
+    }
+    // Re-deliveries are allowed (at least once) but never under a new id.
+    const ids = new Set(collector.events().filter((event) => event.name === 'leave').map((event) => event.id))
+    expect(ids.size).toBe(150)
+    expect(browser.errors()).toEqual([])
+  })
+
+  test("a crashed tab's stored events arrive on the next load", async () => {
+    site.setPage('/', journeyPage())
+    // The endpoint is down while the first tab lives: nothing can be delivered before the crash.
+    collector.setPlan(() => ({ status: 503 }))
+    const first = await open('/')
+    await trackMany(first, 'before_crash', 30)
+    const stored = await waitForStored(
+      first,
+      (events) => events.filter((event) => event.name === 'before_crash').length === 30,
+      10_000,
+      'the 30 events to be written to IndexedDB',
+    )
+    const storedIds = new Set(stored.filter((event) => event.name === 'before_crash').map((event) => event.id))
+    await crashPage(first)
+    expect(collector.named('before_crash')).toEqual([])
+
+    collector.setPlan(undefined)
+    const second = await open('/')
+    await waitForAll('before_crash', 30)
+    expectEachOnceById('before_crash', 30)
+    // The very records that were stored are the ones delivered.
+    expect(new Set(collector.named('before_crash').map((event) => event.id))).toEqual(storedIds)
+    // And once acknowledged, they leave the queue.
+    await waitForStored(second, (events) => !events.some((event) => event.name === 'before_crash'), 10_000, 'the delivered events to leave IndexedDB')
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('an endpoint failing with 500 for a few seconds loses nothing; retries carry the same ids', async () => {
+    site.setPage('/', journeyPage())
+    collector.failFor(3000, 500)
+    const page = await open('/')
+    await trackMany(page, 'during_outage', 40)
+    await waitForAll('during_outage', 40, 30_000)
+    expectEachOnceById('during_outage', 40)
+
+    const failed = collector.requests().filter((request) => request.status === 500)
+    expect(failed.length, 'the library never tried during the outage').toBeGreaterThan(0)
+    // Every event of a failed attempt was later delivered under the same id.
+    const delivered = collector.uniqueIds()
+    const failedIds = failed.flatMap((request) => request.batch?.events.map((event) => event.id) ?? [])
+    expect(failedIds.length).toBeGreaterThan(0)
+    expect(failedIds.filter((id) => !delivered.has(id))).toEqual([])
+    expect(collector.duplicates()).toEqual([])
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('an offline spell loses nothing', async () => {
+    site.setPage('/', journeyPage())
+    const page = await open('/')
+    await collector.waitFor((c) => c.events().some((event) => event.type === 'page'), 10_000, 'the page view')
+
+    const failedRequest = page.waitForEvent('requestfailed', { predicate: (request) => request.url() === collector.url, timeout: 15_000 })
+    await setOffline(browser.context, true)
+    await trackMany(page, 'offline', 40)
+    // The library tried (and failed) to send while offline, and the events are kept meanwhile.
+    await failedRequest
+    await waitForStored(page, (events) => events.filter((event) => event.name === 'offline').length === 40, 10_000, 'the offline events in IndexedDB')
+    expect(collector.named('offline')).toEqual([])
+
+    await setOffline(browser.context, false)
+    await waitForAll('offline', 40, 30_000)
+    expectEachOnceById('offline', 40)
+    expect(collector.duplicates()).toEqual([])
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('two tabs tracking at once deliver every event exactly once, one sender at a time', async () => {
+    site.setPage('/', journeyPage())
+    // A little latency makes overlapping sends visible to the collector.
+    collector.setPlan(() => ({ delayMs: 50 }))
+    const [left, right] = await Promise.all([open('/'), open('/')])
+    await Promise.all([trackMany(left!, 'tab', 100, { tab: 'left' }), trackMany(right!, 'tab', 100, { tab: 'right' })])
+    const fromLeft = (event: JourneyEvent) => event.props.tab === 'left'
+    const fromRight = (event: JourneyEvent) => event.props.tab === 'right'
+    await waitForAll('tab', 100, 30_000, fromLeft)
+    await waitForAll('tab', 100, 30_000, fromRight)
+    expectEachOnceById('tab', 100, fromLeft)
+    expectEachOnceById('tab', 100, fromRight)
+    expect(collector.duplicates()).toEqual([])
+    expect(collector.maxInFlight(), 'more than one batch was in flight at once').toBe(1)
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('a 400 drops that batch, reports it and does not block later batches', async () => {
+    site.setPage('/', journeyPage())
+    const page = await open('/')
+    await collector.waitFor((c) => c.events().some((event) => event.type === 'page'), 10_000, 'the page view')
+    collector.setPlan(({ batch }) => (batch?.events.some((event) => event.name === 'doomed') ? { status: 400 } : undefined))
+
+    await trackMany(page, 'doomed', 5)
+    await page.evaluate(() => window.journey.flush())
+    await trackMany(page, 'later', 10)
+    await waitForAll('later', 10)
+    expectEachOnceById('later', 10)
+
+    // The rejected batch left the queue: it will not be sent again.
+    await waitForStored(page, (events) => !events.some((event) => event.name === 'doomed'), 10_000, 'the rejected events to leave IndexedDB')
+    await page.evaluate(() => window.journey.flush())
+    const doomedAttempts = collector.requests().filter((request) => request.batch?.events.some((event) => event.name === 'doomed'))
+    expect(doomedAttempts.map((request) => request.status)).toEqual([400])
+    expect(collector.named('doomed')).toEqual([])
+
+    // Reported: one prefixed console warning about the rejection.
+    const warnings = browser.messages().filter((message) => message.type === 'warning' && message.text.startsWith('[journeykit]'))
+    const rejected = warnings.filter((message) => /400|reject/i.test(message.text))
+    expect(rejected.length, `warnings seen: ${JSON.stringify(warnings.map((message) => message.text))}`).toBe(1)
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('without IndexedDB it still delivers from memory and says so once', async () => {
+    await browser.context.addInitScript(() => {
+      delete (window as { indexedDB?: unknown }).indexedDB
+      // indexedDB is an accessor on the prototype chain in Chromium; shadow it if delete did not.
+      if (window.indexedDB) Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true })
+    })
+    site.setPage('/', journeyPage())
+    const page = await open('/')
+    expect(await page.evaluate(() => typeof window.indexedDB)).toBe('undefined')
+    await trackMany(page, 'memory', 30)
+    await waitForAll('memory', 30)
+    expectEachOnceById('memory', 30)
+    await trackMany(page, 'memory_again', 5)
+    await waitForAll('memory_again', 5)
+
+    const warnings = browser.messages().filter((message) => message.type === 'warning' && message.text.startsWith('[journeykit]'))
+    const storageWarnings = warnings.filter((message) => /indexeddb|storage|memory/i.test(message.text))
+    expect(storageWarnings.length, `warnings seen: ${JSON.stringify(warnings.map((message) => message.text))}`).toBe(1)
+    expect(browser.errors()).toEqual([])
+  })
+})

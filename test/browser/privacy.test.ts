@@ -1,0 +1,218 @@
+/**
+ * Privacy by default in real Chromium (design.md "Privacy by default"; reliability.md §5.9):
+ * consent gates storage and sending, Global Privacy Control counts as denied, requests carry no
+ * cookies or referrer, and secrets in the page URL never leave the page.
+ */
+import type { Page } from 'playwright-core'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import {
+  describeBrowser,
+  idbDatabases,
+  openBrowser,
+  scriptTagPage,
+  startCollector,
+  startSite,
+  waitForJourney,
+  waitForStored,
+  type BrowserHandle,
+  type Collector,
+  type ScriptTagPageOptions,
+  type Site,
+} from './harness'
+
+const FAST = { 'flush-interval': 200 }
+
+let collector: Collector
+let site: Site
+let browser: BrowserHandle
+
+function journeyPage(options: Omit<ScriptTagPageOptions, 'collectorUrl'> = {}): string {
+  return scriptTagPage({ ...options, collectorUrl: collector.url, attrs: { ...FAST, ...options.attrs } })
+}
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage()
+  await page.goto(site.url(path))
+  await waitForJourney(page)
+  return page
+}
+
+async function trackMany(page: Page, name: string, count: number): Promise<void> {
+  await page.evaluate(
+    ([name, count]) => {
+      for (let i = 0; i < count; i++) window.journey.track(name, { i })
+    },
+    [name, count] as const,
+  )
+}
+
+/**
+ * Gives the library every chance to send: a `flush()` (which resolves at once when there is
+ * nothing it may send) and then several flush intervals. Only used before asserting that nothing
+ * was sent; there is no event to wait for in that case.
+ */
+async function letItTry(page: Page): Promise<void> {
+  await page.evaluate(() => window.journey.flush())
+  await page.waitForTimeout(1000)
+}
+
+/** What the page persisted on the device: IndexedDB databases, localStorage keys, cookies. */
+async function footprint(page: Page) {
+  return {
+    databases: await idbDatabases(page),
+    localStorage: await page.evaluate(() => Object.keys(localStorage)),
+    cookies: await page.evaluate(() => document.cookie),
+  }
+}
+
+describeBrowser('privacy (script tag, real Chromium)', () => {
+  beforeEach(async () => {
+    collector = await startCollector()
+    site = await startSite({})
+    browser = await openBrowser()
+  })
+
+  afterEach(async () => {
+    await browser?.close()
+    await site?.close()
+    await collector?.close()
+  })
+
+  test("consent 'pending' stores and sends nothing until granted, then sends with the original timestamps", async () => {
+    site.setPage('/', journeyPage({ attrs: { consent: 'pending' } }))
+    const page = await open('/')
+    const trackedFrom = await page.evaluate(() => Date.now())
+    await trackMany(page, 'waiting', 10)
+    const trackedUntil = await page.evaluate(() => Date.now())
+    await letItTry(page)
+
+    expect(collector.requests()).toEqual([])
+    expect(await footprint(page)).toEqual({ databases: [], localStorage: [], cookies: '' })
+
+    // Granting comes measurably later than tracking.
+    await page.waitForFunction((until) => Date.now() > until + 50, trackedUntil)
+    const grantedAt = await page.evaluate(() => {
+      const now = Date.now()
+      window.journey.consent('granted')
+      return now
+    })
+    await collector.waitFor((c) => c.named('waiting').length >= 10, 10_000, 'the 10 events held while consent was pending')
+    const waiting = collector.named('waiting')
+    expect(waiting.map((event) => event.props.i).sort((a, b) => (a as number) - (b as number))).toEqual([...Array(10).keys()])
+    for (const event of waiting) {
+      const at = Date.parse(event.timestamp)
+      expect(at).toBeGreaterThanOrEqual(trackedFrom)
+      expect(at).toBeLessThanOrEqual(trackedUntil)
+      expect(at).toBeLessThan(grantedAt)
+    }
+    expect(collector.duplicates()).toEqual([])
+    expect(browser.errors()).toEqual([])
+  })
+
+  test("consent 'denied' drops queued events and deletes what was stored", async () => {
+    site.setPage('/', journeyPage())
+    // The endpoint is down, so the events stay queued in IndexedDB.
+    collector.setPlan(() => ({ status: 503 }))
+    const page = await open('/')
+    await trackMany(page, 'queued', 10)
+    await waitForStored(page, (events) => events.filter((event) => event.name === 'queued').length === 10, 10_000, 'the 10 queued events in IndexedDB')
+
+    await page.evaluate(() => window.journey.consent('denied'))
+    // The database goes (design: "deletes what was stored"); reliability.md §0 G5 allows 1 s.
+    await expect.poll(() => idbDatabases(page), { timeout: 5_000, interval: 100 }).toEqual([])
+
+    collector.setPlan(undefined)
+    const attemptsBefore = collector.requests().length
+    await trackMany(page, 'after_denial', 5)
+    await letItTry(page)
+    expect(collector.requests().slice(attemptsBefore), 'requests after consent was denied').toEqual([])
+    expect(collector.events()).toEqual([])
+    expect(await footprint(page)).toEqual({ databases: [], localStorage: [], cookies: '' })
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('Global Privacy Control means denied until the visitor grants consent', async () => {
+    await browser.context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true })
+    })
+    site.setPage('/', journeyPage())
+    const page = await open('/')
+    expect(await page.evaluate(() => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl)).toBe(true)
+    await trackMany(page, 'under_gpc', 5)
+    await letItTry(page)
+    expect(collector.requests()).toEqual([])
+    expect(await footprint(page)).toEqual({ databases: [], localStorage: [], cookies: '' })
+
+    // An explicit grant from the visitor overrides the signal, for what is tracked from then on.
+    await page.evaluate(() => window.journey.consent('granted'))
+    await trackMany(page, 'after_grant', 3)
+    await collector.waitFor((c) => c.named('after_grant').length >= 3, 10_000, 'the events tracked after the grant')
+    expect(collector.named('under_gpc')).toEqual([])
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('requests carry no cookies and no referrer, and fetch omits credentials', async () => {
+    // 127.0.0.1 cookies are not port-isolated: the collector (another port) is same-site.
+    await browser.context.addCookies([{ name: 'site_session', value: 'cookie-canary-1234', domain: '127.0.0.1', path: '/' }])
+    await browser.context.addInitScript(() => {
+      const seen: Array<{ url: string; credentials: string | undefined; referrerPolicy: string | undefined }> = []
+      ;(window as unknown as { __fetches: typeof seen }).__fetches = seen
+      const original = window.fetch
+      window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+        seen.push({
+          url,
+          credentials: init?.credentials ?? (input instanceof Request ? input.credentials : undefined),
+          referrerPolicy: init?.referrerPolicy ?? (input instanceof Request ? input.referrerPolicy : undefined),
+        })
+        return original.call(this, input, init)
+      }
+    })
+    site.setPage('/', journeyPage())
+    site.setPage('/next', journeyPage({ title: 'next' }))
+    const page = await open('/?ref=cookie-test')
+    expect(await page.evaluate(() => document.cookie)).toContain('cookie-canary-1234')
+
+    await trackMany(page, 'plain', 5)
+    await collector.waitFor((c) => c.named('plain').length >= 5, 10_000, 'the tracked events')
+    const fetches = await page.evaluate(() => (window as unknown as { __fetches: Array<{ url: string; credentials?: string; referrerPolicy?: string }> }).__fetches)
+    const toCollector = fetches.filter((call) => call.url === collector.url)
+    expect(toCollector.length).toBeGreaterThan(0)
+    expect(toCollector.filter((call) => call.credentials !== 'omit')).toEqual([])
+
+    // The way out of a page (unload path) must not leak cookies either.
+    await trackMany(page, 'on_exit', 5)
+    await page.goto(site.url('/next'))
+    await waitForJourney(page)
+    await collector.waitFor((c) => c.named('on_exit').length >= 5, 15_000, 'the events tracked before leaving')
+
+    for (const request of collector.requests()) {
+      expect(request.headers.cookie, `a request carried cookies: ${String(request.headers.cookie)}`).toBeUndefined()
+      // No referrer, or at least none that reveals the page path or query.
+      const referer = String(request.headers.referer ?? '')
+      expect(referer).not.toContain('cookie-test')
+      expect(referer).not.toContain('/next')
+    }
+    expect(browser.errors()).toEqual([])
+  })
+
+  test('secrets in the page URL never leave the page; campaign parameters do', async () => {
+    site.setPage('/landing', journeyPage())
+    const page = await open('/landing?email=a@b.co&token=abc123xyz&utm_source=news')
+    await trackMany(page, 'on_landing', 3)
+    await page.evaluate(() => window.journey.identify('user-1'))
+    await collector.waitFor((c) => c.named('on_landing').length >= 3 && c.events().some((event) => event.type === 'page'), 10_000, 'the page view and events')
+    await page.evaluate(() => window.journey.flush())
+
+    const canaries = ['a@b.co', 'a%40b.co', 'abc123xyz']
+    for (const request of collector.requests()) {
+      const everything = request.body + JSON.stringify(request.headers) + request.path
+      for (const canary of canaries) expect(everything, `"${canary}" left the page`).not.toContain(canary)
+    }
+    for (const event of collector.events()) {
+      expect(new URL(event.context.url).searchParams.get('utm_source')).toBe('news')
+      expect(event.context.path).toBe('/landing')
+    }
+    expect(browser.errors()).toEqual([])
+  })
+})

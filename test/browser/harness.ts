@@ -53,6 +53,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, test } from 'vitest'
 import { findChromium, INSTALL_HINT, launchChromium } from '../../scripts/lib/chromium.mjs'
+import { STUB } from '../../src/browser/stub'
 import type { Journey } from '../../src/types'
 
 export { startCollector } from './collector'
@@ -60,6 +61,8 @@ export type { Collector, Plan, PlanAnswer, RecordedBatch, RecordedRequest } from
 export { assertBuilt, startSite } from './site'
 export type { PageSpec, Site } from './site'
 export { INSTALL_HINT }
+/** The documented inline stub (src/browser/stub.ts), as `scriptTagPage` puts it before the script tag. */
+export { STUB }
 
 declare global {
   interface Window {
@@ -140,16 +143,6 @@ export async function openBrowser(options: { args?: string[] } = {}): Promise<Br
     close,
   }
 }
-
-/**
- * The inline stub the README documents: it queues calls made before the script-tag build has
- * loaded, which replays them in order.
- *
- * TODO: replace with the stub from src/browser/stub.ts once it exists (this placeholder queues
- * `[method, ...args]` arrays on `journey.q`).
- */
-export const STUB =
-  "!function(w,n){if(w[n])return;var q=[],j=w[n]={q:q};'track page identify consent flush reset on'.split(' ').forEach(function(m){j[m]=function(){q.push([m].concat([].slice.call(arguments)))}})}(window,'journey')"
 
 export interface ScriptTagPageOptions {
   /** The collector URL (`data-endpoint`). */

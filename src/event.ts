@@ -1,0 +1,86 @@
+/**
+ * Event ids and the page context every event carries.
+ */
+import type { EventContext } from './types'
+
+const HEX: string[] = []
+for (let i = 0; i < 256; i++) HEX.push((i + 256).toString(16).slice(1))
+
+// Random bytes are drawn 256 at a time: one getRandomValues call serves 28 ids.
+let pool = new Uint8Array(0)
+let poolAt = 0
+function randomByte(): number {
+  if (poolAt >= pool.length) {
+    pool = new Uint8Array(256)
+    if (typeof crypto !== 'undefined' && crypto.getRandomValues) crypto.getRandomValues(pool)
+    else for (let i = 0; i < 256; i++) pool[i] = (Math.random() * 256) | 0
+    poolAt = 0
+  }
+  return pool[poolAt++]!
+}
+
+let lastMs = 0
+let counter = 0
+
+/**
+ * A UUIDv7 (RFC 9562): 48 bits of milliseconds, then a 12-bit counter that keeps ids made in the
+ * same millisecond in order, then 62 random bits. Ids made in one tab sort in the order they were
+ * made even if the wall clock steps back, which is what the queue's storage order relies on.
+ */
+export function uuidv7(): string {
+  let ms = Date.now()
+  if (ms > lastMs) {
+    lastMs = ms
+    counter = randomByte() & 0x7f // leaves room to count up within the millisecond
+  } else {
+    ms = lastMs
+    if (++counter > 0xfff) {
+      ms = ++lastMs
+      counter = 0
+    }
+  }
+  const b = [
+    ms / 2 ** 40, ms / 2 ** 32, ms >>> 24, ms >>> 16, ms >>> 8, ms,
+    0x70 | (counter >>> 8), counter,
+    0x80 | (randomByte() & 0x3f),
+  ]
+  let id = ''
+  for (let i = 0; i < 16; i++) {
+    id += HEX[(i < 9 ? b[i]! : randomByte()) & 0xff]
+    if (i === 3 || i === 5 || i === 7 || i === 9) id += '-'
+  }
+  return id
+}
+
+export const LIBRARY = { name: 'journeykit', version: __VERSION__ } as const
+
+let cachedKey = ''
+let cachedContext: EventContext | undefined
+
+/**
+ * The page context at this moment. Scrubbing a URL costs a few microseconds, so the context is
+ * reused until the URL, title or referrer changes (an SPA route change, a new title).
+ */
+export function pageContext(scrub: (url: string) => string): EventContext {
+  const key = location.href + '\n' + document.title + '\n' + document.referrer
+  if (key !== cachedKey || !cachedContext) {
+    const url = scrub(location.href)
+    let path = location.pathname
+    try {
+      path = new URL(url).pathname
+    } catch {
+      // keep location.pathname
+    }
+    cachedKey = key
+    cachedContext = {
+      url,
+      path,
+      title: document.title,
+      referrer: scrub(document.referrer),
+      locale: navigator.language || '',
+      screen: { width: screen.width, height: screen.height },
+      library: LIBRARY,
+    }
+  }
+  return cachedContext
+}

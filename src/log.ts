@@ -1,0 +1,34 @@
+/**
+ * Where problems go: a prefixed console message once per kind (so a loop of bad calls does not
+ * flood the console) and `onError` every time. Nothing here throws.
+ */
+import type { JourneyError } from './types'
+
+export interface Reporter {
+  /** Reports a problem: console once per `code`, `onError` every time. */
+  warn(code: string, message: string, detail?: Omit<JourneyError, 'code' | 'message'>): void
+  /** Logs when `debug` is on. */
+  debug(...args: unknown[]): void
+}
+
+const PREFIX = '[journeykit]'
+
+export function createReporter(onError?: (error: JourneyError) => void, debugOn?: boolean): Reporter {
+  const warned = new Set<string>()
+  return {
+    warn(code, message, detail) {
+      if (!warned.has(code) || debugOn) {
+        warned.add(code)
+        console.warn(`${PREFIX} ${message}`)
+      }
+      if (onError) {
+        try {
+          onError({ code, message, ...detail })
+        } catch {
+          // A throwing onError must not break capture or delivery.
+        }
+      }
+    },
+    debug: debugOn ? (...args) => console.debug(PREFIX, ...args) : () => {},
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Turns whatever a page passes as event props into JSON-safe data, without throwing. The rules
+ * (documented in the README, "Bad input"):
+ * - props that are not a plain object are replaced by `{}`;
+ * - `undefined`, functions and symbols are left out; BigInt becomes a string; NaN and ±Infinity
+ *   become null; a Date becomes its ISO string; a Map becomes an object, a Set an array;
+ * - DOM nodes and windows are left out; circular references become "[Circular]"; anything nested
+ *   deeper than 10 levels becomes "[Truncated]";
+ * - keys `__proto__`, `constructor` and `prototype` are left out (no prototype pollution);
+ * - a property whose getter throws is left out;
+ * - an event larger than 32 KiB is rejected as a whole.
+ * Every rule that changed something is reported once per kind.
+ */
+import type { Props } from './types'
+
+export const MAX_EVENT_BYTES = 32 * 1024
+const MAX_DEPTH = 10
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** What cleaning noticed: the caller turns these into one warning each. */
+export interface CleanReport {
+  /** Something was left out or converted. */
+  cleaned?: string
+  /** The props could not be used at all. */
+  invalid?: string
+  /** Too large to send (approximate characters counted). */
+  tooLarge?: boolean
+}
+
+/** Returns JSON-safe props, or undefined when the event must be rejected (too large). */
+export function cleanProps(input: unknown, report: CleanReport): Props | undefined {
+  if (input == null) return {}
+  if (typeof input !== 'object' || Array.isArray(input) || isHostObject(input)) {
+    report.invalid = `props must be a plain object, got ${Array.isArray(input) ? 'an array' : typeof input}`
+    return {}
+  }
+  const budget = { left: MAX_EVENT_BYTES }
+  const out = cleanValue(input, [], report, budget)
+  if (budget.left < 0) {
+    report.tooLarge = true
+    return undefined
+  }
+  return out && typeof out === 'object' && !Array.isArray(out) ? (out as Props) : {}
+}
+
+function isHostObject(value: object): boolean {
+  const v = value as { nodeType?: unknown; nodeName?: unknown; window?: unknown }
+  return (typeof v.nodeType === 'number' && typeof v.nodeName === 'string') || v.window === value
+}
+
+function cleanValue(value: unknown, parents: object[], report: CleanReport, budget: { left: number }): unknown {
+  switch (typeof value) {
+    case 'string':
+      budget.left -= value.length + 2
+      return value
+    case 'number':
+      budget.left -= 8
+      if (Number.isFinite(value)) return value
+      report.cleaned = 'NaN and Infinity became null'
+      return null
+    case 'boolean':
+      budget.left -= 5
+      return value
+    case 'bigint':
+      report.cleaned = 'a BigInt became a string'
+      budget.left -= 20
+      return value.toString()
+    case 'object':
+      break
+    default:
+      // undefined, function, symbol: JSON has no such thing.
+      if (value !== undefined) report.cleaned = `a ${typeof value} was left out`
+      return undefined
+  }
+  if (value === null) return null
+  if (parents.includes(value)) {
+    report.cleaned = 'a circular reference became "[Circular]"'
+    return '[Circular]'
+  }
+  if (parents.length >= MAX_DEPTH) {
+    report.cleaned = `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`
+    return '[Truncated]'
+  }
+  if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString()
+  if (isHostObject(value)) {
+    report.cleaned = 'a DOM node or window was left out'
+    return undefined
+  }
+  parents.push(value)
+  try {
+    if (Array.isArray(value) || value instanceof Set) {
+      const out: unknown[] = []
+      for (const item of value) {
+        if (budget.left < 0) break
+        const cleaned = cleanValue(item, parents, report, budget)
+        out.push(cleaned === undefined ? null : cleaned)
+      }
+      return out
+    }
+    const out: Record<string, unknown> = {}
+    const entries: Iterable<[unknown, unknown]> =
+      value instanceof Map ? value.entries() : Object.keys(value).map((key) => [key, readProperty(value, key, report)])
+    for (const [rawKey, item] of entries) {
+      const key = String(rawKey)
+      if (UNSAFE_KEYS.has(key)) {
+        report.cleaned = `the key "${key}" was left out`
+        continue
+      }
+      if (budget.left < 0) break
+      const cleaned = cleanValue(item, parents, report, budget)
+      if (cleaned !== undefined) {
+        budget.left -= key.length + 4
+        out[key] = cleaned
+      }
+    }
+    return out
+  } catch {
+    // A Proxy or exotic object that throws on enumeration.
+    report.cleaned = 'an object that could not be read was left out'
+    return undefined
+  } finally {
+    parents.pop()
+  }
+}
+
+function readProperty(object: object, key: string, report: CleanReport): unknown {
+  try {
+    return (object as Record<string, unknown>)[key]
+  } catch {
+    report.cleaned = 'a property whose getter threw was left out'
+    return undefined
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * From queued event to acknowledged delivery, losing nothing on the way:
+ *
+ * 1. `enqueue` keeps the event in memory and schedules one coalesced write: a burst of events is
+ *    one IndexedDB transaction, not one per event.
+ * 2. A flush (every `flushInterval` while events wait, at once when a full batch is waiting, or on
+ *    `flush()`) takes the sender lock, reads the oldest stored events, posts them, and deletes them
+ *    only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
+ *    says); other 4xx drop that batch, report it, and go on with the next.
+ * 3. When the page is hidden or left, `exit` writes what is unwritten and posts this page's
+ *    unacknowledged events within the keep-alive budget. They stay stored until a 2xx is seen, so
+ *    anything that did not make it goes out on the next page load, with the same ids.
+ */
+import type { Reporter } from './log'
+import type { SenderLock } from './lock'
+import { MAX_EVENT_BYTES } from './sanitize'
+import type { QueueStorage, StoredEvent } from './storage'
+import { byteLength, type SendResult, type Transport } from './transport'
+import type { JourneyEvent } from './types'
+
+export interface DeliveryConfig {
+  batchSize: number
+  flushInterval: number
+  maxQueueSize: number
+  storage: QueueStorage
+  transport: Transport
+  lock: SenderLock
+  report: Reporter
+  /** State changes to store with the next write. */
+  takeStateChanges(): Array<[string, unknown]>
+}
+
+export interface Delivery {
+  /** Queues an event under its order key (keys sort in tracking order). */
+  enqueue(key: string, event: JourneyEvent): void
+  /** Schedules a write of state changes (coalesced with events). */
+  persist(): void
+  /** Writes and sends now. `explicit` ignores backoff and waits for the sender lock. */
+  flush(explicit: boolean): Promise<void>
+  /**
+   * The page is hidden or left: write now and send what is unacknowledged within the budget.
+   * `leaving` (pagehide) also closes the cross-tab channel, which would keep the page out of the
+   * back/forward cache; `resume` reopens it.
+   */
+  exit(leaving: boolean): void
+  /** Back online or visible again: send soon, backoff forgotten. */
+  resume(): void
+  /** Events that could not be kept (e.g. held too long before consent) count as dropped. */
+  countDropped(count: number): void
+  /** Stops timers and listeners; what is queued stays stored. */
+  stop(): void
+}
+
+/** Requests stay under this, so that any one of them also fits the keep-alive budget. */
+export const MAX_BATCH_BYTES = 60_000
+const BASE_BACKOFF = 1000
+const MAX_BACKOFF = 60_000
+/** This page's unacknowledged events kept in memory for the exit send (more would not fit). */
+const EXIT_MEMORY = 500
+const CHANNEL = 'journeykit'
+
+export function createDelivery(config: DeliveryConfig): Delivery {
+  const { batchSize, flushInterval, maxQueueSize, storage, transport, lock, report } = config
+  let pending: Array<[string, JourneyEvent]> = []
+  /** This page's events not yet acknowledged: what the exit send sends. */
+  const unacknowledged = new Map<string, string>()
+  const inFlight = new Set<string>()
+  let droppedBeforeStorage = 0
+  let writing: Promise<unknown> = Promise.resolve()
+  let writeTimer: ReturnType<typeof setTimeout> | undefined
+  let flushTimer: ReturnType<typeof setTimeout> | undefined
+  let flushAt = 0
+  let sending: Promise<void> | undefined
+  let failures = 0
+  let blockedUntil = 0
+  let batchLimit = batchSize
+  let stopped = false
+  let channel: BroadcastChannel | undefined
+
+  // Other tabs announce what they delivered, so this page does not send it again on exit.
+  function openChannel(): void {
+    if (channel || typeof BroadcastChannel === 'undefined') return
+    channel = new BroadcastChannel(CHANNEL)
+    channel.onmessage = (message: MessageEvent<{ delivered?: string[] }>) => forget(message.data?.delivered ?? [])
+  }
+  openChannel()
+
+  function forget(keys: string[]): void {
+    for (const key of keys) unacknowledged.delete(key)
+  }
+
+  function serializePending(): StoredEvent[] {
+    const rows: StoredEvent[] = []
+    for (const [key, event] of pending) {
+      let json: string
+      try {
+        json = JSON.stringify(event)
+      } catch (error) {
+        // Props were cleaned at track(); only a beforeSend hook can put something unserializable here.
+        report.warn('invalid_props', `Event "${event.name}" could not be serialized and was dropped`, { cause: error })
+        continue
+      }
+      if (byteLength(json) > MAX_EVENT_BYTES) {
+        report.warn('event_too_large', `Event "${event.name}" is larger than 32 KiB and was dropped`)
+        continue
+      }
+      rows.push([key, json])
+      unacknowledged.set(key, json)
+      if (unacknowledged.size > EXIT_MEMORY) unacknowledged.delete(unacknowledged.keys().next().value!)
+    }
+    pending = []
+    return rows
+  }
+
+  function write(): Promise<unknown> {
+    clearTimeout(writeTimer)
+    writeTimer = undefined
+    const rows = serializePending()
+    const state = config.takeStateChanges()
+    const dropped = droppedBeforeStorage
+    droppedBeforeStorage = 0
+    if (!rows.length && !state.length && !dropped) return writing
+    writing = writing
+      .then(() => storage.write(rows, state, maxQueueSize, dropped))
+      .then(
+        (trimmed) => {
+          if (trimmed) {
+            report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
+          }
+        },
+        (error: unknown) => report.warn('storage_failed', 'Events could not be stored', { cause: error, count: rows.length }),
+      )
+    return writing
+  }
+
+  function scheduleWrite(): void {
+    // 0 ms still lets a synchronous burst of track() calls land in one transaction.
+    if (!writeTimer && !stopped) writeTimer = setTimeout(write, 0)
+  }
+
+  function scheduleFlush(delay: number): void {
+    if (stopped) return
+    const at = Date.now() + delay
+    if (flushTimer && flushAt <= at) return
+    clearTimeout(flushTimer)
+    flushAt = at
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined
+      void flush(false)
+    }, delay)
+  }
+
+  function backOff(result: SendResult): void {
+    failures++
+    const exponential = Math.min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (failures - 1))
+    const delay = result.retryAfter ?? exponential * (0.75 + Math.random() * 0.5)
+    blockedUntil = Date.now() + delay
+    scheduleFlush(delay)
+  }
+
+  function body(rows: StoredEvent[], dropped: number): string {
+    return (
+      '{"sentAt":"' + new Date().toISOString() + '","events":[' + rows.map((row) => row[1]).join(',') + ']' +
+      (dropped ? ',"dropped":' + dropped : '') + '}'
+    )
+  }
+
+  /** Deletes what the endpoint has (or refused for good) and tells the other tabs. */
+  async function settle(keys: string[], dropped: number): Promise<void> {
+    await storage.remove(keys, dropped)
+    forget(keys)
+    channel?.postMessage({ delivered: keys })
+  }
+
+  async function sendBatch(rows: StoredEvent[], dropped: number): Promise<SendResult> {
+    const keys = rows.map((row) => row[0])
+    keys.forEach((key) => inFlight.add(key))
+    const result = await transport.send(body(rows, dropped))
+    keys.forEach((key) => inFlight.delete(key))
+    if (result.ok) {
+      failures = 0
+      batchLimit = batchSize
+      await settle(keys, dropped)
+    } else if (result.tooLarge && keys.length > 1) {
+      // 413: the endpoint takes smaller requests; the next read takes half as many.
+      batchLimit = Math.max(1, keys.length >> 1)
+    } else if (result.retry) {
+      report.warn('delivery_failed', `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
+        status: result.status,
+        count: keys.length,
+        cause: result.error,
+      })
+      backOff(result)
+    } else {
+      report.warn('delivery_rejected', `The endpoint refused ${keys.length} events (${result.status}); they were dropped`, {
+        status: result.status,
+        count: keys.length,
+        cause: result.error,
+      })
+      await settle(keys, dropped)
+    }
+    return result
+  }
+
+  /** Sends stored events, oldest first, until none are left or a send must wait. */
+  async function sendAll(renew: () => Promise<boolean>): Promise<void> {
+    while (!stopped && (await renew())) {
+      const stored = await storage.read(batchLimit + inFlight.size)
+      const rows: StoredEvent[] = []
+      let bytes = 64
+      for (const row of stored.events) {
+        if (inFlight.has(row[0])) continue
+        const size = byteLength(row[1]) + 1
+        if (rows.length >= batchLimit || (rows.length && bytes + size > MAX_BATCH_BYTES)) break
+        rows.push(row)
+        bytes += size
+      }
+      if (!rows.length) {
+        // Everything stored is delivered, so is everything this page queued (written before
+        // sending started), even what another tab sent without telling us.
+        if (!stored.events.length) forget([...unacknowledged.keys()])
+        return
+      }
+      const result = await sendBatch(rows, stored.dropped)
+      if (!result.ok && result.retry) return
+    }
+  }
+
+  function flush(explicit: boolean): Promise<void> {
+    if (stopped) return Promise.resolve()
+    if (sending) return explicit ? sending.then(() => flush(true)) : sending
+    const wait = blockedUntil - Date.now()
+    if (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false))) {
+      // Offline: the `online` event resumes; backing off: the timer set by backOff() resumes.
+      if (wait > 0) scheduleFlush(wait)
+      return Promise.resolve()
+    }
+    clearTimeout(flushTimer)
+    flushTimer = undefined
+    sending = write()
+      .then(() => lock.run(sendAll, explicit))
+      .then((ran) => {
+        // Another tab is sending: it sends our stored events too, but may finish before they
+        // were written; look again later.
+        if (!ran) scheduleFlush(flushInterval)
+      })
+      .catch((error: unknown) => {
+        report.warn('storage_failed', 'Reading the queue failed', { cause: error })
+        scheduleFlush(flushInterval)
+      })
+      .finally(() => {
+        sending = undefined
+        if (pending.length || unacknowledged.size > inFlight.size) scheduleFlush(flushInterval)
+      })
+    return sending
+  }
+
+  function exit(leaving: boolean): void {
+    if (stopped) return
+    void write()
+    if (leaving) {
+      channel?.close()
+      channel = undefined
+    }
+    let rows: StoredEvent[] = []
+    let bytes = 64
+    const send = (): boolean => {
+      if (!rows.length) return true
+      const batch = rows
+      const keys = batch.map((row) => row[0])
+      const attempt = transport.sendOnExit(body(batch, 0))
+      rows = []
+      bytes = 64
+      if (!attempt) return false
+      keys.forEach((key) => inFlight.add(key))
+      attempt.then((result) => {
+        keys.forEach((key) => inFlight.delete(key))
+        // Seen only if the page lives on (hidden, not closed); otherwise the next load resends.
+        if (result.ok) void settle(keys, 0)
+      })
+      return true
+    }
+    for (const [key, json] of unacknowledged) {
+      if (inFlight.has(key)) continue
+      const size = byteLength(json) + 1
+      if (rows.length >= batchSize || (rows.length && bytes + size > MAX_BATCH_BYTES)) {
+        if (!send()) return
+      }
+      rows.push([key, json])
+      bytes += size
+    }
+    send()
+  }
+
+  return {
+    enqueue(key, event) {
+      if (stopped) return
+      pending.push([key, event])
+      scheduleWrite()
+      scheduleFlush(pending.length + unacknowledged.size - inFlight.size >= batchSize ? 0 : flushInterval)
+    },
+    persist: scheduleWrite,
+    flush,
+    exit,
+    resume() {
+      openChannel()
+      failures = 0
+      blockedUntil = 0
+      // A moment's grace: sending right at `online` often fails with ERR_NETWORK_CHANGED.
+      scheduleFlush(250)
+    },
+    countDropped(count) {
+      droppedBeforeStorage += count
+      scheduleWrite()
+    },
+    stop() {
+      void write()
+      stopped = true
+      clearTimeout(writeTimer)
+      clearTimeout(flushTimer)
+      channel?.close()
+      channel = undefined
+    },
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Puts batches on the wire: `fetch` with `keepalive` and `credentials: 'omit'`, and on the way out
+ * of the page whatever fits in the browser's keep-alive budget.
+ *
+ * The budget: Chromium, Firefox and Safari allow 64 KiB of keep-alive request bodies in flight per
+ * page, shared by keepalive fetches and sendBeacon (Fetch spec, "keepalive"). A request over it
+ * fails, so this module counts its own bytes in flight and never goes over 60 000.
+ */
+
+export interface SendResult {
+  ok: boolean
+  /** Worth trying again later (network error, 408, 425, 429, 5xx). */
+  retry: boolean
+  /** Too large (413): try a smaller batch. */
+  tooLarge?: boolean
+  status: number
+  /** Milliseconds the endpoint asked to wait (Retry-After). */
+  retryAfter?: number
+  error?: unknown
+}
+
+export interface Transport {
+  /** Sends one body; never rejects. */
+  send(body: string): Promise<SendResult>
+  /**
+   * Sends a body now, for a page that is being left: a keepalive fetch within the budget (or
+   * sendBeacon where keepalive fetch is missing). Returns the pending result, or undefined when
+   * the body does not fit the budget left and must wait for the next page load.
+   */
+  sendOnExit(body: string): Promise<SendResult> | undefined
+}
+
+export const KEEPALIVE_BUDGET = 60_000
+const TIMEOUT = 20_000
+const MAX_RETRY_AFTER = 600_000
+
+/** UTF-8 length of a string without allocating. */
+export function byteLength(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) bytes += code > 0x7ff ? (code >= 0xd800 && code <= 0xdfff ? 1 : 2) : 1
+  }
+  return bytes
+}
+
+/** Milliseconds from a Retry-After header: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  const seconds = Number(value)
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_RETRY_AFTER) : undefined
+}
+
+function classify(status: number): SendResult {
+  const ok = status >= 200 && status < 300
+  return {
+    ok,
+    status,
+    retry: status === 408 || status === 425 || status === 429 || status >= 500,
+    tooLarge: status === 413,
+  }
+}
+
+export function createTransport(endpoint: string, headers: Record<string, string> = {}): Transport {
+  let inFlightKeepalive = 0
+  const canKeepalive = typeof Request !== 'undefined' && 'keepalive' in Request.prototype
+
+  function post(body: string, bytes: number, keepalive: boolean): Promise<SendResult> {
+    const abort = typeof AbortController !== 'undefined' ? new AbortController() : undefined
+    const timer = abort && setTimeout(() => abort.abort(), TIMEOUT)
+    if (keepalive) inFlightKeepalive += bytes
+    let request: Promise<Response>
+    try {
+      request = fetch(endpoint, {
+        method: 'POST',
+        body,
+        keepalive,
+        credentials: 'omit',
+        // text/plain keeps the request CORS-simple: no pre-flight, unless the site adds headers.
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...headers },
+        // A redirect would turn the POST into a GET without its body: report it, don't follow it.
+        redirect: 'manual',
+        referrerPolicy: 'no-referrer',
+        signal: abort?.signal,
+      })
+    } catch (error) {
+      request = Promise.reject(error)
+    }
+    return request
+      .then((response) => {
+        // An unread body keeps counting against the keep-alive budget: release it.
+        response.body?.cancel().catch(() => {})
+        if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+          return { ok: false, retry: false, status: response.status, error: new Error('The endpoint answered with a redirect') }
+        }
+        const result = classify(response.status)
+        if (result.retry) result.retryAfter = parseRetryAfter(response.headers.get('Retry-After'))
+        return result
+      })
+      .catch((error: unknown): SendResult => ({ ok: false, retry: true, status: 0, error }))
+      .finally(() => {
+        clearTimeout(timer)
+        if (keepalive) inFlightKeepalive -= bytes
+      })
+  }
+
+  return {
+    send(body) {
+      const bytes = byteLength(body)
+      // keepalive lets a send that is under way finish if the page goes away meanwhile.
+      return post(body, bytes, canKeepalive && bytes + inFlightKeepalive <= KEEPALIVE_BUDGET)
+    },
+    sendOnExit(body) {
+      const bytes = byteLength(body)
+      if (bytes + inFlightKeepalive > KEEPALIVE_BUDGET) return undefined
+      if (canKeepalive) return post(body, bytes, true)
+      // No keepalive fetch (older Firefox): the beacon is queued by the browser; delivery is not
+      // observable, so the events stay stored and are sent again on the next load if needed.
+      if (typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
+        try {
+          if (navigator.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }))) {
+            return Promise.resolve({ ok: false, retry: true, status: 0 })
+          }
+        } catch {
+          // fall through: not sent
+        }
+      }
+      return undefined
+    },
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The script-tag build (`dist/journeykit.iife.js`): creates `window.journey` from the script
+ * tag's `data-*` attributes with the default touchpoints and phase model, then replays the calls
+ * the inline stub queued before this file loaded.
+ */
+import { createJourney } from '../journey'
+import { defaults } from '../touchpoints'
+import type { Journey } from '../types'
+import { findOwnScript, optionsFromScript } from './config'
+
+type QueuedCall = [method: string, args: ArrayLike<unknown>]
+type JourneyGlobal = Window & { journey?: Journey | { q?: QueuedCall[] } }
+
+function install(): void {
+  const global = window as JourneyGlobal
+  const existing = global.journey as { q?: QueuedCall[] } | undefined
+  // Loaded twice: keep the first, like the stub does.
+  if (existing && !Array.isArray(existing.q) && typeof (existing as Journey).track === 'function') return
+  const script = findOwnScript()
+  if (!script) {
+    console.error('[journeykit] No <script data-endpoint="…"> found: add data-endpoint to the journeykit script tag.')
+    return
+  }
+  let journey: Journey
+  try {
+    journey = createJourney({ ...optionsFromScript(script), touchpoints: defaults() })
+  } catch (error) {
+    // A set-up mistake in the tag: say so, leave the stub in place (its calls stay harmless).
+    console.error((error as Error).message)
+    return
+  }
+  global.journey = journey
+  for (const [method, args] of existing?.q ?? []) {
+    const call = (journey as unknown as Record<string, (...a: unknown[]) => unknown>)[method]
+    if (typeof call === 'function') call.apply(journey, Array.from(args))
+  }
+}
+
+install()

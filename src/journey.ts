@@ -1,0 +1,422 @@
+/**
+ * `createJourney`: wires the pipeline and owns the public object.
+ *
+ * Data flows one way: touchpoint → track → enrich → phase → beforeSend → queue → transport.
+ *
+ * `track()` only validates, cleans the props, stamps id, time and page context, and hands the
+ * event to the intake; the rest runs in a microtask, after the journey's state has been read from
+ * IndexedDB, in slices that never make a long task. Nothing is opened, written or sent while
+ * consent is not granted.
+ */
+import { createDelivery, type Delivery } from './delivery'
+import { pageContext, uuidv7 } from './event'
+import { createSenderLock } from './lock'
+import { createReporter } from './log'
+import { resolveOptions } from './options'
+import { createPhaseEngine } from './phases'
+import { scrubUrl } from './privacy/url'
+import { cleanProps, type CleanReport } from './sanitize'
+import { resilientStorage, type QueueStorage } from './storage'
+import { createTransport } from './transport'
+import type {
+  ConsentState,
+  EventContext,
+  EventType,
+  Journey,
+  JourneyEvent,
+  JourneyOptions,
+  PhaseChange,
+  PluginContext,
+  Props,
+  SessionInfo,
+  StateSlot,
+} from './types'
+
+/** An event as track() hands it on, before identity, session and phase are known. */
+interface CapturedEvent {
+  id: string
+  type: EventType
+  name: string
+  props: Props
+  time: number
+  context: EventContext
+  /** identify(): the user id from this event on. */
+  userId?: string
+}
+
+/** A step that must happen in order with the events around it (reset). */
+type Intake = CapturedEvent | (() => void)
+
+interface Session extends SessionInfo {
+  lastActivity: number
+}
+
+const NAME_LIMIT = 255
+/** Longest stretch of event processing before yielding to the page (a long task is 50 ms). */
+const SLICE_MS = 8
+const CONSENT_STATES: readonly string[] = ['granted', 'denied', 'pending']
+
+function hasPrivacySignal(): boolean {
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string }
+  const win = window as Window & { doNotTrack?: string }
+  return nav.globalPrivacyControl === true || nav.doNotTrack === '1' || win.doNotTrack === '1' || nav.msDoNotTrack === '1'
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
+}
+
+/** What `createJourney` returns off the browser (server-side rendering): it does nothing. */
+function inertJourney(): Journey {
+  const nothing = (): void => {}
+  return {
+    track: nothing,
+    page: nothing,
+    identify: nothing,
+    phase: 'awareness',
+    explain: () => [],
+    on: () => nothing,
+    consent: nothing,
+    flush: () => Promise.resolve(),
+    reset: nothing,
+    destroy: nothing,
+  }
+}
+
+/**
+ * Creates a journey: starts recording touchpoints and delivering them to `options.endpoint`.
+ * Throws only for set-up mistakes (a missing or unsafe endpoint, a malformed option); after that
+ * nothing it does throws into the page.
+ *
+ * @example
+ * const journey = createJourney({ endpoint: '/collect', touchpoints: defaults() })
+ * journey.track('add_to_cart', { sku: 'A1', price: 20 })
+ */
+export function createJourney(options: JourneyOptions): Journey {
+  const config = resolveOptions(options)
+  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney()
+
+  const report = createReporter(config.onError, config.debug)
+  const scrub = (url: string): string => scrubUrl(url, config.redactParams)
+  const plugins = config.touchpoints
+
+  // ---- state: read from storage once consent allows, written with the events -------------------
+  const state = new Map<string, unknown>()
+  const changed = new Set<string>()
+  const slot = <T>(key: string): StateSlot<T> => ({
+    get: () => state.get(key) as T | undefined,
+    set(value) {
+      state.set(key, value)
+      changed.add(key)
+      delivery?.persist()
+    },
+  })
+  const anonymousId = slot<string>('anonymousId')
+  const userId = slot<string>('userId')
+  const session = slot<Session>('session')
+
+  const engine = createPhaseEngine(config.phases, { state: slot })
+  const phaseListeners = new Set<(change: PhaseChange) => void>()
+
+  // ---- consent ----------------------------------------------------------------------------------
+  let consent: ConsentState = config.consent
+  if (consent !== 'denied' && config.privacySignals === 'respect' && hasPrivacySignal()) {
+    consent = 'denied'
+    report.debug('Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")')
+  }
+
+  let storage: QueueStorage | undefined
+  let delivery: Delivery | undefined
+  let hydrated = false
+  let destroyed = false
+  const intake: Intake[] = []
+  let intakeDropped = 0
+  let processScheduled = false
+
+  /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
+  function start(): void {
+    if (!storage) {
+      storage = resilientStorage((error) =>
+        report.warn('storage_unavailable', 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
+      )
+      const opened = storage
+      opened
+        .readState()
+        .then(
+          (entries) => {
+            if (storage !== opened) return
+            // Identity and session from storage win over anything made up before they were read;
+            // other values changed meanwhile (by this page) win over the stored ones.
+            for (const [key, value] of entries) {
+              if (!changed.has(key) || key === 'anonymousId' || key === 'session') state.set(key, value)
+            }
+          },
+          (error: unknown) => report.warn('storage_failed', 'Reading the journey state failed', { cause: error }),
+        )
+        .then(() => {
+          if (storage !== opened) return
+          hydrated = true
+          process()
+        })
+    }
+    if (!delivery) {
+      delivery = createDelivery({
+        batchSize: config.batchSize,
+        flushInterval: config.flushInterval,
+        maxQueueSize: config.maxQueueSize,
+        storage,
+        transport: createTransport(config.endpoint, config.headers),
+        lock: createSenderLock(storage),
+        report,
+        takeStateChanges() {
+          const changes = [...changed].map((key): [string, unknown] => [key, state.get(key)])
+          changed.clear()
+          return changes
+        },
+      })
+      if (intakeDropped) delivery.countDropped(intakeDropped)
+      intakeDropped = 0
+      // Events left by earlier pages go out soon after start-up.
+      delivery.resume()
+    }
+    if (hydrated) scheduleProcess()
+  }
+
+  // ---- intake and processing --------------------------------------------------------------------
+  function hand(item: Intake): void {
+    intake.push(item)
+    // While consent is pending, events wait here: bounded like the queue, and counted when dropped.
+    if (intake.length > config.maxQueueSize && typeof intake.shift() !== 'function') intakeDropped++
+    scheduleProcess()
+  }
+
+  function scheduleProcess(): void {
+    if (processScheduled || !hydrated || consent !== 'granted') return
+    processScheduled = true
+    queueMicrotask(() => process())
+  }
+
+  /** Decides queued intake in order; yields to the page every few ms unless `all`. */
+  function process(all = false): void {
+    processScheduled = false
+    if (consent !== 'granted' || !delivery) return
+    const started = performance.now()
+    let done = 0
+    try {
+      while (done < intake.length) {
+        if (!all && done % 64 === 63 && performance.now() - started > SLICE_MS) {
+          processScheduled = true
+          setTimeout(() => process(), 0)
+          break
+        }
+        const item = intake[done++]!
+        if (typeof item === 'function') item()
+        else decide(item)
+      }
+    } finally {
+      intake.splice(0, done)
+    }
+  }
+
+  function currentSession(time: number): Session {
+    let current = session.get()
+    if (!current || time - current.lastActivity > config.sessionTimeout) {
+      current = { id: uuidv7(), count: (current?.count ?? 0) + 1, startedAt: time, lastActivity: time }
+    } else {
+      current = { ...current, lastActivity: Math.max(current.lastActivity, time) }
+    }
+    session.set(current)
+    return current
+  }
+
+  function guard(what: string, task: () => void): void {
+    try {
+      task()
+    } catch (error) {
+      report.warn('plugin_failed', `${what} threw; the event went on without it`, { cause: error })
+    }
+  }
+
+  function decide(captured: CapturedEvent): void {
+    const { id, type, name, props, time, context } = captured
+    if (captured.userId !== undefined) userId.set(captured.userId)
+    let anonymous = anonymousId.get()
+    if (!anonymous) anonymousId.set((anonymous = uuidv7()))
+    const event: JourneyEvent = {
+      id,
+      type,
+      name,
+      props,
+      timestamp: new Date(time).toISOString(),
+      anonymousId: anonymous,
+      userId: userId.get() ?? null,
+      sessionId: currentSession(time).id,
+      phase: '',
+      context: { ...context },
+    }
+    for (const plugin of plugins) if (plugin.enrich) guard(`Touchpoint "${plugin.name}" (enrich)`, () => plugin.enrich!(event))
+    let change: PhaseChange | undefined
+    guard('The phase engine', () => (change = engine.decide(event)))
+    event.phase = engine.phase
+    if (change) {
+      // Its order key sorts right before the event that caused it.
+      queue(id + '.0', {
+        ...event,
+        id: uuidv7(),
+        type: 'track',
+        name: 'phase_change',
+        props: { from: change.from, to: change.to, rule: change.rule },
+      })
+    }
+    queue(id + '.1', event)
+    if (change) for (const listener of phaseListeners) guard('A journey.on("phase") listener', () => listener(change!))
+  }
+
+  function queue(key: string, event: JourneyEvent): void {
+    let out: JourneyEvent | null | undefined = event
+    for (const plugin of plugins) {
+      if (out && plugin.beforeSend) guard(`Touchpoint "${plugin.name}" (beforeSend)`, () => (out = plugin.beforeSend!(out!) ?? out))
+    }
+    if (out && config.beforeSend) {
+      const beforeSend = config.beforeSend
+      guard('beforeSend', () => (out = beforeSend(out!)))
+    }
+    if (!out) return report.debug('dropped by beforeSend', event)
+    for (const plugin of plugins) if (plugin.onEvent) guard(`Touchpoint "${plugin.name}" (onEvent)`, () => plugin.onEvent!(out!))
+    report.debug('queued', out)
+    delivery!.enqueue(key, out)
+  }
+
+  // ---- capture: the hot path --------------------------------------------------------------------
+  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string): void {
+    try {
+      if (destroyed) return report.warn('destroyed', `"${String(name)}" was tracked after destroy() and ignored`)
+      if (consent === 'denied') return
+      if (typeof name !== 'string' || !(name = name.trim()) || (name as string).length > NAME_LIMIT) {
+        return report.warn(
+          'invalid_name',
+          `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`,
+        )
+      }
+      const notes: CleanReport = {}
+      const cleaned = cleanProps(props, notes)
+      if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
+      if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
+      if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
+      hand({ id: uuidv7(), type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub), userId: newUserId })
+    } catch (error) {
+      report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
+    }
+  }
+
+  // ---- page lifecycle ---------------------------------------------------------------------------
+  /** Hidden or leaving: let touchpoints record their last events, then send what can be sent. */
+  function exit(leaving: boolean): void {
+    for (const plugin of plugins) if (plugin.onHide) guard(`Touchpoint "${plugin.name}" (onHide)`, () => plugin.onHide!())
+    if (consent !== 'granted' || !delivery) return
+    // Storage not read yet (a page left within milliseconds of loading): decide with what is known
+    // rather than lose the events; stored identity still wins once it is read.
+    hydrated = true
+    process(true)
+    delivery.exit(leaving)
+  }
+  const onVisibility = (): void => (document.visibilityState === 'hidden' ? exit(false) : delivery?.resume())
+  const onPageHide = (): void => exit(true)
+  const onResume = (): void => delivery?.resume()
+  document.addEventListener('visibilitychange', onVisibility)
+  addEventListener('pagehide', onPageHide)
+  addEventListener('pageshow', onResume)
+  addEventListener('online', onResume)
+
+  // ---- touchpoints ------------------------------------------------------------------------------
+  const pluginContext: PluginContext = {
+    track: (name, props) => capture('track', name, props),
+    page: (props) => capture('page', 'page_view', props),
+    scrubUrl: scrub,
+    state: slot,
+    session: () => {
+      const { id, count, startedAt } = session.get() ?? currentSession(Date.now())
+      return { id, count, startedAt }
+    },
+    warn: (kind, message) => report.warn(kind, message),
+  }
+  const teardowns: Array<() => void> = []
+  for (const plugin of plugins) {
+    guard(`Touchpoint "${plugin.name}" (setup)`, () => {
+      const teardown = plugin.setup?.(pluginContext)
+      if (typeof teardown === 'function') teardowns.push(teardown)
+    })
+  }
+
+  if (consent === 'granted') start()
+
+  return {
+    track: (name, props) => capture('track', name, props),
+    page: (props) => capture('page', 'page_view', props),
+    identify(id, traits) {
+      if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
+        return report.warn('invalid_user_id', `identify() needs a non-empty string user id; got ${describe(id)}`)
+      }
+      capture('identify', 'identify', traits, String(id).trim())
+    },
+    get phase() {
+      return engine.phase
+    },
+    explain: () => engine.history(),
+    on(type, listener) {
+      if (type !== 'phase' || typeof listener !== 'function') {
+        report.warn('invalid_listener', `on() takes "phase" and a function; got ${describe(type)}`)
+        return () => {}
+      }
+      phaseListeners.add(listener)
+      return () => phaseListeners.delete(listener)
+    },
+    consent(next) {
+      if (!CONSENT_STATES.includes(next)) {
+        return report.warn('invalid_consent', `consent() takes "granted", "denied" or "pending"; got ${describe(next)}`)
+      }
+      if (destroyed) return
+      consent = next
+      if (next === 'granted') return start()
+      // Pending or denied: stop sending; what is stored stays for pending, goes for denied.
+      delivery?.stop()
+      delivery = undefined
+      if (next === 'denied') {
+        intake.length = 0
+        intakeDropped = 0
+        state.clear()
+        changed.clear()
+        hydrated = false
+        guard('The phase engine (forget)', () => engine.forget())
+        const stored = storage
+        storage = undefined
+        stored?.destroy().catch((error: unknown) => report.warn('storage_failed', 'Deleting stored events failed', { cause: error }))
+      }
+    },
+    flush() {
+      if (consent !== 'granted' || !delivery) return Promise.resolve()
+      if (hydrated) process(true)
+      return delivery.flush(true).catch(() => {})
+    },
+    reset() {
+      hand(() => {
+        anonymousId.set(uuidv7())
+        userId.set(undefined)
+        session.set(undefined)
+        guard('The phase engine (reset)', () => engine.reset())
+        for (const plugin of plugins) if (plugin.reset) guard(`Touchpoint "${plugin.name}" (reset)`, () => plugin.reset!())
+      })
+    },
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      document.removeEventListener('visibilitychange', onVisibility)
+      removeEventListener('pagehide', onPageHide)
+      removeEventListener('pageshow', onResume)
+      removeEventListener('online', onResume)
+      for (const teardown of teardowns) guard('A touchpoint teardown', teardown)
+      if (hydrated) process(true)
+      delivery?.stop()
+    },
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Checks the options once, at `createJourney`: a set-up mistake throws a clear error there,
+ * so that nothing needs to throw later on the capture path.
+ */
+import type { ConsentState, JourneyOptions } from './types'
+
+/** The options with every default filled in. */
+export type ResolvedOptions = Readonly<
+  Required<Omit<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams'>> &
+    Pick<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams'>
+>
+
+const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending']
+
+function fail(message: string): never {
+  throw new Error(`[journeykit] createJourney: ${message}`)
+}
+
+/** Resolves `endpoint` against the page and refuses what cannot be a safe collector URL. */
+export function resolveEndpoint(endpoint: unknown): string {
+  if (typeof endpoint !== 'string' || !endpoint.trim()) {
+    fail('`endpoint` is required: the URL batches are POSTed to, e.g. "/collect" or "https://collect.example.com/e"')
+  }
+  let url: URL
+  try {
+    url = new URL(endpoint.trim(), typeof location === 'undefined' ? undefined : location.href)
+  } catch {
+    fail(`\`endpoint\` "${endpoint}" is not a URL; use an absolute http(s) URL or a path on this site`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    fail(`\`endpoint\` must use http or https, not "${url.protocol}"`)
+  }
+  if (url.username || url.password) {
+    fail('`endpoint` must not contain a user name or password: they would be sent with every request')
+  }
+  return url.href
+}
+
+function positiveInteger(options: JourneyOptions, name: keyof JourneyOptions, fallback: number, min = 1): number {
+  const value = options[name]
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(`\`${name}\` must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+function optionalFunction<T>(options: JourneyOptions, name: keyof JourneyOptions): T {
+  const value = options[name]
+  if (value !== undefined && typeof value !== 'function') fail(`\`${name}\` must be a function`)
+  return value as T
+}
+
+export function resolveOptions(options: JourneyOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') fail('pass an options object with at least `endpoint`')
+  const consent = options.consent ?? 'granted'
+  if (!CONSENT_STATES.includes(consent)) fail(`\`consent\` must be one of ${CONSENT_STATES.join(', ')}`)
+  const privacySignals = options.privacySignals ?? 'respect'
+  if (privacySignals !== 'respect' && privacySignals !== 'ignore') fail('`privacySignals` must be "respect" or "ignore"')
+  const touchpoints = options.touchpoints ?? []
+  if (!Array.isArray(touchpoints) || touchpoints.some((plugin) => !plugin || typeof plugin.name !== 'string')) {
+    fail('`touchpoints` must be an array of touchpoints, e.g. defaults() or [pageViews(), forms()]')
+  }
+  const headers = options.headers
+  if (headers !== undefined && (typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
+    fail('`headers` must be an object of string values')
+  }
+  const redactParams = options.redactParams
+  if (redactParams !== undefined && (!Array.isArray(redactParams) || redactParams.some((r) => typeof r !== 'string' && !(r instanceof RegExp)))) {
+    fail('`redactParams` must be an array of parameter names or regular expressions')
+  }
+  return Object.freeze({
+    endpoint: resolveEndpoint(options.endpoint),
+    touchpoints: [...touchpoints],
+    phases: options.phases,
+    batchSize: positiveInteger(options, 'batchSize', 20),
+    flushInterval: positiveInteger(options, 'flushInterval', 5000, 0),
+    maxQueueSize: positiveInteger(options, 'maxQueueSize', 10_000),
+    sessionTimeout: positiveInteger(options, 'sessionTimeout', 30 * 60_000),
+    consent,
+    privacySignals,
+    headers: headers && { ...headers },
+    redactParams: redactParams && [...redactParams],
+    beforeSend: optionalFunction<JourneyOptions['beforeSend']>(options, 'beforeSend'),
+    onError: optionalFunction<JourneyOptions['onError']>(options, 'onError'),
+    debug: options.debug === true,
+  })
+}

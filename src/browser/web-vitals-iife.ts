@@ -1,0 +1,2 @@
+// Placeholder: the web vitals script-tag add-on lands with the touchpoints.
+export {}

@@ -1,0 +1,2 @@
+// Placeholder: the journeykit/web-vitals entry (webVitals touchpoint) lands with the touchpoints.
+export {}

@@ -1,0 +1,2 @@
+declare const entries: Array<{ name: string; path: string; import?: string; limit: string }>
+export default entries

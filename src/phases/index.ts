@@ -1,15 +1,307 @@
-import type { PhaseEngine, PhaseEngineContext, PhasesOption } from './types'
+/**
+ * The phase engine: decides, for every event, which journey phase the visitor is in, by the rules
+ * of a phase model (see `./types` for the rule language and `./presets` for the built-in models).
+ */
+import type { JourneyEvent } from '../types'
+import { phasePresets } from './presets'
+import type {
+  Pattern,
+  PhaseChange,
+  PhaseEngine,
+  PhaseEngineContext,
+  PhaseFacts,
+  PhaseHistoryEntry,
+  PhaseModel,
+  PhaseRule,
+  PhasesOption,
+} from './types'
 
-export type { PhaseEngine, PhaseEngineContext, PhasesOption } from './types'
+export type * from './types'
+export { phasePresets } from './presets'
 
 /**
- * Placeholder until the rule engine lands: every visitor stays in `awareness`.
+ * What the engine keeps about the visitor. Stored as is, so the keys are short and never start
+ * with `_` (the build renames `_` properties, which would orphan stored state after an upgrade).
  */
-export function createPhaseEngine(_option: PhasesOption | undefined, _ctx: PhaseEngineContext): PhaseEngine {
+interface State {
+  /** Epoch: bumped by `reset()` and by every move backwards. Of two states, the higher epoch wins whole. */
+  e: number
+  /** The phase. */
+  p: string
+  /** Converted. */
+  c: boolean
+  /** Sessions so far. */
+  n: number
+  /** The latest sessions seen, `[sessionId, page views]`, most recent last (8 at most). */
+  s: Array<[string, number]>
+  /** Event counts, only of the names some rule's `events` counts. */
+  k: Record<string, number>
+  /** When each phase was last reached (ms). */
+  r: Record<string, number>
+  /** The latest changes, oldest first (32 at most). */
+  h: PhaseHistoryEntry[]
+  /** When the latest event happened (ms). */
+  t: number
+}
+
+const SLOT = 'phases'
+const MIRROR_KEY = 'journeykit:phases'
+const MAX_SESSIONS = 8
+const MAX_HISTORY = 32
+const RULE_KEYS = ' id to type name path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
+
+function fail(message: string): never {
+  throw new Error('journeykit: phases: ' + message)
+}
+
+function preset(name: unknown): PhaseModel {
+  return name === 'default' || name === 'b2b' ? phasePresets[name] : fail(`unknown preset ${JSON.stringify(name)}; use 'default', 'b2b' or a model object`)
+}
+
+/** The model an option stands for, checked: a malformed model is a set-up mistake and throws. */
+function resolve(option: PhasesOption | undefined): PhaseModel {
+  let model: PhaseModel
+  if (option == null || typeof option !== 'object') model = preset(option ?? 'default')
+  else if ('extends' in option) {
+    const base = preset(option.extends)
+    const own = option.rules || []
+    const remove = option.remove || []
+    for (const id of remove) if (!base.rules.some((rule) => rule.id === id)) fail(`cannot remove ${JSON.stringify(id)}: preset ${option.extends} has no such rule`)
+    const rules = base.rules.filter((rule) => !remove.includes(rule.id)).map((rule) => own.find((mine) => mine && mine.id === rule.id) || rule)
+    model = { phases: base.phases, rules: rules.concat(own.filter((rule) => !rules.includes(rule))) }
+  } else model = option
+  const { phases, rules } = model
+  if (!Array.isArray(phases) || !phases.length || phases.some((phase) => !phase || typeof phase !== 'string') || new Set(phases).size < phases.length) {
+    fail('`phases` must be a non-empty list of distinct names')
+  }
+  if (!Array.isArray(rules)) fail('`rules` must be a list')
+  const ids = new Set<string>()
+  for (const rule of rules) {
+    const id = rule && rule.id
+    if (!id || typeof id !== 'string' || ids.has(id)) fail(`every rule needs an id of its own, got ${JSON.stringify(id)}`)
+    ids.add(id)
+    if (!phases.includes(rule.to)) fail(`rule ${id}: \`to\` must be one of ${phases.join(', ')}`)
+    for (const key in rule) if (!RULE_KEYS.includes(` ${key} `)) fail(`rule ${id}: unknown condition \`${key}\``)
+  }
+  return model
+}
+
+/** Whether `value` matches `pattern`; a string `pattern` with `under` also matches paths below it. */
+function test(pattern: Pattern | undefined, value: unknown, under?: boolean): boolean {
+  if (pattern === undefined) return true
+  if (Array.isArray(pattern)) return pattern.some((one) => test(one, value, under))
+  if (pattern instanceof RegExp) {
+    pattern.lastIndex = 0 // a /g or /y RegExp would otherwise match every other time
+    return value != null && pattern.test(String(value))
+  }
+  return pattern === value || (!!under && typeof value === 'string' && value.startsWith(String(pattern).replace(/\/$/, '') + '/'))
+}
+
+const atLeast = (value: number, least: number | undefined): boolean => least == null || value >= least
+
+function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts): boolean {
+  try {
+    const props = event.props || {}
+    return (
+      test(rule.type, event.type) &&
+      test(rule.name, event.name) &&
+      test(rule.path, event.context && event.context.path, true) &&
+      Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
+      atLeast(facts.pageViews, rule.pageViews) &&
+      atLeast(facts.sessions, rule.sessions) &&
+      atLeast(facts.away, rule.away) &&
+      atLeast(facts.inPhaseFor, rule.inPhaseFor) &&
+      Object.keys(rule.events || {}).every((name) => atLeast(facts.counts[name] || 0, rule.events![name])) &&
+      (rule.sessionStart == null || rule.sessionStart === facts.sessionStart) &&
+      (rule.converted == null || rule.converted === facts.converted) &&
+      (!rule.when || !!rule.when(event, facts))
+    )
+  } catch {
+    return false // a site's `when` threw: no match, and nothing thrown into the page
+  }
+}
+
+/**
+ * Creates the phase engine for a model: a preset name, a model object or a preset extended with
+ * the site's rules. Throws a clear error for a malformed model; after that, nothing it does throws.
+ *
+ * State lives in the `phases` state slot (IndexedDB), and, while `ctx.canPersist()` says so, in a
+ * localStorage copy under `journeykit:phases`, for two reasons:
+ * - `phase` must be right synchronously at start-up, before the core has read IndexedDB. Reading
+ *   one small localStorage item at creation is the only synchronous way; the cost is a write of
+ *   ~80 µs (Chromium), made only when the phase, conversion or session changes, never per event.
+ * - Tabs. A state slot is last-writer-wins: a tab that loaded an older state would write it back
+ *   over a newer tab's progress. So before deciding, the engine reads the localStorage copy (the
+ *   latest any tab wrote) and merges it: the furthest phase wins, converted wins, counts take their
+ *   maximum, histories join. Moving backwards and `reset()` bump an epoch instead, and the higher
+ *   epoch wins whole, so an old tab cannot undo them either. Every copy written is such a merge,
+ *   so the copy only ever moves forward.
+ * Without localStorage (blocked, or consent not granted) the engine still works from its slot; it
+ * is then right after the core's read, and tabs merge only through it.
+ *
+ * @param option the `phases` option of `createJourney`
+ * @default option 'default'
+ * @example
+ * const engine = createPhaseEngine({ extends: 'default', rules: [{ id: 'decision.quote-page', to: 'decision', type: 'page', path: '/quote' }] }, ctx)
+ * const change = engine.decide(event) // { from: 'awareness', to: 'decision', rule: 'decision.quote-page', reason: 'page /quote matched decision.quote-page' }
+ */
+export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEngineContext): PhaseEngine {
+  const { phases, rules } = resolve(option)
+  const rank = new Map(phases.map((phase, index) => [phase, index]))
+  const counted = new Set(rules.flatMap((rule) => Object.keys(rule.events || {})))
+  const slot = ctx.state<State>(SLOT)
+  const fresh = (epoch: number): State => ({ e: epoch, p: phases[0]!, c: false, n: 0, s: [], k: {}, r: {}, h: [], t: 0 })
+
+  let state = fresh(0)
+  /** The slot value last merged or written: anything else in the slot came from storage. */
+  let slotValue: unknown
+  /** The localStorage copy as last read or written. */
+  let mirrorJson: string | null | undefined
+  /** The localStorage copy lags behind `state`. */
+  let stale = false
+
+  /** A stored state as a `State` of this model, or undefined when it is not one. */
+  function read(stored: unknown): State | undefined {
+    const value = stored as State | null | undefined
+    if (value && typeof value === 'object' && rank.has(value.p) && Array.isArray(value.s) && Array.isArray(value.h)) return { ...fresh(0), ...value }
+  }
+
+  /** `mine` and `other` joined so that neither loses what it learned (see createPhaseEngine). */
+  function merge(mine: State, other: State | undefined): State {
+    if (!other || other.e < mine.e) return mine
+    if (other.e > mine.e) return other
+    const sessions = mine.s.map(([id, views]): [string, number] => [id, Math.max(views, other.s.find((seen) => seen[0] === id)?.[1] || 0)])
+    for (const seen of other.s) if (!sessions.some(([id]) => id === seen[0])) sessions.push(seen)
+    const counts = { ...mine.k }
+    for (const name in other.k) counts[name] = Math.max(counts[name] || 0, other.k[name]!)
+    const reached = { ...other.r, ...mine.r }
+    for (const phase in other.r) reached[phase] = Math.min(reached[phase]!, other.r[phase]!)
+    const known = new Set(mine.h.map((entry) => entry.eventId))
+    return {
+      e: mine.e,
+      p: rank.get(other.p)! > rank.get(mine.p)! ? other.p : mine.p,
+      c: mine.c || other.c,
+      n: Math.max(mine.n, other.n),
+      s: sessions.slice(-MAX_SESSIONS),
+      k: counts,
+      r: reached,
+      h: mine.h
+        .concat(other.h.filter((entry) => !known.has(entry.eventId)))
+        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+        .slice(-MAX_HISTORY),
+      t: Math.max(mine.t, other.t),
+    }
+  }
+
+  /** Takes in what storage and other tabs know. */
+  function sync(): void {
+    const stored = slot.get()
+    if (stored !== slotValue) {
+      slotValue = stored
+      const before = state
+      state = merge(state, read(stored))
+      // The slot knew more than the localStorage copy (first load of this version, or the copy was forgotten).
+      if (state.p !== before.p || state.e !== before.e) stale = true
+    }
+    try {
+      const json = localStorage.getItem(MIRROR_KEY)
+      if (json !== mirrorJson) {
+        mirrorJson = json
+        if (json) state = merge(state, read(JSON.parse(json)))
+      }
+    } catch {
+      // No localStorage (blocked, sandboxed, server) or a corrupt copy: the slot alone will do.
+    }
+  }
+
+  function save(next: State): void {
+    state = next
+    slot.set((slotValue = next))
+    if (stale && ctx.canPersist && ctx.canPersist()) {
+      try {
+        localStorage.setItem(MIRROR_KEY, (mirrorJson = JSON.stringify(next)))
+        stale = false
+      } catch {
+        // Quota or blocked storage: the copy stays behind and the next change tries again.
+      }
+    }
+  }
+
+  function forget(): void {
+    stale = true
+    mirrorJson = null
+    try {
+      localStorage.removeItem(MIRROR_KEY)
+    } catch {
+      // Nothing stored where there is no localStorage.
+    }
+  }
+
+  function decide(event: JourneyEvent): PhaseChange | undefined {
+    // The engine's own announcement is not a touchpoint of the visitor.
+    if (event.name === 'phase_change') return
+    sync()
+    const time = Date.parse(event.timestamp) || Date.now()
+    const current = state.p
+    const sessionId = event.sessionId || ''
+    const session = state.s.find(([id]) => id === sessionId)
+    const pageViews = (session ? session[1] : 0) + (event.type === 'page' ? 1 : 0)
+    const next: State = {
+      ...state,
+      // The current session moves to the end, so the oldest is dropped first.
+      s: state.s.filter(([id]) => id !== sessionId).concat([[sessionId, pageViews]]).slice(-MAX_SESSIONS),
+      n: state.n + (session ? 0 : 1),
+      r: state.r[current] ? state.r : { ...state.r, [current]: time },
+      t: time,
+    }
+    if (counted.has(event.name)) next.k = { ...state.k, [event.name]: (state.k[event.name] || 0) + 1 }
+    const facts: PhaseFacts = {
+      phase: current,
+      converted: state.c,
+      sessions: next.n,
+      pageViews,
+      sessionStart: !session,
+      away: state.t ? time - state.t : 0,
+      inPhaseFor: time - next.r[current]!,
+      counts: next.k,
+    }
+    const from = rank.get(current)!
+    let winner: PhaseRule | undefined
+    let winnerRank = -1
+    for (const rule of rules) {
+      if (!matches(rule, event, facts)) continue
+      if (rule.convert != null) next.c = rule.convert
+      const to = rank.get(rule.to)!
+      if (to !== from && (to > from || rule.back) && to > winnerRank) {
+        winner = rule
+        winnerRank = to
+      }
+    }
+    let change: PhaseChange | undefined
+    if (winner) {
+      const where = event.type === 'page' ? 'page ' + (event.context && event.context.path) : event.type + ' ' + event.name
+      change = { from: current, to: winner.to, rule: winner.id, reason: `${where} matched ${winner.id}` }
+      next.p = winner.to
+      if (winnerRank < from) next.e++
+      next.r = { ...next.r, [winner.to]: time }
+      next.h = next.h.concat({ ...change, at: event.timestamp, eventId: event.id }).slice(-MAX_HISTORY)
+    }
+    if (change || !session || next.c !== state.c) stale = true
+    save(next)
+    return change
+  }
+
+  sync()
   return {
-    phase: 'awareness',
-    decide: () => undefined,
-    history: () => [],
-    reset() {},
+    get phase() {
+      return state.p
+    },
+    decide,
+    history: () => state.h.slice(),
+    reset() {
+      forget()
+      save(fresh(state.e + 1))
+    },
+    forget,
   }
 }

@@ -1,18 +1,149 @@
 /**
- * The seam between the core and the phase engine. The core calls `createPhaseEngine` once in
- * `createJourney`, then `decide(event)` for every event after it has been enriched (session,
- * campaign) and before it is queued.
+ * The seam between the core and the phase engine, and the rule language of phase models.
+ *
+ * The core calls `createPhaseEngine` once in `createJourney`, then `decide(event)` for every event
+ * after it has been enriched (session, campaign) and before it is queued.
  */
-import type { JourneyEvent, StateSlot } from '../types'
+import type { EventType, JourneyEvent, StateSlot } from '../types'
 
-/** A phase model: the ordered phases and the rules that move a visitor between them. */
-export interface PhaseModel {
-  phases: string[]
-  rules: unknown[]
+/**
+ * What a rule compares a value with: a string, number or boolean must be equal, a RegExp must
+ * match (the value as a string), and an array matches when any of its entries does.
+ */
+export type Pattern = string | number | boolean | null | RegExp | Array<string | number | boolean | null | RegExp>
+
+/**
+ * What the engine knows about the visitor when it looks at an event, counting that event.
+ * Rules test these through their count conditions; a rule's `when` gets them all.
+ */
+export interface PhaseFacts {
+  /** The phase before this event. */
+  phase: string
+  /** Whether a rule with `convert: true` matched an earlier event. */
+  converted: boolean
+  /** The visitor's sessions so far, this one included (1 in the first session). */
+  sessions: number
+  /** Page views in this session, this event included when it is one. */
+  pageViews: number
+  /** Whether this event is the first the engine sees of its session. */
+  sessionStart: boolean
+  /** Milliseconds between this event and the visitor's previous one (0 for the first). */
+  away: number
+  /** Milliseconds since the visitor reached the phase they are in. */
+  inPhaseFor: number
+  /** Events so far, this one included, of every name that some rule's `events` counts. */
+  counts: Readonly<Record<string, number>>
 }
 
-/** A preset name or a model object. */
-export type PhasesOption = 'default' | 'b2b' | PhaseModel
+/**
+ * One rule: when an event meets every condition the rule sets, the visitor moves to `to` if that
+ * phase comes later in the model's order (or earlier too, with `back: true`). Conditions left out
+ * do not restrict. When several rules match one event, the one whose phase comes latest wins, and
+ * of those the first in the list.
+ *
+ * @example
+ * // A visit to the quote page means the visitor is deciding.
+ * { id: 'decision.quote-page', to: 'decision', type: 'page', path: '/quote' }
+ * @example
+ * // Orders over 1000 mark the visitor converted and move them to decision.
+ * { id: 'decision.big-order', to: 'decision', name: 'purchase', convert: true,
+ *   when: (event) => Number(event.props.total) > 1000 }
+ */
+export interface PhaseRule {
+  /** Unique within the model, `<phase>.<what-it-means>` by convention. It travels as `phase_change`'s `rule`. */
+  id: string
+  /** The phase this rule moves the visitor to. */
+  to: string
+  /** The event type: `page`, `track` or `identify`. */
+  type?: EventType | EventType[]
+  /** The event name, e.g. `'purchase'`, `['share', 'review']` or `/^video_/`. Page views are named `page_view`. */
+  name?: Pattern
+  /**
+   * The page path (`context.path`). A string matches that path and every path below it (`'/quote'`
+   * matches `/quote` and `/quote/new`, not `/quotes`); a RegExp is tested against the whole path.
+   */
+  path?: string | RegExp | Array<string | RegExp>
+  /**
+   * Event props that must match, each by its {@link Pattern}. A key naming several props with `|`
+   * (`'formId|formName'`) matches when any of them does.
+   * @example { plan: ['pro', 'team'], 'formId|formName': /contact/i }
+   */
+  props?: Record<string, Pattern>
+  /** At least this many page views in the current session, this event included. */
+  pageViews?: number
+  /** At least this many sessions so far, the current one included. */
+  sessions?: number
+  /**
+   * At least this many events of each name so far, across sessions, this event included.
+   * @example { purchase: 2 } // a repeat customer
+   */
+  events?: Record<string, number>
+  /** `true`: only the first event of a session matches. */
+  sessionStart?: boolean
+  /** At least this many milliseconds since the visitor's previous event (a return after an absence). */
+  away?: number
+  /** At least this many milliseconds since the visitor reached their current phase. */
+  inPhaseFor?: number
+  /** `true`: only for visitors converted before this event; `false`: only for the others. */
+  converted?: boolean
+  /** `true` marks the visitor converted when the rule matches (whether or not the phase moves); `false` unmarks. */
+  convert?: boolean
+  /** `true` lets this rule move the visitor to an earlier phase. */
+  back?: boolean
+  /**
+   * A last check for what the other conditions cannot say. A `when` that throws counts as no match.
+   * @example (event, facts) => facts.sessions >= 3 && event.props.plan === 'enterprise'
+   */
+  when?: (event: JourneyEvent, facts: PhaseFacts) => boolean
+}
+
+/**
+ * A phase model: the ordered phases and the rules that move a visitor between them.
+ *
+ * @example
+ * {
+ *   phases: ['visitor', 'lead', 'customer'],
+ *   rules: [
+ *     { id: 'lead.signup', to: 'lead', name: 'signup' },
+ *     { id: 'customer.purchase', to: 'customer', name: 'purchase', convert: true },
+ *   ],
+ * }
+ */
+export interface PhaseModel {
+  /** The phases in journey order. Every visitor starts in the first. */
+  phases: string[]
+  /** The rules, each with a unique id and a `to` among `phases`. */
+  rules: PhaseRule[]
+}
+
+/**
+ * A preset with the site's own rules added: a rule whose id is the preset's replaces that rule in
+ * place, any other is added after the preset's rules; `remove` drops preset rules by id.
+ *
+ * @example
+ * {
+ *   extends: 'default',
+ *   rules: [
+ *     { id: 'decision.quote-page', to: 'decision', type: 'page', path: '/quote' },
+ *     { id: 'consideration.second-session', to: 'consideration', sessions: 3 },
+ *   ],
+ *   remove: ['consideration.third-page-view'],
+ * }
+ */
+export interface PhaseModelExtension {
+  /** The preset to start from. */
+  extends: PresetName
+  /** Rules to add or (by id) replace. */
+  rules?: PhaseRule[]
+  /** Ids of preset rules to leave out. */
+  remove?: string[]
+}
+
+/** The built-in models: `default` (awareness → advocacy) and `b2b` (need → advocacy). */
+export type PresetName = 'default' | 'b2b'
+
+/** A preset name, a model object, or a preset extended with the site's rules. */
+export type PhasesOption = PresetName | PhaseModel | PhaseModelExtension
 
 /** One phase change, as `journey.on('phase')` listeners receive it. */
 export interface PhaseChange {
@@ -20,13 +151,13 @@ export interface PhaseChange {
   to: string
   /** The id of the rule that moved the visitor. */
   rule: string
-  /** A human-readable explanation, e.g. `page /pricing matched consideration.pricing-page`. */
+  /** A human-readable explanation, e.g. `page /pricing matched consideration.product-page`. */
   reason: string
 }
 
 /** One entry of `journey.explain()`. */
 export interface PhaseHistoryEntry extends PhaseChange {
-  /** When it happened (ISO 8601). */
+  /** When it happened (ISO 8601): the triggering event's timestamp. */
   at: string
   /** The id of the event that triggered it. */
   eventId: string
@@ -36,6 +167,11 @@ export interface PhaseHistoryEntry extends PhaseChange {
 export interface PhaseEngineContext {
   /** Persisted state (IndexedDB; memory only while consent is pending), read before any decide(). */
   state<T>(key: string): StateSlot<T>
+  /**
+   * Whether the engine may write its synchronous copy of the state to localStorage now: true
+   * only while consent is granted. Left out, the engine writes nothing outside its state slot.
+   */
+  canPersist?(): boolean
 }
 
 export interface PhaseEngine {
@@ -43,8 +179,13 @@ export interface PhaseEngine {
   readonly phase: string
   /** Decides the phase for this event; returns the change when it moved the visitor. */
   decide(event: JourneyEvent): PhaseChange | undefined
-  /** Every change so far, oldest first. */
+  /** Every change so far, oldest first (the last 32). */
   history(): PhaseHistoryEntry[]
   /** Back to the first phase with no history (`journey.reset()`). */
   reset(): void
+  /**
+   * Deletes the engine's localStorage copy of the state, keeping the phase in memory. The core
+   * calls it when consent is denied, beside deleting the stored state.
+   */
+  forget(): void
 }

@@ -15,6 +15,7 @@ import {
   setOffline,
   startCollector,
   startSite,
+  storedEvents,
   waitForJourney,
   waitForStored,
   type BrowserHandle,
@@ -106,16 +107,15 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     const page = await open('/')
     await trackMany(page, 'e', 100)
     await collector.waitFor(
-      (c) => c.named('e').length >= 100 && c.named('stub_third').length >= 1 && c.events().some((event) => event.type === 'page'),
+      (c) => c.named('e').length >= 100 && c.named('stub_third').length >= 1,
       20_000,
-      'a page view, the 3 stub calls and 100 tracked events',
+      'the 3 stub calls and 100 tracked events',
     )
 
     const events = collector.events()
     expect(collector.duplicates()).toEqual([])
     expect(new Set(events.map((event) => event.id)).size).toBe(events.length)
     expectEachOnceById('e', 100)
-    expect(events.filter((event) => event.type === 'page').length).toBeGreaterThanOrEqual(1)
 
     // Stub calls are replayed in the order they were made, before anything tracked after load.
     const position = (name: string) => events.findIndex((event) => event.name === name)
@@ -162,6 +162,12 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
       expect(Buffer.byteLength(request.body)).toBeLessThanOrEqual(60_000)
     }
     expect(browser.errors()).toEqual([])
+
+    // The script tag installs the default touchpoints: the load itself is a page view, sent
+    // before anything tracked after load.
+    const pageViews = events.filter((event) => event.type === 'page')
+    expect(pageViews.length, 'no page view (type "page") was delivered for the load').toBe(1)
+    expect(events.indexOf(pageViews[0]!)).toBeLessThan(position('e'))
   })
 
   test('events tracked right before navigating away all arrive (on the way out or on the next load)', async () => {
@@ -236,15 +242,21 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
   test('an offline spell loses nothing', async () => {
     site.setPage('/', journeyPage())
     const page = await open('/')
-    await collector.waitFor((c) => c.events().some((event) => event.type === 'page'), 10_000, 'the page view')
+    // Delivery works before the fault: a first event arrives.
+    await trackMany(page, 'warmup', 1)
+    await collector.waitFor((c) => c.named('warmup').length === 1, 10_000, 'the warm-up event')
 
-    const failedRequest = page.waitForEvent('requestfailed', { predicate: (request) => request.url() === collector.url, timeout: 15_000 })
     await setOffline(browser.context, true)
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false)
     await trackMany(page, 'offline', 40)
-    // The library tried (and failed) to send while offline, and the events are kept meanwhile.
-    await failedRequest
+    // An explicit flush tries even while offline; it must settle (the attempt failed), not hang
+    // or throw, and the events must stay queued.
+    await page.evaluate(() => window.journey.flush())
     await waitForStored(page, (events) => events.filter((event) => event.name === 'offline').length === 40, 10_000, 'the offline events in IndexedDB')
+    // The offline spell: several flush intervals and a backoff step pass without a network.
+    await page.waitForTimeout(1500)
     expect(collector.named('offline')).toEqual([])
+    expect(await storedEvents(page).then((events) => events.filter((event) => event.name === 'offline').length)).toBe(40)
 
     await setOffline(browser.context, false)
     await waitForAll('offline', 40, 30_000)
@@ -273,7 +285,9 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
   test('a 400 drops that batch, reports it and does not block later batches', async () => {
     site.setPage('/', journeyPage())
     const page = await open('/')
-    await collector.waitFor((c) => c.events().some((event) => event.type === 'page'), 10_000, 'the page view')
+    // Delivery works before the fault: a first event arrives.
+    await trackMany(page, 'warmup', 1)
+    await collector.waitFor((c) => c.named('warmup').length === 1, 10_000, 'the warm-up event')
     collector.setPlan(({ batch }) => (batch?.events.some((event) => event.name === 'doomed') ? { status: 400 } : undefined))
 
     await trackMany(page, 'doomed', 5)

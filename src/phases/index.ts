@@ -51,7 +51,7 @@ const MAX_HISTORY = 32
 const RULE_KEYS = ' id to type name path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
 
 function fail(message: string): never {
-  throw new Error('journeykit: phases: ' + message)
+  throw new Error('[journeykit] phases: ' + message)
 }
 
 function preset(name: unknown): PhaseModel {

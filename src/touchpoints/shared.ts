@@ -1,0 +1,70 @@
+/**
+ * Helpers the touchpoints share: listeners that never throw into the page and remember how to
+ * remove themselves, method wrappers that can be undone, and the "is this host ours" test.
+ * Internal: not exported from the package.
+ */
+import type { PluginContext } from '../types'
+
+/** What {@link listeners} returns to a touchpoint's `setup`. */
+export interface Listeners {
+  /** Adds `handler` for each space-separated event type; it is removed by `off()`. */
+  on(target: EventTarget, types: string, handler: (event: any) => void, options?: AddEventListenerOptions | boolean): void
+  /** Wraps `fn` so an exception is reported through `ctx.warn` instead of reaching the page. */
+  safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
+  /** Runs `owner[key]` as before, then `after(this)`; `off()` undoes it. */
+  wrap(owner: any, key: string, after: (self: any) => void): void
+  /** Removes everything added so far: the touchpoint's teardown. */
+  off(): void
+}
+
+/**
+ * The bookkeeping every touchpoint needs: what it adds to the page is removed by one `off()`,
+ * and nothing it runs from a page event can throw into the host page (a broken touchpoint is
+ * reported once through `ctx.warn` and the page goes on).
+ */
+export function listeners(ctx: PluginContext, name: string): Listeners {
+  const undo: Array<() => void> = []
+  const safe = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A): void => {
+    try {
+      fn(...args)
+    } catch (error) {
+      ctx.warn('plugin_failed', `Touchpoint "${name}" failed: ${error}`)
+    }
+  }
+  return {
+    safe,
+    on(target, types, handler, options = true) {
+      const guarded = safe(handler)
+      for (const type of types.split(' ')) {
+        target.addEventListener(type, guarded, options)
+        undo.push(() => target.removeEventListener(type, guarded, options))
+      }
+    },
+    wrap(owner, key, after) {
+      const original = owner[key]
+      const report = safe(after)
+      let live = 1
+      const wrapped = function (this: unknown) {
+        // The page's own call runs first and may throw as it always did; ours never does.
+        const result = original.apply(this, arguments)
+        if (live) report(this)
+        return result
+      }
+      owner[key] = wrapped
+      // Another script may have wrapped the method after us: then ours stays in its chain, inert.
+      undo.push(() => {
+        live = 0
+        if (owner[key] === wrapped) owner[key] = original
+      })
+    },
+    off: () => undo.splice(0).forEach((remove) => remove()),
+  }
+}
+
+/**
+ * Whether `host` is this site: the page's own host, or one of `hosts` or a subdomain of one.
+ * Links and referrers from these hosts are internal (not outbound, not a new touch).
+ */
+export function isInternal(host: string, hosts: string[] = []): boolean {
+  return host === location.hostname || hosts.some((own) => host === own || host.endsWith('.' + own))
+}

@@ -97,6 +97,8 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
     'Access-Control-Allow-Methods': 'POST, OPTIONS',
     'Access-Control-Allow-Headers': typeof requested === 'string' && requested ? requested : 'content-type',
     'Access-Control-Max-Age': '600',
+    // Without this a cross-origin page cannot read Retry-After (not a CORS-safelisted header).
+    'Access-Control-Expose-Headers': 'Retry-After',
   }
 }
 

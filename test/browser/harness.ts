@@ -67,8 +67,9 @@ export { STUB }
 declare global {
   interface Window {
     journey: Journey
-    /** Set by the script tag's onload in {@link scriptTagPage}. */
+    /** Set by the script tag's onload / onerror in {@link scriptTagPage}. */
     __journeykitLoaded?: boolean
+    __journeykitLoadError?: boolean
   }
 }
 
@@ -181,7 +182,7 @@ export function scriptTagPage(options: ScriptTagPageOptions): string {
 <link rel="icon" href="data:,">
 ${options.noStub ? '' : `<script>${STUB}</script>`}
 ${options.before ? `<script>${options.before}</script>` : ''}
-<script async src="${escapeAttr(src)}" data-endpoint="${escapeAttr(options.collectorUrl)}"${attrs} onload="window.__journeykitLoaded=true"></script>
+<script async src="${escapeAttr(src)}" data-endpoint="${escapeAttr(options.collectorUrl)}"${attrs} onload="window.__journeykitLoaded=true" onerror="window.__journeykitLoadError=true"></script>
 ${options.after ? `<script>${options.after}</script>` : ''}
 ${options.head ?? ''}
 </head>
@@ -194,11 +195,31 @@ ${options.body ?? '<h1>journeykit test page</h1>'}
 
 /** Resolves once the script-tag build has loaded on `page` and `window.journey` is the real one. */
 export async function waitForJourney(page: Page, timeoutMs = 10_000): Promise<void> {
-  await page.waitForFunction(
-    () => window.__journeykitLoaded === true && typeof window.journey?.flush === 'function' && typeof window.journey.phase === 'string',
-    undefined,
-    { timeout: timeoutMs, polling: 20 },
-  )
+  try {
+    await page.waitForFunction(
+      () =>
+        window.__journeykitLoadError === true ||
+        (window.__journeykitLoaded === true && typeof window.journey?.flush === 'function' && typeof window.journey.phase === 'string'),
+      undefined,
+      { timeout: timeoutMs, polling: 20 },
+    )
+  } catch (error) {
+    throw new Error(`waitForJourney: the library did not load within ${timeoutMs} ms on ${page.url()} (${await journeyState(page)})`, { cause: error })
+  }
+  if (await page.evaluate(() => window.__journeykitLoadError === true)) {
+    throw new Error(`waitForJourney: the script tag failed to load on ${page.url()} (${await journeyState(page)})`)
+  }
+}
+
+async function journeyState(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const journey = window.journey as unknown as Record<string, unknown> | undefined
+      return `script loaded: ${String(window.__journeykitLoaded ?? false)}, load error: ${String(window.__journeykitLoadError ?? false)}, window.journey: ${
+        journey ? `{ ${Object.keys(journey).join(', ')} }` : String(journey)
+      }`
+    })
+    .catch((error: unknown) => `page state unreadable: ${String(error)}`)
 }
 
 /** Polls `fn` every `intervalMs` until it returns a truthy value (returned); throws after `timeoutMs`. */

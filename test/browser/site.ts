@@ -3,8 +3,8 @@
  * same-site: cookies set here would travel to the collector unless requests omit credentials).
  *
  * Serves, in this order: the pages given to {@link startSite} (path → HTML, or a full
- * {@link PageSpec}), `/dist/*` from the repository's built `dist/`, and the files under
- * `test/browser/pages/`. Everything is sent with `Cache-Control: no-store`.
+ * {@link PageSpec}), `/dist/*` from the repository's built `dist/` (each file read once per test
+ * run), and the files under `test/browser/pages/`. Everything is sent with `Cache-Control: no-store`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -61,6 +61,16 @@ export function assertBuilt(): void {
   }
 }
 
+// Build output is read once per test run: a rebuild of dist/ by a concurrent `npm run build`
+// (tsup cleans the folder first) cannot make a page load a missing or half-written file.
+const distCache = new Map<string, Buffer>()
+function read(file: string): Buffer {
+  if (!file.startsWith(DIST + sep)) return readFileSync(file)
+  let content = distCache.get(file)
+  if (!content) distCache.set(file, (content = readFileSync(file)))
+  return content
+}
+
 function fileUnder(base: string, urlPath: string): string | undefined {
   let decoded: string
   try {
@@ -76,7 +86,10 @@ function fileUnder(base: string, urlPath: string): string | undefined {
 
 /** Starts the site. `pages` maps paths (`/`, `/a.html`) to HTML. */
 export async function startSite(pages: Record<string, string | PageSpec> = {}): Promise<Site> {
-  assertBuilt()
+  if (!distCache.has(IIFE_FILE)) {
+    assertBuilt()
+    read(IIFE_FILE)
+  }
   const table = new Map<string, PageSpec>()
   const setPage = (path: string, page: string | PageSpec) => table.set(path, typeof page === 'string' ? { body: page } : page)
   for (const [path, page] of Object.entries(pages)) setPage(path, page)
@@ -93,13 +106,16 @@ export async function startSite(pages: Record<string, string | PageSpec> = {}): 
       return
     }
     let file: string | undefined
-    if (url.pathname.startsWith('/dist/')) file = fileUnder(DIST, url.pathname.slice('/dist/'.length))
+    if (url.pathname.startsWith('/dist/')) {
+      const cached = join(DIST, url.pathname.slice('/dist/'.length))
+      file = distCache.has(cached) ? cached : fileUnder(DIST, url.pathname.slice('/dist/'.length))
+    }
     else file = fileUnder(PAGES, url.pathname === '/' ? 'index.html' : url.pathname.slice(1))
     if (!file) {
       res.writeHead(404, { ...base, 'Content-Type': TYPES['.txt'] }).end(`not found: ${url.pathname}`)
       return
     }
-    res.writeHead(200, { ...base, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file))
+    res.writeHead(200, { ...base, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(read(file))
   })
   server.on('connection', (socket) => {
     sockets.add(socket)

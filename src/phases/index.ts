@@ -97,7 +97,10 @@ function test(pattern: Pattern | undefined, value: unknown, under?: boolean): bo
   return pattern === value || (!!under && typeof value === 'string' && value.startsWith(String(pattern).replace(/\/$/, '') + '/'))
 }
 
-const atLeast = (value: number, least: number | undefined): boolean => least == null || value >= least
+/** Count conditions: the rule's number is a minimum for the fact of the same name. */
+const AT_LEAST = ['pageViews', 'sessions', 'away', 'inPhaseFor'] as const
+/** Flag conditions: the rule's flag must equal the fact of the same name. */
+const FLAGS = ['sessionStart', 'converted'] as const
 
 function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts): boolean {
   try {
@@ -107,13 +110,9 @@ function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts): boole
       test(rule.name, event.name) &&
       test(rule.path, event.context && event.context.path, true) &&
       Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
-      atLeast(facts.pageViews, rule.pageViews) &&
-      atLeast(facts.sessions, rule.sessions) &&
-      atLeast(facts.away, rule.away) &&
-      atLeast(facts.inPhaseFor, rule.inPhaseFor) &&
-      Object.keys(rule.events || {}).every((name) => atLeast(facts.counts[name] || 0, rule.events![name])) &&
-      (rule.sessionStart == null || rule.sessionStart === facts.sessionStart) &&
-      (rule.converted == null || rule.converted === facts.converted) &&
+      AT_LEAST.every((key) => rule[key] == null || facts[key] >= rule[key]!) &&
+      FLAGS.every((key) => rule[key] == null || rule[key] === facts[key]) &&
+      Object.keys(rule.events || {}).every((name) => (facts.counts[name] || 0) >= rule.events![name]!) &&
       (!rule.when || !!rule.when(event, facts))
     )
   } catch {
@@ -187,7 +186,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
       r: reached,
       h: mine.h
         .concat(other.h.filter((entry) => !known.has(entry.eventId)))
-        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
         .slice(-MAX_HISTORY),
       t: Math.max(mine.t, other.t),
     }

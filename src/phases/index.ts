@@ -138,8 +138,8 @@ function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts): boole
  * Without localStorage (blocked, or consent not granted) the engine still works from its slot; it
  * is then right after the core's read, and tabs merge only through it.
  *
- * @param option the `phases` option of `createJourney`
- * @default option 'default'
+ * @param option the `phases` option of `createJourney`; left out, the `'default'` preset
+ * @param ctx the core's state slots, and whether the localStorage copy may be written now
  * @example
  * const engine = createPhaseEngine({ extends: 'default', rules: [{ id: 'decision.quote-page', to: 'decision', type: 'page', path: '/quote' }] }, ctx)
  * const change = engine.decide(event) // { from: 'awareness', to: 'decision', rule: 'decision.quote-page', reason: 'page /quote matched decision.quote-page' }

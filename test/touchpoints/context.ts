@@ -38,11 +38,10 @@ export function fakeContext() {
   }
 }
 
-/** Installs `plugin` on a fresh fake context; returns the fake and the teardown. */
-export function install(plugin: Plugin) {
-  const fake = fakeContext()
+/** Installs `plugin` on a fake context (a fresh one unless given); returns the fake and the teardown. */
+export function install(plugin: Plugin, fake = fakeContext()) {
   const teardown = plugin.setup?.(fake.ctx) ?? (() => {})
-  return { ...fake, teardown }
+  return { ...fake, plugin, teardown }
 }
 
 let counter = 0

@@ -13,7 +13,9 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const DIST = join(ROOT, 'dist')
+// JOURNEYKIT_DIST serves another build as /dist/ (e.g. a deliberately broken one, to check that
+// the suites catch the breakage).
+const DIST = resolve(process.env.JOURNEYKIT_DIST ?? join(ROOT, 'dist'))
 const PAGES = join(ROOT, 'test', 'browser', 'pages')
 /** The file every script-tag page loads. */
 export const IIFE_FILE = join(DIST, 'journeykit.iife.js')

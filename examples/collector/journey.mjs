@@ -19,11 +19,16 @@ export const MINOR = ['scroll_depth', 'engagement', 'web_vital']
 
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Events in the order they happened on the device; the order received breaks ties. */
+/**
+ * Events in the order they happened on the device. journeykit gives a `phase_change` the
+ * timestamp of the touchpoint that caused it and sends it just before that touchpoint: on a tie
+ * it goes first (whatever order the batches arrived in), then the order received decides.
+ */
 export function chronological(records) {
+  const first = (record) => (record.event.name === 'phase_change' ? 0 : 1)
   return records
     .map((record, n) => ({ record, n, t: Date.parse(record.event.timestamp) }))
-    .sort((a, b) => a.t - b.t || a.n - b.n)
+    .sort((a, b) => a.t - b.t || first(a.record) - first(b.record) || a.n - b.n)
     .map(({ record }) => record)
 }
 

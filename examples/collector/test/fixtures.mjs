@@ -47,7 +47,7 @@ export function shopJourney(anonymousId = 'anon-shop', start = Date.parse('2026-
   const track = (name, phase, seconds, props = {}) =>
     event({ anonymousId, name, phase, props, timestamp: at(seconds), context: { path: where, url: `http://shop.test${where}` } })
   const change = (from, to, rule) => track('phase_change', to, 0, { from, to, rule })
-  return [
+  const events = [
     page('/', 'awareness', 0),
     track('scroll_depth', 'awareness', 4, { percent: 50 }),
     change('awareness', 'consideration', 'consideration.pricing-page'),
@@ -63,4 +63,9 @@ export function shopJourney(anonymousId = 'anon-shop', start = Date.parse('2026-
     change('decision', 'advocacy', 'advocacy.share'),
     track('share', 'advocacy', 10, { method: 'copy_link' }),
   ]
+  // As journeykit does: a phase_change carries the timestamp of the touchpoint that caused it.
+  events.forEach((e, i) => {
+    if (e.name === 'phase_change') e.timestamp = events[i + 1].timestamp
+  })
+  return events
 }

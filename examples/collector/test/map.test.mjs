@@ -88,3 +88,14 @@ test('serves the list and the visitor map, escaping what pages sent', async () =
   assert.equal(api.visitors[0].anonymousId, 'anon-c')
   await collector.close()
 })
+
+test('puts a phase change before the touchpoint that caused it, whatever order they arrived in', () => {
+  const events = shopJourney('anon-d')
+  const i = events.findIndex((e) => e.name === 'phase_change')
+  // The trigger arrives first (e.g. the phase_change's batch was retried).
+  ;[events[i], events[i + 1]] = [events[i + 1], events[i]]
+  const { steps } = journeyOf('anon-d', records(events))
+  const j = steps.findIndex((s) => s.kind === 'phase')
+  assert.equal(steps[j + 1].path, '/features/')
+  assert.equal(steps[j + 1].lane, 'consideration')
+})

@@ -1,0 +1,203 @@
+/**
+ * IndexedDB for unit tests: a fresh fake-indexeddb factory per test, a look inside the
+ * library's database without keeping a connection open, counters for write transactions, and
+ * ways to break IndexedDB the ways browsers do (missing, open throwing, open hanging, writes
+ * failing with a quota error or aborting with a null error).
+ */
+import { IDBFactory } from 'fake-indexeddb'
+import type { QueueStorage } from '../../src/storage'
+
+export const DB_NAME = 'journeykit'
+export const STORE_NAME = 'journeykit'
+
+const undo: Array<() => void> = []
+
+function patch<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+  const own = Object.getOwnPropertyDescriptor(target, key)
+  Object.defineProperty(target, key, { configurable: true, writable: true, value })
+  undo.push(() => {
+    if (own) Object.defineProperty(target, key, own)
+    else delete target[key]
+  })
+}
+
+/** Undoes every patch made by the helpers in this file. */
+export function restoreStorage(): void {
+  for (const step of undo.splice(0).reverse()) step()
+}
+
+/** A new, empty IndexedDB for this test (the same one for every journey until called again). */
+export function freshIndexedDB(): IDBFactory {
+  const factory = new IDBFactory()
+  patch(globalThis as { indexedDB?: IDBFactory }, 'indexedDB', factory)
+  return factory
+}
+
+/** Names of the databases that exist. */
+export async function databaseNames(): Promise<string[]> {
+  return (await indexedDB.databases()).map((info) => info.name ?? '')
+}
+
+export interface Contents {
+  /** Stored events in key order: [order key, parsed event]. */
+  queue: Array<[string, Record<string, unknown>]>
+  state: Record<string, unknown>
+  dropped: number
+  lease: unknown
+  /** Every raw key. */
+  keys: string[]
+}
+
+/** Reads the library's database (without creating it) and closes the connection again. */
+export async function readDatabase(): Promise<Contents | undefined> {
+  if (!(await databaseNames()).includes(DB_NAME)) return undefined
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  try {
+    if (!db.objectStoreNames.contains(STORE_NAME)) return { queue: [], state: {}, dropped: 0, lease: undefined, keys: [] }
+    const tx = db.transaction(STORE_NAME, 'readonly')
+    const store = tx.objectStore(STORE_NAME)
+    const keys = store.getAllKeys()
+    const values = store.getAll()
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve()
+      tx.onerror = tx.onabort = () => reject(tx.error)
+    })
+    const contents: Contents = { queue: [], state: {}, dropped: 0, lease: undefined, keys: keys.result.map(String) }
+    keys.result.forEach((key, i) => {
+      const name = String(key)
+      const value = values.result[i]
+      if (name.startsWith('q:')) contents.queue.push([name.slice(2), JSON.parse(value as string) as Record<string, unknown>])
+      else if (name.startsWith('s:')) contents.state[name.slice(2)] = value
+      else if (name === 'd:dropped') contents.dropped = value as number
+      else if (name === 'l:lease') contents.lease = value
+    })
+    return contents
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Counts IndexedDB transactions from now on: `readwrite` ones, and those that stored at least
+ * one event (a `put` of a `q:` key).
+ */
+export function countTransactions() {
+  const readwrite: IDBTransaction[] = []
+  const eventWrites = new Set<IDBTransaction>()
+  const transaction = IDBDatabase.prototype.transaction
+  patch(IDBDatabase.prototype, 'transaction', function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const tx = transaction.apply(this, args)
+    if (args[1] === 'readwrite') readwrite.push(tx)
+    return tx
+  } as IDBDatabase['transaction'])
+  const put = IDBObjectStore.prototype.put
+  patch(IDBObjectStore.prototype, 'put', function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    if (typeof key === 'string' && key.startsWith('q:')) eventWrites.add(this.transaction)
+    return put.call(this, value, key)
+  } as IDBObjectStore['put'])
+  return {
+    readwrite: () => readwrite.length,
+    eventWrites: () => eventWrites.size,
+  }
+}
+
+/** No IndexedDB at all (Firefox private windows of old, `dom.indexedDB.enabled=false`). */
+export function removeIndexedDB(): void {
+  patch(globalThis as { indexedDB?: IDBFactory }, 'indexedDB', undefined)
+}
+
+/** `indexedDB.open()` throws (Firefox private mode: InvalidStateError). Returns the call count. */
+export function openThrows(error: unknown = new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError')) {
+  let calls = 0
+  const factory = freshIndexedDB()
+  patch(factory, 'open', (() => {
+    calls++
+    throw error
+  }) as IDBFactory['open'])
+  return { calls: () => calls }
+}
+
+/** `indexedDB.open()` returns a request that never settles (Safari 14, WebKit bug 226547). */
+export function openHangs() {
+  let calls = 0
+  const factory = freshIndexedDB()
+  patch(factory, 'open', (() => {
+    calls++
+    return {
+      result: undefined,
+      error: null,
+      readyState: 'pending',
+      onsuccess: null,
+      onerror: null,
+      onupgradeneeded: null,
+      onblocked: null,
+      addEventListener() {},
+      removeEventListener() {},
+    } as unknown as IDBOpenDBRequest
+  }) as IDBFactory['open'])
+  return { calls: () => calls }
+}
+
+/**
+ * Writes of events fail: every `put` of an event key throws a `QuotaExceededError` (`'quota'`),
+ * or aborts its transaction so that it rejects with a null error (`'abort-null'`, idb-keyval #163).
+ * `times` limits how many writes fail (all by default). Returns how many failed.
+ */
+export function failEventWrites(kind: 'quota' | 'abort-null' = 'quota', times = Infinity) {
+  let failed = 0
+  const failedTransactions = new Set<IDBTransaction>()
+  const put = IDBObjectStore.prototype.put
+  patch(IDBObjectStore.prototype, 'put', function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    const isEvent = typeof key === 'string' && key.startsWith('q:')
+    if (isEvent && (failedTransactions.has(this.transaction) || failed < times)) {
+      if (!failedTransactions.has(this.transaction)) {
+        failedTransactions.add(this.transaction)
+        failed++
+      }
+      if (kind === 'quota') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      const request = put.call(this, value, key)
+      try {
+        this.transaction.abort()
+      } catch {
+        // already aborted
+      }
+      return request
+    }
+    return put.call(this, value, key)
+  } as IDBObjectStore['put'])
+  return { failed: () => failed }
+}
+
+/**
+ * A `QueueStorage` whose calls fail on demand: `fail.write = n` makes the next n writes reject
+ * with `error`, and so on for each method. Calls are counted.
+ */
+export function flakyStorage(inner: QueueStorage, error: unknown = new DOMException('The quota has been exceeded.', 'QuotaExceededError')) {
+  const fail: Partial<Record<keyof QueueStorage, number>> = {}
+  const calls: Partial<Record<keyof QueueStorage, number>> = {}
+  const wrap = <K extends Exclude<keyof QueueStorage, 'persistent'>>(method: K) =>
+    ((...args: unknown[]) => {
+      calls[method] = (calls[method] ?? 0) + 1
+      if ((fail[method] ?? 0) > 0) {
+        fail[method]!--
+        return Promise.reject(error)
+      }
+      return (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args)
+    }) as QueueStorage[K]
+  const storage: QueueStorage = {
+    get persistent() {
+      return inner.persistent
+    },
+    write: wrap('write'),
+    read: wrap('read'),
+    remove: wrap('remove'),
+    readState: wrap('readState'),
+    lease: wrap('lease'),
+    destroy: wrap('destroy'),
+  }
+  return { storage, fail, calls }
+}

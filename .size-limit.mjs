@@ -5,6 +5,6 @@ const touchpoint = (name, limit) => ({ name: `${name}()`, path: 'dist/index.js',
 export default [
   { name: 'createJourney (core, idb-keyval included)', path: 'dist/index.js', import: '{ createJourney }', limit: '10 kB' },
   { name: 'createJourney + defaults()', path: 'dist/index.js', import: '{ createJourney, defaults }', limit: '20 kB' },
-  { name: 'phase engine', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '10 kB' },
+  { name: 'phase engine (both presets)', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '3 kB' },
   { name: 'script tag: journeykit.iife.js', path: 'dist/journeykit.iife.js', limit: '20 kB' },
 ]

@@ -3,6 +3,7 @@
  * does nothing until `createJourney()` is called.
  */
 export { createJourney } from './journey'
+export { phasePresets } from './phases'
 export { scrubUrl } from './privacy/url'
 export * from './touchpoints'
 export type * from './types'

@@ -52,6 +52,7 @@ interface Session extends SessionInfo {
 }
 
 const NAME_LIMIT = 255
+const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
 /** Longest stretch of event processing before yielding to the page (a long task is 50 ms). */
 const SLICE_MS = 8
 const CONSENT_STATES: readonly string[] = ['granted', 'denied', 'pending']
@@ -115,7 +116,9 @@ export function createJourney(options: JourneyOptions): Journey {
   const userId = slot<string>('userId')
   const session = slot<Session>('session')
 
-  const engine = createPhaseEngine(config.phases, { state: slot })
+  // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
+  // synchronously after a reload; like everything else, only with consent.
+  const engine = createPhaseEngine(config.phases, { state: slot, canPersist: () => consent === 'granted' })
   const phaseListeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent ----------------------------------------------------------------------------------
@@ -145,10 +148,11 @@ export function createJourney(options: JourneyOptions): Journey {
         .then(
           (entries) => {
             if (storage !== opened) return
-            // Identity and session from storage win over anything made up before they were read;
-            // other values changed meanwhile (by this page) win over the stored ones.
+            // Identity, session and phase state from storage win over anything made up before they
+            // were read (the phase engine merges what it finds); other values changed meanwhile
+            // by this page win over the stored ones.
             for (const [key, value] of entries) {
-              if (!changed.has(key) || key === 'anonymousId' || key === 'session') state.set(key, value)
+              if (!changed.has(key) || STORED_WINS.has(key)) state.set(key, value)
             }
           },
           (error: unknown) => report.warn('storage_failed', 'Reading the journey state failed', { cause: error }),
@@ -237,6 +241,14 @@ export function createJourney(options: JourneyOptions): Journey {
     }
   }
 
+  /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
+  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset', event?: JourneyEvent): void {
+    for (const plugin of plugins) {
+      const run = plugin[hook]
+      if (run) guard(`Touchpoint "${plugin.name}" (${hook})`, () => run.call(plugin, event!))
+    }
+  }
+
   function decide(captured: CapturedEvent): void {
     const { id, type, name, props, time, context } = captured
     if (captured.userId !== undefined) userId.set(captured.userId)
@@ -254,7 +266,7 @@ export function createJourney(options: JourneyOptions): Journey {
       phase: '',
       context: { ...context },
     }
-    for (const plugin of plugins) if (plugin.enrich) guard(`Touchpoint "${plugin.name}" (enrich)`, () => plugin.enrich!(event))
+    eachPlugin('enrich', event)
     let change: PhaseChange | undefined
     guard('The phase engine', () => (change = engine.decide(event)))
     event.phase = engine.phase
@@ -282,7 +294,7 @@ export function createJourney(options: JourneyOptions): Journey {
       guard('beforeSend', () => (out = beforeSend(out!)))
     }
     if (!out) return report.debug('dropped by beforeSend', event)
-    for (const plugin of plugins) if (plugin.onEvent) guard(`Touchpoint "${plugin.name}" (onEvent)`, () => plugin.onEvent!(out!))
+    eachPlugin('onEvent', out)
     report.debug('queued', out)
     delivery!.enqueue(key, out)
   }
@@ -312,7 +324,7 @@ export function createJourney(options: JourneyOptions): Journey {
   // ---- page lifecycle ---------------------------------------------------------------------------
   /** Hidden or leaving: let touchpoints record their last events, then send what can be sent. */
   function exit(leaving: boolean): void {
-    for (const plugin of plugins) if (plugin.onHide) guard(`Touchpoint "${plugin.name}" (onHide)`, () => plugin.onHide!())
+    eachPlugin('onHide')
     if (consent !== 'granted' || !delivery) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
@@ -404,7 +416,7 @@ export function createJourney(options: JourneyOptions): Journey {
         userId.set(undefined)
         session.set(undefined)
         guard('The phase engine (reset)', () => engine.reset())
-        for (const plugin of plugins) if (plugin.reset) guard(`Touchpoint "${plugin.name}" (reset)`, () => plugin.reset!())
+        eachPlugin('reset')
       })
     },
     destroy() {

@@ -4,7 +4,17 @@
  */
 import type { PhaseChange, PhaseHistoryEntry, PhasesOption } from './phases/types'
 
-export type { PhaseChange, PhaseHistoryEntry, PhasesOption } from './phases/types'
+export type {
+  Pattern,
+  PhaseChange,
+  PhaseFacts,
+  PhaseHistoryEntry,
+  PhaseModel,
+  PhaseModelExtension,
+  PhaseRule,
+  PhasesOption,
+  PresetName,
+} from './phases/types'
 
 /** Whether the visitor allowed tracking. */
 export type ConsentState = 'granted' | 'denied' | 'pending'

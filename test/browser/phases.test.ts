@@ -126,7 +126,7 @@ describeBrowser('journey phases', () => {
 
   // Needs createJourney to pass `canPersist: () => consent === 'granted'` to createPhaseEngine
   // (see src/phases/index.ts): the phase is then read synchronously from localStorage.
-  test.skip('journey.phase is right the moment the script tag creates the journey after a reload', async () => {
+  test('journey.phase is right the moment the script tag creates the journey after a reload', async () => {
     const visitor = await openBrowser() // a first-time visitor of their own
     try {
       const page = await visitor.newPage()

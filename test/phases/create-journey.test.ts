@@ -136,7 +136,7 @@ describe('phases through createJourney', () => {
   // Needs createJourney to pass `canPersist: () => consent === 'granted'` to createPhaseEngine:
   // without it the engine writes no localStorage copy and the phase is right only once
   // IndexedDB has been read.
-  it.skip('journey.phase is right synchronously at start-up after a reload', async () => {
+  it('journey.phase is right synchronously at start-up after a reload', async () => {
     const first = open()
     first.track('purchase')
     await deliver(first, 2)

@@ -1,0 +1,490 @@
+/**
+ * The delivery loop on its own: coalesced writes, batching, backoff timing, status handling, the
+ * dropped count, the exit send and stop. Storage is the library's memory store (or a wrapper
+ * that fails on demand), so timing is exact under fake timers; the network is a fake fetch.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { createDelivery, type Delivery } from '../src/delivery'
+import { uuidv7 } from '../src/event'
+import { createSenderLock } from '../src/lock'
+import { createReporter } from '../src/log'
+import { memoryStorage, type QueueStorage } from '../src/storage'
+import { createTransport } from '../src/transport'
+import type { JourneyError, JourneyEvent } from '../src/types'
+import { restoreBrowser, setOnline, supportKeepalive } from './helpers/browser'
+import { fakeFetch, type FakeFetch } from './helpers/fetch'
+import { flakyStorage } from './helpers/storage'
+import { START, useFakeClock } from './helpers/time'
+
+const ENDPOINT = 'https://collect.example/e'
+
+let fetch: FakeFetch
+const made: Delivery[] = []
+
+beforeEach(() => {
+  useFakeClock()
+  fetch = fakeFetch()
+  fetch.install()
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+
+afterEach(() => {
+  for (const delivery of made.splice(0)) delivery.stop()
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+  restoreBrowser()
+})
+
+interface Setup {
+  batchSize?: number
+  flushInterval?: number
+  maxQueueSize?: number
+  storage?: QueueStorage
+}
+
+function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage() }: Setup = {}) {
+  const errors: JourneyError[] = []
+  const state: Array<[string, unknown]> = []
+  const delivery = createDelivery({
+    batchSize,
+    flushInterval,
+    maxQueueSize,
+    storage,
+    transport: createTransport(ENDPOINT),
+    lock: createSenderLock(storage),
+    report: createReporter((error) => errors.push(error)),
+    takeStateChanges: () => state.splice(0),
+  })
+  made.push(delivery)
+  let n = 0
+  /** Queues a new event; returns it. */
+  const add = (name = `e${++n}`, props: Record<string, unknown> = {}): JourneyEvent => {
+    const id = uuidv7()
+    const event: JourneyEvent = {
+      id,
+      type: 'track',
+      name,
+      props,
+      timestamp: new Date().toISOString(),
+      anonymousId: 'anon',
+      userId: null,
+      sessionId: 'session',
+      phase: 'awareness',
+      context: {
+        url: 'https://shop.example/',
+        path: '/',
+        title: '',
+        referrer: '',
+        locale: 'en',
+        screen: { width: 1, height: 1 },
+        library: { name: 'journeykit', version: '0.0.0' },
+      },
+    }
+    delivery.enqueue(id + '.1', event)
+    return event
+  }
+  return { delivery, errors, storage, state, add }
+}
+
+const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms)
+
+async function stored(storage: QueueStorage): Promise<string[]> {
+  return (await storage.read(100_000)).events.map(([, json]) => (JSON.parse(json) as JourneyEvent).name)
+}
+
+describe('coalesced writes', () => {
+  test('a burst of enqueues is one storage write, carrying the state changes', async () => {
+    const storage = memoryStorage()
+    const write = vi.spyOn(storage, 'write')
+    const { add, state } = setup({ storage, batchSize: 1000 })
+    state.push(['session', { id: 's' }])
+    for (let i = 0; i < 300; i++) add()
+    expect(write).not.toHaveBeenCalled() // nothing synchronous
+    await tick(0)
+    expect(write).toHaveBeenCalledTimes(1)
+    expect(write.mock.calls[0]![0]).toHaveLength(300)
+    expect(write.mock.calls[0]![1]).toEqual([['session', { id: 's' }]])
+    expect(await storage.readState()).toEqual([['session', { id: 's' }]])
+  })
+
+  test('an event is stored as the JSON it is sent as, under its order key', async () => {
+    const storage = memoryStorage()
+    const { add } = setup({ storage })
+    const event = add('stored')
+    await tick(0)
+    const { events } = await storage.read(10)
+    expect(events).toEqual([[event.id + '.1', JSON.stringify(event)]])
+    await tick(5000)
+    expect(fetch.requests[0]!.batch.events).toEqual([event])
+  })
+
+  test('deleted only after a 2xx', async () => {
+    const storage = memoryStorage()
+    fetch.setPlan([{ status: 500 }, { reject: true }, { status: 200 }])
+    const { add } = setup({ storage })
+    add('kept')
+    await tick(5000)
+    expect(fetch.requests).toHaveLength(1)
+    expect(await stored(storage)).toEqual(['kept'])
+    await tick(1250)
+    expect(fetch.requests).toHaveLength(2)
+    expect(await stored(storage)).toEqual(['kept'])
+    await tick(2500)
+    expect(fetch.requests).toHaveLength(3)
+    expect(await stored(storage)).toEqual([])
+  })
+})
+
+describe('batching', () => {
+  test('a full batch is sent at once', async () => {
+    const { add } = setup({ batchSize: 5 })
+    for (let i = 0; i < 5; i++) add()
+    await tick(1)
+    expect(fetch.requests).toHaveLength(1)
+    expect(fetch.requests[0]!.batch.events).toHaveLength(5)
+  })
+
+  test('a partial batch is sent flushInterval after the first waiting event', async () => {
+    const { add } = setup({ batchSize: 5, flushInterval: 3000 })
+    add()
+    await tick(1000)
+    add() // does not push the send back
+    await tick(1999)
+    expect(fetch.requests).toHaveLength(0)
+    await tick(1)
+    expect(fetch.requests).toHaveLength(1)
+    expect(fetch.requests[0]!.at).toBe(START + 3000)
+    expect(fetch.requests[0]!.batch.events).toHaveLength(2)
+  })
+
+  test('everything waiting goes in consecutive batches of at most batchSize, oldest first', async () => {
+    const { add } = setup({ batchSize: 3 })
+    for (let i = 0; i < 10; i++) add(`e${i}`)
+    await tick(10)
+    expect(fetch.requests.map((request) => fetch.names(request.batch.events))).toEqual([
+      ['e0', 'e1', 'e2'],
+      ['e3', 'e4', 'e5'],
+      ['e6', 'e7', 'e8'],
+      ['e9'],
+    ])
+  })
+
+  test('requests stay under 60 000 bytes, whatever the batch size', async () => {
+    const { add } = setup({ batchSize: 1000 })
+    for (let i = 0; i < 40; i++) add('big', { blob: 'ü'.repeat(4000) }) // ~8 KB of UTF-8 each
+    await tick(6000)
+    expect(fetch.sent()).toHaveLength(40)
+    for (const request of fetch.requests) expect(new TextEncoder().encode(request.body).length).toBeLessThanOrEqual(60_000)
+    expect(fetch.requests.length).toBeGreaterThanOrEqual(6)
+  })
+
+  test('one request at a time from one page', async () => {
+    fetch.setPlan(() => ({ delay: 400 }))
+    const { add } = setup({ batchSize: 5 })
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 7; i++) add()
+      await tick(100)
+    }
+    await tick(20_000)
+    expect(fetch.delivered()).toHaveLength(70)
+    expect(fetch.maxInFlight()).toBe(1)
+  })
+})
+
+describe('backoff', () => {
+  async function gapsWithRandom(random: number, failures: number): Promise<number[]> {
+    vi.spyOn(Math, 'random').mockReturnValue(random)
+    fetch.setPlan(Array.from({ length: failures }, () => ({ status: 503 })))
+    const { add } = setup()
+    add()
+    await tick(5000)
+    for (let i = 0; i < failures; i++) await tick(70_000)
+    return fetch.requests.slice(1).map((request, i) => request.at - fetch.requests[i]!.at)
+  }
+
+  test('doubles from 1 s up to 60 s', async () => {
+    expect(await gapsWithRandom(0.5, 9)).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000])
+  })
+
+  test('jitter stays within ±25 %', async () => {
+    expect(await gapsWithRandom(0, 4)).toEqual([750, 1500, 3000, 6000])
+    vi.restoreAllMocks()
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    fetch = fakeFetch()
+    fetch.install()
+    const high = await gapsWithRandom(0.999_999, 4)
+    expect(high.map((gap, i) => Math.round(gap / (1000 * 2 ** i) * 100) / 100)).toEqual([1.25, 1.25, 1.25, 1.25])
+  })
+
+  test('starts over after a success', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    fetch.setPlan([{ status: 503 }, { status: 503 }, { status: 200 }, { status: 503 }, { status: 200 }])
+    const { add } = setup()
+    add()
+    await tick(5000 + 1000 + 2000)
+    expect(fetch.requests).toHaveLength(3)
+    add()
+    await tick(5000)
+    expect(fetch.requests).toHaveLength(4)
+    await tick(1000)
+    expect(fetch.requests).toHaveLength(5)
+  })
+
+  test('Retry-After replaces the computed delay', async () => {
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '42' } }])
+    const { add } = setup()
+    add()
+    await tick(5000)
+    await tick(41_999)
+    expect(fetch.requests).toHaveLength(1)
+    await tick(1)
+    expect(fetch.requests).toHaveLength(2)
+  })
+
+  test('resume() (online, visible again) forgets the backoff and sends soon', async () => {
+    fetch.setPlan([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }])
+    const { add, delivery } = setup()
+    add()
+    await tick(5000 + 1250 + 2500 + 5000) // 4 failures: the next wait is ~8 s
+    expect(fetch.requests).toHaveLength(4)
+    delivery.resume()
+    await tick(300)
+    expect(fetch.requests).toHaveLength(5)
+  })
+
+  test('flush(true) ignores the backoff', async () => {
+    fetch.setPlan([{ status: 503 }])
+    const { add, delivery } = setup()
+    add()
+    await tick(5000)
+    await delivery.flush(true)
+    expect(fetch.requests).toHaveLength(2)
+    expect(fetch.requests[1]!.at).toBe(fetch.requests[0]!.at)
+  })
+
+  test('newer events do not cut a backoff short', async () => {
+    fetch.setPlan([{ status: 503 }])
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    const { add } = setup({ batchSize: 2 })
+    add()
+    add()
+    await tick(1)
+    expect(fetch.requests).toHaveLength(1)
+    for (let i = 0; i < 10; i++) add() // full batches waiting
+    await tick(998) // the failed request went at START; its backoff ends at START + 1000
+    expect(fetch.requests).toHaveLength(1)
+    await tick(1)
+    expect(fetch.requests.length).toBeGreaterThan(1)
+    expect(fetch.requests[1]!.at).toBe(START + 1000)
+  })
+})
+
+describe('status handling', () => {
+  test('a refused batch is dropped and the next one goes in the same flush', async () => {
+    fetch.setPlan([{ status: 422 }])
+    const storage = memoryStorage()
+    const { add, errors } = setup({ storage, batchSize: 2 })
+    add('a')
+    add('b')
+    add('c')
+    await tick(10)
+    await tick(5000)
+    expect(fetch.requests.map((request) => fetch.names(request.batch.events))).toEqual([['a', 'b'], ['c']])
+    expect(errors).toEqual([expect.objectContaining({ code: 'delivery_rejected', status: 422, count: 2 })])
+    expect(await stored(storage)).toEqual([])
+  })
+
+  test('413 halves the batch; nothing is lost', async () => {
+    fetch.setPlan((_, request) => (request.batch.events.length > 4 ? { status: 413 } : undefined))
+    const { add, errors } = setup({ batchSize: 16 })
+    for (let i = 0; i < 16; i++) add(`e${i}`)
+    await tick(100)
+    expect(fetch.requests.slice(0, 3).map((request) => request.batch.events.length)).toEqual([16, 8, 4])
+    expect(fetch.names(fetch.delivered())).toEqual(Array.from({ length: 16 }, (_, i) => `e${i}`))
+    expect(errors).toEqual([])
+  })
+
+  test('a failed delete after a 2xx re-sends the same ids later: a duplicate, never a loss', async () => {
+    const { storage, fail } = flakyStorage(memoryStorage())
+    const { add, errors } = setup({ storage })
+    const event = add()
+    await tick(0)
+    fail.remove = 1
+    await tick(5000)
+    expect(errors.map((error) => error.code)).toContain('storage_failed')
+    await tick(10_000)
+    expect(fetch.requests.map((request) => request.batch.events[0]!.id)).toEqual([event.id, event.id])
+    expect(await stored(storage)).toEqual([])
+  })
+
+  test('a failed read is reported and retried', async () => {
+    const { storage, fail } = flakyStorage(memoryStorage())
+    const { add, errors } = setup({ storage })
+    add('later')
+    await tick(0)
+    fail.read = 1
+    await tick(5000)
+    expect(fetch.requests).toHaveLength(0)
+    expect(errors.map((error) => error.code)).toContain('storage_failed')
+    await tick(5000)
+    expect(fetch.names()).toEqual(['later'])
+  })
+})
+
+describe('the dropped count', () => {
+  test('travels once, in the next batch, then is cleared', async () => {
+    const storage = memoryStorage()
+    const { add, delivery } = setup({ storage, batchSize: 2 })
+    delivery.countDropped(7)
+    add()
+    add()
+    add()
+    await tick(10)
+    expect(fetch.requests.map((request) => request.batch.dropped)).toEqual([7, undefined])
+    expect((await storage.read(1)).dropped).toBe(0)
+  })
+
+  test('queue overflow: the oldest go, and their number travels', async () => {
+    setOnline(false)
+    const storage = memoryStorage()
+    const { add, delivery, errors } = setup({ storage, maxQueueSize: 3 })
+    for (let i = 0; i < 5; i++) {
+      add(`e${i}`)
+      await tick(0)
+    }
+    expect(await stored(storage)).toEqual(['e2', 'e3', 'e4'])
+    expect(errors.filter((error) => error.code === 'queue_full').map((error) => error.count)).toEqual([1, 1])
+    setOnline(true)
+    delivery.resume()
+    await tick(300)
+    expect(fetch.requests).toHaveLength(1)
+    expect(fetch.requests[0]!.batch).toMatchObject({ dropped: 2 })
+    expect(fetch.names()).toEqual(['e2', 'e3', 'e4'])
+  })
+})
+
+describe('offline', () => {
+  test('no timed send while offline; an explicit flush still tries', async () => {
+    setOnline(false)
+    const { add, delivery } = setup({ batchSize: 2 })
+    add()
+    add()
+    add()
+    await tick(60_000)
+    expect(fetch.requests).toHaveLength(0)
+    await delivery.flush(true)
+    expect(fetch.sent()).toHaveLength(3)
+  })
+})
+
+describe('exit', () => {
+  test('sends what this page has not had acknowledged, written or not, by keepalive fetch', async () => {
+    supportKeepalive()
+    fetch.setPlan(() => ({ hang: true }))
+    const { add, delivery, storage } = setup({ flushInterval: 60_000 })
+    add('written')
+    await tick(0)
+    add('unwritten')
+    delivery.exit(false)
+    await tick(0)
+    expect(fetch.requests).toHaveLength(1)
+    expect(fetch.requests[0]!.keepalive).toBe(true)
+    expect(fetch.names()).toEqual(['written', 'unwritten'])
+    expect(await stored(storage)).toEqual(['written', 'unwritten'])
+    fetch.release(200)
+    await tick(0)
+    expect(await stored(storage)).toEqual([])
+  })
+
+  test('does not send again what is already in flight', async () => {
+    supportKeepalive()
+    fetch.setPlan(() => ({ hang: true }))
+    const { add, delivery } = setup({ flushInterval: 60_000 })
+    add('first')
+    delivery.exit(false)
+    add('second')
+    delivery.exit(true)
+    await tick(0)
+    expect(fetch.requests.map((request) => fetch.names(request.batch.events))).toEqual([['first'], ['second']])
+  })
+
+  test('does not send events another tab delivered', async () => {
+    supportKeepalive()
+    const storage = memoryStorage()
+    const { add, delivery } = setup({ storage, flushInterval: 60_000 })
+    const event = add('delivered-elsewhere')
+    await tick(0)
+    const other = new BroadcastChannel('journeykit')
+    other.postMessage({ delivered: [event.id + '.1'] })
+    other.close()
+    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setImmediate(resolve))
+    delivery.exit(true)
+    await tick(0)
+    expect(fetch.requests).toHaveLength(0)
+  })
+
+  test('does nothing after stop()', async () => {
+    supportKeepalive()
+    const { add, delivery } = setup()
+    add()
+    delivery.stop()
+    delivery.exit(true)
+    await tick(10_000)
+    expect(fetch.requests).toHaveLength(0)
+  })
+})
+
+describe('stop', () => {
+  test('writes what is pending, leaves no timer, sends nothing more', async () => {
+    const storage = memoryStorage()
+    const { add, delivery } = setup({ storage })
+    add('pending')
+    delivery.stop()
+    await tick(0)
+    expect(await stored(storage)).toEqual(['pending'])
+    expect(vi.getTimerCount()).toBe(0)
+    add('after-stop')
+    delivery.resume()
+    await delivery.flush(true)
+    await tick(60_000)
+    expect(fetch.requests).toHaveLength(0)
+  })
+})
+
+describe('chaos (N15)', () => {
+  /** A small seeded generator, so that a failing seed can be replayed. */
+  function mulberry32(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+
+  test.each([1, 2, 3, 4, 5])('seed %i: 30 % 5xx, 5 % resets, 10 % slow: nothing lost, dedup holds', async (seed) => {
+    const random = mulberry32(seed)
+    fetch.setPlan(() => {
+      const roll = random()
+      if (roll < 0.3) return { status: 500 + Math.floor(random() * 4) }
+      if (roll < 0.35) return { reject: true }
+      if (roll < 0.45) return { delay: 3000 }
+      return { status: 200 }
+    })
+    const storage = memoryStorage()
+    const { add } = setup({ storage })
+    const accepted = new Set<string>()
+    for (let second = 0; second < 50; second++) {
+      for (let i = 0; i < 10; i++) accepted.add(add().id)
+      await tick(1000)
+    }
+    await tick(10 * 60_000)
+    const delivered = new Set(fetch.delivered().map((event) => event.id))
+    expect([...accepted].filter((id) => !delivered.has(id))).toEqual([])
+    expect(delivered.size).toBe(accepted.size)
+    expect(await stored(storage)).toEqual([])
+    expect(fetch.maxInFlight()).toBe(1)
+  })
+})

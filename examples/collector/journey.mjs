@@ -149,7 +149,7 @@ export function journeyOf(anonymousId, records, options = {}) {
       step.label = event.context.path || event.name
     } else if (event.type === 'identify') {
       step.kind = 'identify'
-      step.label = `identify ${event.userId ?? ''}`.trim()
+      step.label = 'identify'
     } else if (event.name === 'phase_change') {
       step.kind = 'phase'
       step.from = event.props.from

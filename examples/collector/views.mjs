@@ -95,24 +95,27 @@ ${rows}
 // joins them (an SVG path drawn on the server) meets them exactly.
 const LANE_H = 78
 const AXIS_H = 44
-const PAD = 28
-const WIDTH = { page: 104, event: 104, conversion: 112, identify: 104, phase: 44, minor: 16 }
+const PAD = 36
+const WIDTH = { phase: 40, minor: 14 }
 
-/** Lays the steps out: x centre of each step and the total width. */
+/** A step's column: as wide as its label needs (about 7 px a character), within bounds. */
+const widthOf = (step) => WIDTH[step.kind] ?? Math.min(168, Math.max(64, String(step.label).length * 7 + 20))
+
+/** Lays the steps out: x centre and width of each step, and the total width. */
 function layout(steps) {
   let x = PAD
-  const xs = steps.map((step) => {
-    const w = WIDTH[step.kind]
+  const widths = steps.map(widthOf)
+  const xs = widths.map((w) => {
     x += w
     return x - w / 2
   })
-  return { xs, width: x + PAD }
+  return { xs, widths, width: x + PAD }
 }
 
 function timeline({ lanes, steps }) {
   const laneIndex = new Map(lanes.map((phase, i) => [phase, i]))
   const y = (phase) => AXIS_H + (laneIndex.get(phase) ?? 0) * LANE_H + LANE_H / 2
-  const { xs, width } = layout(steps)
+  const { xs, widths, width } = layout(steps)
   const height = AXIS_H + lanes.length * LANE_H
 
   // The journey line: along the lane while the phase stays, straight down (or up) at a phase
@@ -146,13 +149,17 @@ function timeline({ lanes, steps }) {
     .join('')
 
   const axis = []
+  let lastTick = ''
   const markers = steps.map((step, i) => {
     const x = xs[i]
-    const w = WIDTH[step.kind]
+    const w = widths[i]
     if (step.newSession && i > 0) {
       axis.push(`<div class="session-break" style="left:${x - w / 2}px;height:${height}px"><span>session ${step.session} · ${esc(gap(step.gapMs))} later</span></div>`)
     }
-    if (step.kind !== 'minor' && step.kind !== 'phase') {
+    // A time above each step, unless it is the same second as the one before: bursts of
+    // touchpoints would otherwise repeat it all along the axis.
+    if (step.kind !== 'minor' && step.kind !== 'phase' && step.time.slice(0, 19) !== lastTick) {
+      lastTick = step.time.slice(0, 19)
       axis.push(`<div class="tick" style="left:${x}px">${time(step.time, 'time')}</div>`)
     }
     const tip = [
@@ -167,7 +174,8 @@ function timeline({ lanes, steps }) {
     const attrs = `class="marker ${step.kind}" data-kind="${step.kind}" data-event-id="${esc(step.id)}" data-name="${esc(step.name)}" data-path="${esc(step.path)}" title="${esc(tip)}"`
     if (step.kind === 'phase') {
       const top = Math.min(y(step.from), y(step.to))
-      return `<div ${attrs} data-from="${esc(step.from)}" data-to="${esc(step.to)}" data-lane="${esc(step.to)}" style="--c:${phaseColor(step.to)};left:${x - w / 2}px;width:${w}px;top:${top}px;height:${Math.abs(y(step.to) - y(step.from))}px"><span class="label">${esc(step.to)}</span></div>`
+      const up = y(step.to) < y(step.from) ? ' up' : ''
+      return `<div ${attrs.replace('class="marker phase"', `class="marker phase${up}"`)} data-from="${esc(step.from)}" data-to="${esc(step.to)}" data-lane="${esc(step.to)}" style="--c:${phaseColor(step.to)};left:${x - w / 2}px;width:${w}px;top:${top}px;height:${Math.abs(y(step.to) - y(step.from))}px"><span class="label">${esc(step.to)}</span></div>`
     }
     const top = y(step.lane) - LANE_H / 2
     const label = step.kind === 'minor' ? '' : `<span class="label">${esc(step.label)}</span>`
@@ -343,7 +351,7 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .live::before { content: ""; width: 8px; height: 8px; border-radius: 50%; background: #cbd5e1; }
 .live.on { color: #047857; }
 .live.on::before { background: #10b981; box-shadow: 0 0 0 3px #d1fae5; }
-main { padding: 20px 28px 40px; max-width: 1400px; }
+main { padding: 20px 28px 40px; max-width: 1680px; }
 h1 { font-size: 22px; margin: 4px 0 14px; font-weight: 650; letter-spacing: -0.01em; }
 h1 code { font-size: 18px; background: #eef2ff; color: #3730a3; padding: 2px 8px; border-radius: 6px; }
 .headline { display: flex; align-items: baseline; justify-content: space-between; gap: 16px; flex-wrap: wrap; }
@@ -384,7 +392,7 @@ tr:last-child td { border-bottom: 0; }
 .lane-label span { font-weight: 650; color: var(--c); text-transform: capitalize; font-size: 13px; }
 .lane-label::before { content: ""; position: absolute; left: 0; top: 0; bottom: 0; width: 4px; background: var(--c); }
 .map-scroll { overflow-x: auto; flex: 1; }
-.map { position: relative; }
+.map { position: relative; min-width: 100%; }
 .lane { position: absolute; left: 0; right: 0; border-top: 1px solid var(--line); background: color-mix(in srgb, var(--c) 4%, white); }
 .tick { position: absolute; top: 12px; transform: translateX(-50%); font-size: 11px; color: var(--muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
 .session-break { position: absolute; top: 0; border-left: 2px dashed #94a3b8; z-index: 1; }
@@ -402,7 +410,8 @@ svg .arrow { fill: none; stroke: var(--c); stroke-width: 3; stroke-linecap: roun
 .marker.conversion .label { font-weight: 700; color: #047857; top: calc(50% + 16px); }
 .marker.page .label { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11px; }
 .marker.phase { z-index: 1; }
-.marker.phase .label { top: auto; bottom: -1px; left: 50%; right: auto; transform: translate(-50%, 100%); font-size: 10px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: var(--c); background: #fff; border: 1px solid color-mix(in srgb, var(--c) 40%, white); border-radius: 99px; padding: 0 6px; overflow: visible; }
+.marker.phase.up .label { top: 0; bottom: auto; transform: translate(-14px, -50%); }
+.marker.phase .label { top: auto; bottom: 0; left: auto; right: 50%; transform: translate(-14px, 50%); font-size: 10px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: var(--c); background: #fff; border: 1px solid color-mix(in srgb, var(--c) 40%, white); border-radius: 99px; padding: 0 6px; overflow: visible; }
 .events { margin-top: 18px; }
 .events summary { cursor: pointer; color: var(--muted); font-weight: 600; padding: 6px 0; }
 .events table { border: 1px solid var(--line); font-size: 13px; }

@@ -26,6 +26,7 @@ import {
   openThrows,
   readDatabase,
   removeIndexedDB,
+  seedDatabase,
 } from './helpers/storage'
 import { START, advance, idle, until } from './helpers/time'
 
@@ -587,6 +588,33 @@ describe('the IndexedDB queue', () => {
     expect(delivered.map((event) => event.name)).toEqual(['left-behind'])
     expect(delivered[0]!.id).toBe(sentBefore[0]!.id)
     expect(await storedNames()).toEqual([])
+  })
+
+  test('corrupt stored records (another version, tampering) are never sent and block nothing', async () => {
+    const valid = {
+      id: '01a20000-0000-7000-8000-000000000001',
+      type: 'track',
+      name: 'valid',
+      props: {},
+      timestamp: iso(START - MINUTE),
+      anonymousId: 'a',
+      userId: null,
+      sessionId: 's',
+      phase: 'awareness',
+      context: { url: 'http://localhost:3000/', path: '/', title: '', referrer: '', locale: 'en', screen: { width: 1, height: 1 }, library: { name: 'journeykit', version } },
+    }
+    await seedDatabase([
+      ['q:0000-a', 'not json at all'],
+      ['q:0000-b', { an: 'object, not a string' }],
+      ['q:0000-c', 42],
+      ['q:0000-d', '{"__proto__":{"polluted":1}}'],
+      ['q:01a20000-0000-7000-8000-000000000001.1', JSON.stringify(valid)],
+    ])
+    page.make()
+    await advance(20_000)
+    for (const request of page.fetch.requests) expect(() => JSON.parse(request.body)).not.toThrow()
+    expect(page.fetch.names(page.fetch.delivered())).toContain('valid')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
   test('maxQueueSize: the oldest go first and the count travels once as `dropped`', async () => {

@@ -201,3 +201,23 @@ export function flakyStorage(inner: QueueStorage, error: unknown = new DOMExcept
   }
   return { storage, fail, calls }
 }
+
+/** Puts raw `[key, value]` entries in the library's database (creating it), then closes it. */
+export async function seedDatabase(entries: Array<[string, unknown]>): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME)
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  try {
+    const tx = db.transaction(STORE_NAME, 'readwrite')
+    for (const [key, value] of entries) tx.objectStore(STORE_NAME).put(value, key)
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve()
+      tx.onerror = tx.onabort = () => reject(tx.error)
+    })
+  } finally {
+    db.close()
+  }
+}

@@ -13,7 +13,8 @@ const KEEP = /^(utm_\w+|gclid|gbraid|wbraid|dclid|gclsrc|gad_source|fbclid|msclk
  * (`key` and `api-key`, not `keyword`); the third only as the whole name (OAuth's `code` and
  * `state`, not `promo_code` or `country_state`).
  */
-const SECRET_NAME = new RegExp(
+// Marked pure: an unused `new RegExp` at the top of a module would stay in every bundle.
+const SECRET_NAME = /* @__PURE__ */ new RegExp(
   'e[-_]?mail|token|passw|secret|session|sessid|api_?key|credential|auth_?code|signature|jwt|saml|' +
     '(^|[^a-z])(mail|auth|pass|pwd|key|sig|hmac|otp|nonce|csrf|xsrf|ssn|card|cvv|cvc|iban|phone|tel|mobile|magic|ticket|verifier|bearer|assertion|sid|sess|user(name)?|login|pin|(first|last|full)_?name)([^a-z]|$)|' +
     '^(code|state)$',

@@ -61,14 +61,8 @@ export interface CampaignPlugin extends Plugin {
   touches(): Touch[]
 }
 
-const UTM: Record<string, keyof Campaign> = {
-  utm_source: 'source',
-  utm_medium: 'medium',
-  utm_campaign: 'name',
-  utm_term: 'term',
-  utm_content: 'content',
-  utm_id: 'id',
-}
+/** `utm_<name>` parameters; `utm_campaign` becomes the campaign's `name`. */
+const UTM = ['source', 'medium', 'campaign', 'term', 'content', 'id']
 
 /** Ad click ids, in the order they are looked for, and the channel each one implies. */
 const CLICK_IDS: Record<string, string> = {
@@ -108,8 +102,8 @@ const EMAIL = /e[-_ ]?mail|^(mail|outlook)\.|\.gm$/
  * `organic_search`, `affiliate`, `sms`, `referral`, `unassigned`.
  */
 export function channelOf(campaign: Campaign, referrer: string): string {
-  const source = String(campaign.source || referrer).toLowerCase()
-  const medium = String(campaign.medium || '').toLowerCase()
+  const source = (campaign.source || referrer).toLowerCase()
+  const medium = (campaign.medium || '').toLowerCase()
   const clickChannel = CLICK_IDS[campaign.clickIdParam as string]
   const is = (sites: RegExp): boolean => sites.test(source) || sites.test(referrer)
   const paid = /cp|ppc|retargeting|^paid/.test(medium)
@@ -157,9 +151,9 @@ export function campaign(options: CampaignOptions = {}): CampaignPlugin {
       ctx = context
       const params = new URLSearchParams(location.search)
       const found: Campaign = {}
-      for (const key in UTM) {
-        const value = params.get(key)
-        if (value) found[UTM[key]!] = value
+      for (const key of UTM) {
+        const value = params.get('utm_' + key)
+        if (value) found[key === 'campaign' ? 'name' : key] = value
       }
       for (const key in CLICK_IDS) {
         const value = params.get(key)

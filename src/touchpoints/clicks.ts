@@ -38,8 +38,7 @@ export interface ClicksOptions {
 }
 
 /** The default extensions of {@link ClicksOptions.downloads}. */
-export const DOWNLOAD_EXTENSIONS =
-  'pdf doc docx xls xlsx ppt pptx odt ods odp rtf txt csv key pages numbers epub zip rar 7z gz tgz tar bz2 xz dmg exe msi pkg deb rpm apk iso mp3 wav mp4 mov avi mkv webm'.split(
+export const DOWNLOAD_EXTENSIONS = /* @__PURE__ */ 'pdf doc docx xls xlsx ppt pptx odt ods odp rtf txt csv key pages numbers epub zip rar 7z gz tgz tar bz2 xz dmg exe msi pkg deb rpm apk iso mp3 wav mp4 mov avi mkv webm'.split(
     ' ',
   )
 

@@ -28,17 +28,22 @@ export interface FormsOptions {
 
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 
-/** Password, hidden and payment fields, or a name that says card, PIN, SSN, secret, …: never touched. */
+/**
+ * Password, hidden, payment and one-time-code fields, and names that say card, PIN, SSN, secret,
+ * …: never touched. One test over `type autocomplete name` (type="password" and
+ * autocomplete="new-password" both say "pass").
+ */
 const isSensitive = (field: Field): boolean =>
-  /^(password|hidden)$/.test(field.type) ||
-  /^cc-/.test(field.getAttribute('autocomplete') || '') ||
-  /pass|pwd|card|cc[-_]?num|cvc|cvv|csc|ssn|iban|secret|token|^pin$/i.test(field.name)
+  /^hidden |\bcc-|one-time|pass|pwd|card|cc[-_]?num|cvc|cvv|csc|ssn|iban|secret|token| pin$/i.test(
+    `${field.type} ${field.getAttribute('autocomplete')} ${field.name}`,
+  )
 
-/** Controls the visitor fills in (not buttons, not hidden fields); their values are never read. */
+/**
+ * Controls the visitor fills in: not buttons, hidden fields, fieldsets or outputs (whose `type`
+ * says so). Their values are never read.
+ */
 const fieldsOf = (form: HTMLFormElement): Field[] =>
-  Array.prototype.filter.call(form.elements, (field: Field) =>
-    /^(INPUT|SELECT|TEXTAREA)$/.test(field.tagName) && !/^(hidden|submit|button|reset|image)$/.test(field.type),
-  ) as Field[]
+  [].filter.call(form.elements, (field: Field) => !/^(hidden|submit|button|reset|image|fieldset|output|)$/.test(field.type))
 
 interface Started {
   /** When the first field changed (ms since epoch). */

@@ -9,8 +9,6 @@ import type { PluginContext } from '../types'
 export interface Listeners {
   /** Adds `handler` for each space-separated event type; it is removed by `off()`. */
   on(target: EventTarget, types: string, handler: (event: any) => void, options?: AddEventListenerOptions | boolean): void
-  /** Wraps `fn` so an exception is reported through `ctx.warn` instead of reaching the page. */
-  safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
   /** Runs `owner[key]` as before, then `after(this)`; `off()` undoes it. */
   wrap(owner: any, key: string, after: (self: any) => void): void
   /** Removes everything added so far: the touchpoint's teardown. */
@@ -20,19 +18,20 @@ export interface Listeners {
 /**
  * The bookkeeping every touchpoint needs: what it adds to the page is removed by one `off()`,
  * and nothing it runs from a page event can throw into the host page (a broken touchpoint is
- * reported once through `ctx.warn` and the page goes on).
+ * reported through `ctx.warn` as `plugin_failed` and the page goes on).
  */
 export function listeners(ctx: PluginContext, name: string): Listeners {
   const undo: Array<() => void> = []
-  const safe = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A): void => {
-    try {
-      fn(...args)
-    } catch (error) {
-      ctx.warn('plugin_failed', `Touchpoint "${name}" failed: ${error}`)
+  const safe =
+    (fn: (arg: any) => void) =>
+    (arg: unknown): void => {
+      try {
+        fn(arg)
+      } catch (error) {
+        ctx.warn('plugin_failed', `${name}: ${error}`)
+      }
     }
-  }
   return {
-    safe,
     on(target, types, handler, options = true) {
       const guarded = safe(handler)
       for (const type of types.split(' ')) {
@@ -43,7 +42,7 @@ export function listeners(ctx: PluginContext, name: string): Listeners {
     wrap(owner, key, after) {
       const original = owner[key]
       const report = safe(after)
-      let live = 1
+      let live = true
       const wrapped = function (this: unknown) {
         // The page's own call runs first and may throw as it always did; ours never does.
         const result = original.apply(this, arguments)
@@ -53,7 +52,7 @@ export function listeners(ctx: PluginContext, name: string): Listeners {
       owner[key] = wrapped
       // Another script may have wrapped the method after us: then ours stays in its chain, inert.
       undo.push(() => {
-        live = 0
+        live = false
         if (owner[key] === wrapped) owner[key] = original
       })
     },

@@ -212,6 +212,6 @@ export function campaign(options: CampaignOptions = {}): CampaignPlugin {
     reset() {
       slot().set(undefined)
     },
-    touches: () => (ctx && slot().get()?.touches) || [],
+    touches: () => [...((ctx && slot().get()?.touches) || [])],
   }
 }

@@ -126,7 +126,10 @@ describe('forms(): form_submit', () => {
 
   test('fieldNames lists field names, never password, hidden, payment or secret-named fields', () => {
     const { props } = start({ fieldNames: true })
-    form(`${SIGNUP}<input name="pin"><input name="ssn"><input id="nickname"><input name="company">`).requestSubmit()
+    form(
+      `${SIGNUP}<input name="pin"><input name="ssn"><input id="nickname"><input name="company">` +
+        '<input name="sms" autocomplete="one-time-code"><input name="repeat" autocomplete="new-password"><input name="card_holder">',
+    ).requestSubmit()
     expect(props('form_submit')[0]!.fieldNames).toEqual(['email', 'company', 'plan', 'message', 'terms', 'nickname'])
     expect(valueReads).toBe(0)
   })

@@ -48,7 +48,9 @@ export async function startDemo({ host = '127.0.0.1', collectorPort = 0, shopPor
   try {
     // The examples' HTML names the collector's default address; point it at this one.
     const rewrite = (html) => html.replaceAll(EXAMPLE_ENDPOINT, collector.collectUrl)
-    servers.push(await serveStatic({ host, port: shopPort, root: SHOP, rewrite, files: { '/journeykit.iife.js': IIFE } }))
+    // Read once: a concurrent `npm run build` (tsup empties dist/ first) cannot break a page.
+    const iife = await readFile(IIFE)
+    servers.push(await serveStatic({ host, port: shopPort, root: SHOP, rewrite, files: { '/journeykit.iife.js': iife } }))
     servers.push(await serveStatic({ host, port: spaPort, root: SPA, rewrite, fallback: 'index.html' }))
   } catch (error) {
     await Promise.all([collector.close(), ...servers.map((server) => server.close())])
@@ -85,7 +87,7 @@ const TYPES = {
 
 /**
  * A small static file server: `root` with clean directory URLs (`/pricing/` → pricing/index.html),
- * `files` mapping extra URL paths to files, `rewrite` applied to HTML, and `fallback` (a file in
+ * `files` mapping extra URL paths to JavaScript content, `rewrite` applied to HTML, and `fallback` (a file in
  * root) for paths with no file: the single-page app's history-API routes.
  */
 function serveStatic({ host, port, root, files = {}, rewrite = (html) => html, fallback }) {
@@ -96,37 +98,38 @@ function serveStatic({ host, port, root, files = {}, rewrite = (html) => html, f
         return
       }
       const { pathname } = new URL(req.url, 'http://static')
-      let file = files[pathname]
-      if (!file) {
-        let relative
-        try {
-          relative = normalize(decodeURIComponent(pathname))
-        } catch {
-          res.writeHead(400).end('bad path')
-          return
-        }
-        file = join(root, relative)
-        // Never serve outside root (`/../package.json`).
-        if (file !== root && !file.startsWith(root + sep)) {
-          res.writeHead(403).end('forbidden')
-          return
-        }
-        const stat = existsSync(file) ? statSync(file) : undefined
-        if (stat?.isDirectory()) {
-          if (!pathname.endsWith('/')) {
-            res.writeHead(301, { Location: `${pathname}/` }).end()
-            return
-          }
-          file = join(file, 'index.html')
-        }
-        if (!existsSync(file) && fallback && !extname(pathname)) file = join(root, fallback)
+      if (files[pathname]) {
+        res.writeHead(200, { 'Content-Type': TYPES['.js'], 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : files[pathname])
+        return
       }
+      let relative
+      try {
+        relative = normalize(decodeURIComponent(pathname))
+      } catch {
+        res.writeHead(400).end('bad path')
+        return
+      }
+      let file = join(root, relative)
+      // Never serve outside root (`/../package.json`).
+      if (file !== root && !file.startsWith(root + sep)) {
+        res.writeHead(403).end('forbidden')
+        return
+      }
+      const stat = existsSync(file) ? statSync(file) : undefined
+      if (stat?.isDirectory()) {
+        if (!pathname.endsWith('/')) {
+          res.writeHead(301, { Location: `${pathname}/` }).end()
+          return
+        }
+        file = join(file, 'index.html')
+      }
+      if (!existsSync(file) && fallback && !extname(pathname)) file = join(root, fallback)
       if (!existsSync(file) || !statSync(file).isFile()) {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Not found: ${pathname}`)
         return
       }
       const type = TYPES[extname(file)] ?? 'application/octet-stream'
-      // No caching: the demo serves whatever was built last.
+      // No caching: edits to the examples show up on reload.
       const headers = { 'Content-Type': type, 'Cache-Control': 'no-store' }
       if (extname(file) === '.html') {
         res.writeHead(200, headers).end(rewrite(await readFile(file, 'utf8')))

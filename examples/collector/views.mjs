@@ -95,11 +95,11 @@ ${rows}
 // joins them (an SVG path drawn on the server) meets them exactly.
 const LANE_H = 78
 const AXIS_H = 44
-const PAD = 36
+const PAD = 28
 const WIDTH = { phase: 40, minor: 14 }
 
-/** A step's column: as wide as its label needs (about 7 px a character), within bounds. */
-const widthOf = (step) => WIDTH[step.kind] ?? Math.min(168, Math.max(64, String(step.label).length * 7 + 20))
+/** A step's column: as wide as its label needs (about 6.6 px a character), within bounds. */
+const widthOf = (step) => WIDTH[step.kind] ?? Math.min(160, Math.max(58, String(step.label).length * 6.6 + 16))
 
 /** Lays the steps out: x centre and width of each step, and the total width. */
 function layout(steps) {
@@ -150,16 +150,18 @@ function timeline({ lanes, steps }) {
 
   const axis = []
   let lastTick = ''
+  let lastTickX = -Infinity
   const markers = steps.map((step, i) => {
     const x = xs[i]
     const w = widths[i]
     if (step.newSession && i > 0) {
       axis.push(`<div class="session-break" style="left:${x - w / 2}px;height:${height}px"><span>session ${step.session} · ${esc(gap(step.gapMs))} later</span></div>`)
     }
-    // A time above each step, unless it is the same second as the one before: bursts of
-    // touchpoints would otherwise repeat it all along the axis.
-    if (step.kind !== 'minor' && step.kind !== 'phase' && step.time.slice(0, 19) !== lastTick) {
+    // A time above each step, unless it is the same second as the one before (bursts of
+    // touchpoints would repeat it all along the axis) or too close to it to be read.
+    if (step.kind !== 'minor' && step.kind !== 'phase' && step.time.slice(0, 19) !== lastTick && x - lastTickX >= 96) {
       lastTick = step.time.slice(0, 19)
+      lastTickX = x
       axis.push(`<div class="tick" style="left:${x}px">${time(step.time, 'time')}</div>`)
     }
     const tip = [
@@ -229,7 +231,7 @@ export function visitorContent(journey) {
   <div class="card" data-card="channel"><h2>First-touch channel</h2><p>${channelText(s.channel)}</p></div>
   <div class="card" data-card="campaign"><h2>Campaign</h2><p>${campaignText(s.campaign)}</p></div>
   <div class="card" data-card="phase"><h2>Current phase</h2><p>${phasePill(s.phase)}</p></div>
-  <div class="card${s.converted ? ' converted' : ''}" data-card="conversion"><h2>Converted</h2><p>${s.converted ? `<span class="yes" data-converted="true">✓ ${esc(s.conversion.name)}</span> <span class="muted">at ${time(s.conversion.timestamp, 'time')}</span>` : '<span class="muted" data-converted="false">not yet</span>'}</p></div>
+  <div class="card${s.converted ? ' converted' : ''}" data-card="conversion"><h2>Converted</h2><p>${s.converted ? `<span class="yes" data-converted="true">✓ ${esc(s.conversion.name)}</span> <small class="muted">${time(s.conversion.timestamp, 'time')}</small>` : '<span class="muted" data-converted="false">not yet</span>'}</p></div>
   <div class="card" data-card="activity"><h2>Activity</h2><p>${counts}${s.dropped ? ` · <span class="warn">${s.dropped} dropped by the client</span>` : ''}</p></div>
 </div>
 <section class="timeline">
@@ -375,7 +377,8 @@ tr:last-child td { border-bottom: 0; }
 .cards { display: grid; grid-template-columns: repeat(5, minmax(150px, 1fr)); gap: 12px; margin-bottom: 18px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; }
 .card h2 { margin: 0 0 4px; font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); font-weight: 600; }
-.card p { margin: 0; font-size: 15px; }
+.card p { margin: 0; font-size: 15px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.card small { font-size: 12.5px; }
 .card.converted { border-color: #a7f3d0; background: #f0fdf4; }
 .timeline { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 12px 0 8px; }
 .section-head { display: flex; align-items: center; justify-content: space-between; padding: 0 16px 8px; flex-wrap: wrap; gap: 8px; }
@@ -386,7 +389,7 @@ tr:last-child td { border-bottom: 0; }
 .legend .marker.conversion { --c: #10b981; }
 .legend-arrow { color: var(--accent); font-weight: 700; }
 .journey { display: flex; border-top: 1px solid var(--line); }
-.lane-labels { position: relative; flex: 0 0 132px; border-right: 1px solid var(--line); }
+.lane-labels { position: relative; flex: 0 0 124px; border-right: 1px solid var(--line); }
 .axis-title { display: flex; align-items: center; padding-left: 16px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
 .lane-label { position: absolute; left: 0; right: 0; display: flex; align-items: center; padding-left: 16px; border-top: 1px solid var(--line); background: color-mix(in srgb, var(--c) 7%, white); }
 .lane-label span { font-weight: 650; color: var(--c); text-transform: capitalize; font-size: 13px; }
@@ -410,8 +413,8 @@ svg .arrow { fill: none; stroke: var(--c); stroke-width: 3; stroke-linecap: roun
 .marker.conversion .label { font-weight: 700; color: #047857; top: calc(50% + 16px); }
 .marker.page .label { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11px; }
 .marker.phase { z-index: 1; }
-.marker.phase.up .label { top: 0; bottom: auto; transform: translate(-14px, -50%); }
-.marker.phase .label { top: auto; bottom: 0; left: auto; right: 50%; transform: translate(-14px, 50%); font-size: 10px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: var(--c); background: #fff; border: 1px solid color-mix(in srgb, var(--c) 40%, white); border-radius: 99px; padding: 0 6px; overflow: visible; }
+.marker.phase.up .label { top: 0; bottom: auto; transform: translate(9px, calc(-100% - 13px)); }
+.marker.phase .label { top: auto; bottom: 0; left: 50%; right: auto; transform: translate(9px, -13px); font-size: 10px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: var(--c); background: #fff; border: 1px solid color-mix(in srgb, var(--c) 40%, white); border-radius: 99px; padding: 0 6px; overflow: visible; }
 .events { margin-top: 18px; }
 .events summary { cursor: pointer; color: var(--muted); font-weight: 600; padding: 6px 0; }
 .events table { border: 1px solid var(--line); font-size: 13px; }

@@ -18,11 +18,14 @@ import { assertBuilt, describeBrowser, openBrowser, pollUntil, STUB, type Browse
 /** What scripts/demo.mjs exports (plain JavaScript, so its shape is declared here). */
 interface Demo {
   urls: { map: string; collect: string; shop: string; campaign: string; spa: string }
-  collector: { store: { records(): Array<{ event: { id: string; name: string; type: string; anonymousId: string } }> } }
+  collector: {
+    store: { records(): Array<{ event: { id: string; name: string; type: string; anonymousId: string; phase: string; context: { path: string } } }> }
+  }
   close(): Promise<void>
 }
 interface DemoModule {
   startDemo(options: { dataFile: string }): Promise<Demo>
+  buildSpa(): Promise<void>
   EXAMPLE_ENDPOINT: string
 }
 
@@ -49,11 +52,12 @@ describeBrowser('journey map (npm run demo)', () => {
   let browser: BrowserHandle
   let dir: string
   let endpoint: string
+  let module: DemoModule
 
   beforeAll(async () => {
     assertBuilt()
     dir = mkdtempSync(join(tmpdir(), 'journeykit-demo-'))
-    const module = (await import('../../scripts/demo.mjs' as string)) as DemoModule
+    module = (await import('../../scripts/demo.mjs' as string)) as DemoModule
     endpoint = module.EXAMPLE_ENDPOINT
     demo = await module.startDemo({ dataFile: join(dir, 'events.ndjson') })
     browser = await openBrowser()
@@ -174,5 +178,43 @@ describeBrowser('journey map (npm run demo)', () => {
     const shot = join(ROOT, 'test-results', 'journey-map.png')
     writeFileSync(shot, Buffer.from(data, 'base64'))
     if (process.env.JOURNEYKIT_UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(ROOT, 'docs', 'journey-map.png'))
+  })
+
+  test('the single-page app records its history-API routes as page views, in the right phases', async () => {
+    await module.buildSpa()
+    const spa = await browser.newPage()
+    await spa.goto(demo.urls.spa)
+    await spa.waitForSelector('.phase-badge[data-phase="awareness"]')
+    await spa.click('text=See the features')
+    await spa.waitForSelector('.phase-badge[data-phase="consideration"]')
+    await spa.click('#video')
+    await spa.click('nav >> text=Pricing')
+    await spa.click('button[data-sku="team"]')
+    await spa.waitForSelector('.phase-badge[data-phase="decision"]')
+    await spa.fill('input[name="email"]', 'ada@example.com')
+    await spa.click('form button')
+    await spa.click('#share')
+    await spa.waitForSelector('.phase-badge[data-phase="advocacy"]')
+    // Leaving the page sends what is left.
+    await spa.close()
+
+    const shopVisitor = demo.collector.store.records().find((record) => record.event.name === 'purchase')!.event.anonymousId
+    const events = () => demo.collector.store.records().map((record) => record.event).filter((event) => event.anonymousId !== shopVisitor)
+    await pollUntil(() => events().some((event) => event.name === 'share'), 15_000, "the app's share event")
+    const seen = events()
+      .filter((event) => event.type === 'page' || ['video_play', 'add_to_cart', 'purchase', 'share'].includes(event.name))
+      .map((event) => `${event.type === 'page' ? event.context.path : event.name} ${event.phase}`)
+    expect(seen).toEqual([
+      '/ awareness',
+      '/features consideration',
+      'video_play consideration',
+      '/pricing consideration',
+      'add_to_cart decision',
+      '/checkout decision',
+      'purchase decision',
+      '/thank-you decision',
+      'share advocacy',
+    ])
+    expect(browser.errors()).toEqual([])
   })
 })

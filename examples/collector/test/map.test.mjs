@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCollector } from '../server.mjs'
 import { journeyOf, lanesFor, summarize } from '../journey.mjs'
-import { batch, event, shopJourney } from './fixtures.mjs'
+import { batch, event, shopJourney } from '../test-fixtures.mjs'
 
 const dir = mkdtempSync(join(tmpdir(), 'journeykit-map-'))
 after(() => rmSync(dir, { recursive: true, force: true }))

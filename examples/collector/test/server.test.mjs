@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { startCollector } from '../server.mjs'
-import { batch, event, shopJourney } from './fixtures.mjs'
+import { batch, event, shopJourney } from '../test-fixtures.mjs'
 
 const dirs = []
 function tempFile() {

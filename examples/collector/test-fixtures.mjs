@@ -1,4 +1,5 @@
-// Events shaped exactly like the design's wire format, for the collector's tests.
+// Events shaped exactly like the design's wire format, for the collector's tests (kept out of
+// test/ so that `node --test` does not count this file as a test).
 import { randomUUID } from 'node:crypto'
 
 const campaign = { source: 'newsletter', medium: 'email', name: 'nov' }

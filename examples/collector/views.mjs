@@ -260,6 +260,7 @@ export function page({ title, content, nonce, partialUrl, visitor = '' }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
+<link rel="icon" href="data:,">
 <style>${CSS}</style>
 </head>
 <body>

@@ -4,7 +4,7 @@
  * visitor's touchpoints in the right phase lanes, with first-touch channel, campaign and
  * conversion, and takes the share in live, without a reload.
  *
- * Saves a screenshot of the map to test-results/journey-map.png; with
+ * Saves a screenshot of the map to .test-results/journey-map.png; with
  * JOURNEYKIT_UPDATE_SCREENSHOT=1 also to docs/journey-map.png (the README's picture).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -174,8 +174,8 @@ describeBrowser('journey map (npm run demo)', () => {
       format: 'png',
       clip: { x: 0, y: 0, width: 1320, height: Math.ceil(bottom) + 24, scale: 2 },
     })) as { data: string }
-    mkdirSync(join(ROOT, 'test-results'), { recursive: true })
-    const shot = join(ROOT, 'test-results', 'journey-map.png')
+    mkdirSync(join(ROOT, '.test-results'), { recursive: true })
+    const shot = join(ROOT, '.test-results', 'journey-map.png')
     writeFileSync(shot, Buffer.from(data, 'base64'))
     if (process.env.JOURNEYKIT_UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(ROOT, 'docs', 'journey-map.png'))
   })

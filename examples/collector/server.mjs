@@ -231,6 +231,8 @@ function cors(req, res) {
   if (!origin) return
   res.setHeader('Access-Control-Allow-Origin', origin)
   res.setHeader('Access-Control-Allow-Credentials', 'true')
+  // A cross-origin page can read only the headers listed here: journeykit honours Retry-After.
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After')
   res.setHeader('Vary', 'Origin')
 }
 

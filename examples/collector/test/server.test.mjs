@@ -40,6 +40,7 @@ describe('accepting batches', () => {
     assert.equal(res.status, 200)
     assert.equal(res.headers.get('access-control-allow-origin'), origin)
     assert.equal(res.headers.get('access-control-allow-credentials'), 'true')
+    assert.equal(res.headers.get('access-control-expose-headers'), 'Retry-After')
 
     const pre = await fetch(collector.collectUrl, {
       method: 'OPTIONS',

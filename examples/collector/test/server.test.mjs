@@ -1,7 +1,7 @@
 // The collector over real HTTP on a random port, with its store in a temporary directory.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
@@ -171,6 +171,22 @@ describe('de-duplication and storage', () => {
     writeFileSync(dataFile, readFileSync(dataFile, 'utf8') + JSON.stringify({ receivedAt: 'x', sentAt: 'x', event: second }) + '\n')
     collector = await startCollector({ port: 0, dataFile })
     assert.equal(collector.store.records().length, 2)
+    await collector.close()
+  })
+
+  test('answers 503 with Retry-After when it cannot write, and stores the retry once it can', async () => {
+    const dataFile = tempFile()
+    const collector = await startCollector({ port: 0, dataFile })
+    const events = shopJourney('anon-disk')
+    // The store's path turns into a directory: every append fails (EISDIR), even as root.
+    rmSync(dataFile, { force: true })
+    mkdirSync(dataFile)
+    const failed = await post(collector, batch(events))
+    assert.equal(failed.status, 503)
+    assert.equal(failed.headers.get('retry-after'), '5')
+    assert.equal(collector.store.visitor('anon-disk'), undefined)
+    rmSync(dataFile, { recursive: true })
+    assert.deepEqual(await (await post(collector, batch(events))).json(), { accepted: events.length, duplicates: 0 })
     await collector.close()
   })
 

@@ -38,6 +38,31 @@
   else tag.addEventListener('load', () => show(journey.phase))
 })()
 
+// Privacy: when the browser sends Global Privacy Control or Do Not Track, journeykit records
+// nothing (its default, privacySignals: 'respect') until the visitor agrees. Keeping that answer
+// is the site's job, as with any consent banner: this shop keeps it in localStorage and tells
+// journeykit again on every page (through the stub, so before the library has loaded).
+;(() => {
+  const signal = navigator.globalPrivacyControl === true || navigator.doNotTrack === '1'
+  if (!signal) return
+  if (localStorage.getItem('pebble-consent') === 'granted') {
+    journey.consent('granted')
+    return
+  }
+  const notice = document.createElement('div')
+  notice.className = 'why'
+  notice.textContent = 'Your browser asks sites not to track you, so nothing is recorded. '
+  const button = document.createElement('button')
+  button.textContent = 'Record my visit for this demo'
+  button.addEventListener('click', () => {
+    localStorage.setItem('pebble-consent', 'granted')
+    journey.consent('granted')
+    notice.remove()
+  })
+  notice.append(button)
+  document.querySelector('.phase-badge').append(notice)
+})()
+
 // The cart lives in sessionStorage: this shop has no server.
 window.shop = {
   cart: () => JSON.parse(sessionStorage.getItem('cart') || 'null'),

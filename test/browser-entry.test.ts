@@ -32,7 +32,7 @@ beforeEach(() => {
 afterEach(() => {
   const journey = page.journey
   if (journey && typeof journey.destroy === 'function') journey.destroy()
-  delete page.journey
+  Reflect.deleteProperty(page, 'journey')
   for (const script of document.querySelectorAll('script')) script.remove()
   vi.useRealTimers()
   vi.unstubAllGlobals()

@@ -66,7 +66,8 @@ export function clicks(options: ClicksOptions = {}): Plugin {
       on(document, 'click auxclick', (event: MouseEvent) => {
         // auxclick: the middle button; the right one opens a menu, not the link.
         if (event.type === 'auxclick' && event.button !== 1) return
-        const target = event.target as Element
+        // The innermost element, also inside a shadow root (event.target is its host out here).
+        const target = event.composedPath()[0] as Element
         const declared = markup && target.closest?.('[data-journey]')
         if (declared) {
           const props: Props = {}

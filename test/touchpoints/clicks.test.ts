@@ -127,6 +127,16 @@ describe('clicks(): touchpoints declared in markup', () => {
     expect(names()).toEqual(['partner_offer', 'outbound_click'])
   })
 
+  test('sees links and markup inside shadow roots (web components)', () => {
+    const { names } = start()
+    const host = add('<x-card></x-card>')
+    const shadow = host.attachShadow({ mode: 'open' })
+    shadow.innerHTML = '<a href="https://partner.example/"><span>x</span></a><button data-journey="start_trial">go</button>'
+    shadow.querySelector('span')!.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }))
+    shadow.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }))
+    expect(names()).toEqual(['outbound_click', 'start_trial'])
+  })
+
   test('clicks elsewhere record nothing', () => {
     const { recorded } = start()
     click(add('<div><p>text</p><button>plain</button></div>').querySelector('p')!)

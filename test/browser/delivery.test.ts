@@ -84,10 +84,15 @@ function expectEachOnceById(name: string, count: number, filter?: (event: Journe
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/
 
 describeBrowser('delivery (script tag, real Chromium)', () => {
-  beforeEach(async () => {
+  beforeEach(async (context) => {
     collector = await startCollector()
     site = await startSite({})
     browser = await openBrowser()
+    const current = { collector, browser }
+    // What the pages logged is the first thing to read when a delivery test fails.
+    context.onTestFailed(() => {
+      console.log(`collector: ${current.collector.summary()}\npage console:\n${current.browser.messages().map((m) => `  ${m.type}: ${m.text}`).join('\n') || '  (nothing)'}`)
+    })
   })
 
   afterEach(async () => {
@@ -202,7 +207,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     const stored = await waitForStored(
       first,
       (events) => events.filter((event) => event.name === 'before_crash').length === 30,
-      10_000,
+      20_000,
       'the 30 events to be written to IndexedDB',
     )
     const storedIds = new Set(stored.filter((event) => event.name === 'before_crash').map((event) => event.id))
@@ -216,28 +221,29 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     // The very records that were stored are the ones delivered.
     expect(new Set(collector.named('before_crash').map((event) => event.id))).toEqual(storedIds)
     // And once acknowledged, they leave the queue.
-    await waitForStored(second, (events) => !events.some((event) => event.name === 'before_crash'), 10_000, 'the delivered events to leave IndexedDB')
+    await waitForStored(second, (events) => !events.some((event) => event.name === 'before_crash'), 20_000, 'the delivered events to leave IndexedDB')
     expect(browser.errors()).toEqual([])
   })
 
   test("a tab crashing while its batch is in flight loses nothing: the next load re-sends it", async () => {
-    site.setPage('/', journeyPage())
+    // Tracked through the stub, so the events go out with the very first batch.
+    site.setPage('/', journeyPage({ before: "for (var i = 0; i < 30; i++) journey.track('mid_flush', { i: i })" }))
+    site.setPage('/again', journeyPage())
     // The endpoint hangs: the first tab's batch is on the wire, unanswered, when the tab dies.
     let holding = true
     collector.setPlan(() => (holding ? { hold: true } : undefined))
     const first = await open('/')
-    await trackMany(first, 'mid_flush', 30)
     await collector.waitFor(
       (c) => c.requests().some((request) => request.status === undefined && request.batch?.events.some((event) => event.name === 'mid_flush')),
-      10_000,
+      20_000,
       'a held request carrying the tracked events',
     )
-    const stored = await waitForStored(first, (events) => events.filter((event) => event.name === 'mid_flush').length === 30, 10_000, 'the 30 events in IndexedDB')
+    const stored = await waitForStored(first, (events) => events.filter((event) => event.name === 'mid_flush').length === 30, 20_000, 'the 30 events in IndexedDB')
     const storedIds = new Set(stored.filter((event) => event.name === 'mid_flush').map((event) => event.id))
     await crashPage(first)
 
     holding = false
-    await open('/')
+    await open('/again')
     await waitForAll('mid_flush', 30)
     expectEachOnceById('mid_flush', 30)
     expect(new Set(collector.named('mid_flush').map((event) => event.id))).toEqual(storedIds)
@@ -267,7 +273,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     site.setPage('/', journeyPage())
     const page = await open('/')
     await trackMany(page, 'warmup', 1)
-    await collector.waitFor((c) => c.named('warmup').length === 1, 10_000, 'the warm-up event')
+    await collector.waitFor((c) => c.named('warmup').length === 1, 20_000, 'the warm-up event')
     // The collector reads the next two requests whole, then drops the connection unanswered.
     let resets = 0
     collector.setPlan(() => (resets < 2 ? (resets++, { destroy: true }) : undefined))
@@ -287,7 +293,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     site.setPage('/', journeyPage())
     const page = await open('/')
     await trackMany(page, 'warmup', 1)
-    await collector.waitFor((c) => c.named('warmup').length === 1, 10_000, 'the warm-up event')
+    await collector.waitFor((c) => c.named('warmup').length === 1, 20_000, 'the warm-up event')
     let throttled = false
     collector.setPlan(({ batch }) => {
       if (throttled || !batch?.events.some((event) => event.name === 'throttled')) return undefined
@@ -310,7 +316,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     collector.setPlan(() => ({ status: 503 }))
     const page = await open('/')
     // Whatever the page recorded on load has reached the queue (its send failed).
-    await collector.waitFor((c) => c.requests().some((request) => request.status === 503), 10_000, 'a first (failed) attempt')
+    await collector.waitFor((c) => c.requests().some((request) => request.status === 503), 20_000, 'a first (failed) attempt')
     const recordedOnLoad = new Set(collector.requests().flatMap((request) => request.batch?.events.map((event) => event.id) ?? []))
 
     await trackMany(page, 'overflow', 25)
@@ -318,7 +324,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     await waitForStored(
       page,
       (events) => events.length === 10 && events.every((event) => event.name === 'overflow' && (event.props!.i as number) >= 15),
-      10_000,
+      20_000,
       'the queue trimmed to the 10 newest events',
     )
     collector.setPlan(undefined)
@@ -342,7 +348,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     const page = await open('/')
     // Delivery works before the fault: a first event arrives.
     await trackMany(page, 'warmup', 1)
-    await collector.waitFor((c) => c.named('warmup').length === 1, 10_000, 'the warm-up event')
+    await collector.waitFor((c) => c.named('warmup').length === 1, 20_000, 'the warm-up event')
 
     await setOffline(browser.context, true)
     expect(await page.evaluate(() => navigator.onLine)).toBe(false)
@@ -350,7 +356,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     // An explicit flush tries even while offline; it must settle (the attempt failed), not hang
     // or throw, and the events must stay queued.
     await page.evaluate(() => window.journey.flush())
-    await waitForStored(page, (events) => events.filter((event) => event.name === 'offline').length === 40, 10_000, 'the offline events in IndexedDB')
+    await waitForStored(page, (events) => events.filter((event) => event.name === 'offline').length === 40, 20_000, 'the offline events in IndexedDB')
     // The offline spell: several flush intervals and a backoff step pass without a network.
     await page.waitForTimeout(1500)
     expect(collector.named('offline')).toEqual([])
@@ -385,7 +391,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     const page = await open('/')
     // Delivery works before the fault: a first event arrives.
     await trackMany(page, 'warmup', 1)
-    await collector.waitFor((c) => c.named('warmup').length === 1, 10_000, 'the warm-up event')
+    await collector.waitFor((c) => c.named('warmup').length === 1, 20_000, 'the warm-up event')
     collector.setPlan(({ batch }) => (batch?.events.some((event) => event.name === 'doomed') ? { status: 400 } : undefined))
 
     await trackMany(page, 'doomed', 5)
@@ -395,7 +401,7 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     expectEachOnceById('later', 10)
 
     // The rejected batch left the queue: it will not be sent again.
-    await waitForStored(page, (events) => !events.some((event) => event.name === 'doomed'), 10_000, 'the rejected events to leave IndexedDB')
+    await waitForStored(page, (events) => !events.some((event) => event.name === 'doomed'), 20_000, 'the rejected events to leave IndexedDB')
     await page.evaluate(() => window.journey.flush())
     const doomedAttempts = collector.requests().filter((request) => request.batch?.events.some((event) => event.name === 'doomed'))
     expect(doomedAttempts.map((request) => request.status)).toEqual([400])

@@ -194,7 +194,7 @@ ${options.body ?? '<h1>journeykit test page</h1>'}
 }
 
 /** Resolves once the script-tag build has loaded on `page` and `window.journey` is the real one. */
-export async function waitForJourney(page: Page, timeoutMs = 10_000): Promise<void> {
+export async function waitForJourney(page: Page, timeoutMs = 20_000): Promise<void> {
   try {
     await page.waitForFunction(
       () =>
@@ -372,7 +372,7 @@ export async function waitForStored(
  */
 export async function crashPage(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page)
-  const crashed = page.waitForEvent('crash', { timeout: 10_000 })
+  const crashed = page.waitForEvent('crash', { timeout: 20_000 })
   // The command never answers: the renderer is gone before it could.
   cdp.send('Page.crash').catch(() => {})
   await crashed

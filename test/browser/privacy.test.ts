@@ -66,10 +66,15 @@ async function footprint(page: Page) {
 }
 
 describeBrowser('privacy (script tag, real Chromium)', () => {
-  beforeEach(async () => {
+  beforeEach(async (context) => {
     collector = await startCollector()
     site = await startSite({})
     browser = await openBrowser()
+    const current = { collector, browser }
+    // What the pages logged is the first thing to read when a delivery test fails.
+    context.onTestFailed(() => {
+      console.log(`collector: ${current.collector.summary()}\npage console:\n${current.browser.messages().map((m) => `  ${m.type}: ${m.text}`).join('\n') || '  (nothing)'}`)
+    })
   })
 
   afterEach(async () => {
@@ -96,7 +101,7 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
       window.journey.consent('granted')
       return now
     })
-    await collector.waitFor((c) => c.named('waiting').length >= 10, 10_000, 'the 10 events held while consent was pending')
+    await collector.waitFor((c) => c.named('waiting').length >= 10, 20_000, 'the 10 events held while consent was pending')
     const waiting = collector.named('waiting')
     expect(waiting.map((event) => event.props.i).sort((a, b) => (a as number) - (b as number))).toEqual([...Array(10).keys()])
     for (const event of waiting) {
@@ -115,7 +120,7 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     collector.setPlan(() => ({ status: 503 }))
     const page = await open('/')
     await trackMany(page, 'queued', 10)
-    await waitForStored(page, (events) => events.filter((event) => event.name === 'queued').length === 10, 10_000, 'the 10 queued events in IndexedDB')
+    await waitForStored(page, (events) => events.filter((event) => event.name === 'queued').length === 10, 20_000, 'the 10 queued events in IndexedDB')
 
     await page.evaluate(() => window.journey.consent('denied'))
     // The database goes (design: "deletes what was stored"); reliability.md §0 G5 allows 1 s.
@@ -146,7 +151,7 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     // An explicit grant from the visitor overrides the signal, for what is tracked from then on.
     await page.evaluate(() => window.journey.consent('granted'))
     await trackMany(page, 'after_grant', 3)
-    await collector.waitFor((c) => c.named('after_grant').length >= 3, 10_000, 'the events tracked after the grant')
+    await collector.waitFor((c) => c.named('after_grant').length >= 3, 20_000, 'the events tracked after the grant')
     expect(collector.named('under_gpc')).toEqual([])
     expect(browser.errors()).toEqual([])
   })
@@ -174,7 +179,7 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     expect(await page.evaluate(() => document.cookie)).toContain('cookie-canary-1234')
 
     await trackMany(page, 'plain', 5)
-    await collector.waitFor((c) => c.named('plain').length >= 5, 10_000, 'the tracked events')
+    await collector.waitFor((c) => c.named('plain').length >= 5, 20_000, 'the tracked events')
     const fetches = await page.evaluate(() => (window as unknown as { __fetches: Array<{ url: string; credentials?: string; referrerPolicy?: string }> }).__fetches)
     const toCollector = fetches.filter((call) => call.url === collector.url)
     expect(toCollector.length).toBeGreaterThan(0)
@@ -201,7 +206,7 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     const page = await open('/landing?email=a@b.co&token=abc123xyz&utm_source=news')
     await trackMany(page, 'on_landing', 3)
     await page.evaluate(() => window.journey.identify('user-1'))
-    await collector.waitFor((c) => c.named('on_landing').length >= 3 && c.events().some((event) => event.type === 'page'), 10_000, 'the page view and events')
+    await collector.waitFor((c) => c.named('on_landing').length >= 3 && c.events().some((event) => event.type === 'page'), 20_000, 'the page view and events')
     await page.evaluate(() => window.journey.flush())
 
     const canaries = ['a@b.co', 'a%40b.co', 'abc123xyz']

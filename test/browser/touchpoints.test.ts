@@ -215,6 +215,29 @@ describeBrowser('automatic touchpoints (script tag, real Chromium)', () => {
     expect(browser.errors()).toEqual([])
   })
 
+  test('data-journey markup records its event, also inside a web component', async () => {
+    site.setPage(
+      '/plans',
+      journeyPage({
+        body: `<button id="light" data-journey="start_trial" data-journey-plan="pro">Try</button><x-plan id="card"></x-plan>
+        <script>
+          customElements.define('x-plan', class extends HTMLElement {
+            connectedCallback() {
+              this.attachShadow({ mode: 'open' }).innerHTML = '<button data-journey="request_quote" data-journey-seat-count="5"><b>Quote</b></button>'
+            }
+          })
+        </script>`,
+      }),
+    )
+    const page = await open('/plans')
+    await page.click('#light')
+    await page.locator('x-plan b').click()
+    await collector.waitFor((c) => c.named('request_quote').length === 1 && c.named('start_trial').length === 1, 10_000, 'both declared events')
+    expect(collector.named('start_trial')[0]!.props).toEqual({ plan: 'pro' })
+    expect(collector.named('request_quote')[0]!.props).toEqual({ seatCount: '5' })
+    expect(browser.errors()).toEqual([])
+  })
+
   test('an e-mail address and a token in the landing URL never leave the page', async () => {
     site.setPage('/welcome', journeyPage())
     const page = await open(`/welcome?email=ann.lee%40mail.example&token=${MARKER}&utm_source=invite`)

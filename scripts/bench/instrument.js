@@ -1,0 +1,115 @@
+// Runs in every bench page before any other script (Playwright init script). It only counts:
+// IndexedDB transactions and the queue's puts and deletes, long tasks and long animation frames.
+// The wrappers add a fraction of a microsecond to each IndexedDB call, which is off the track()
+// hot path (writes are coalesced and happen later).
+;(() => {
+  if (window.__bench) return
+  const now = () => performance.now()
+  const B = (window.__bench = {
+    /** Transactions opened, by mode. */
+    tx: { readonly: 0, readwrite: 0, versionchange: 0 },
+    /** Completed readwrite transactions by what they did. */
+    writes: { enqueue: 0, ack: 0, other: 0 },
+    /** Puts of queued events (`q:` keys), deletes of them after delivery, and trims of a full queue. */
+    queuedPuts: 0,
+    storedPuts: 0,
+    ackDeletes: 0,
+    ackDone: 0,
+    trimDeletes: 0,
+    firstPutAt: 0,
+    firstPagePutAt: 0,
+    firstPageStoredAt: 0,
+    lastAckDeleteAt: 0,
+    longTasks: [],
+    frames: [],
+    /** Resolves when `test()` is true, checked after every readwrite transaction and every 20 ms. */
+    until(test, timeout = 60000) {
+      return new Promise((resolve, reject) => {
+        if (test()) return resolve()
+        const started = now()
+        const check = () => {
+          if (test()) {
+            clearInterval(timer)
+            waiters.delete(check)
+            resolve()
+          } else if (now() - started > timeout) {
+            clearInterval(timer)
+            waiters.delete(check)
+            reject(new Error('timed out after ' + timeout + ' ms'))
+          }
+        }
+        const timer = setInterval(check, 20)
+        waiters.add(check)
+      })
+    },
+  })
+  const waiters = new Set()
+  const notify = () => waiters.forEach((check) => check())
+
+  const info = new WeakMap()
+  const transaction = IDBDatabase.prototype.transaction
+  IDBDatabase.prototype.transaction = function (stores, mode) {
+    const tx = transaction.apply(this, arguments)
+    const kind = mode || 'readonly'
+    B.tx[kind] = (B.tx[kind] || 0) + 1
+    if (kind === 'readwrite') {
+      const ops = { puts: 0, deletes: 0, page: false }
+      info.set(tx, ops)
+      tx.addEventListener('complete', () => {
+        B.writes[ops.puts ? 'enqueue' : ops.deletes ? 'ack' : 'other']++
+        B.storedPuts += ops.puts
+        if (!ops.puts) B.ackDone += ops.deletes
+        if (ops.page && !B.firstPageStoredAt) B.firstPageStoredAt = now()
+        notify()
+      })
+    }
+    return tx
+  }
+  const isQueued = (key) => typeof key === 'string' && key.charCodeAt(0) === 113 && key.charCodeAt(1) === 58 // 'q:'
+  const put = IDBObjectStore.prototype.put
+  IDBObjectStore.prototype.put = function (value, key) {
+    if (isQueued(key)) {
+      B.queuedPuts++
+      const ops = info.get(this.transaction)
+      if (ops) ops.puts++
+      if (!B.firstPutAt) B.firstPutAt = now()
+      if (!B.firstPagePutAt && typeof value === 'string' && value.includes('"type":"page"')) {
+        B.firstPagePutAt = now()
+        if (ops) ops.page = true
+      }
+    }
+    return put.apply(this, arguments)
+  }
+  const remove = IDBObjectStore.prototype.delete
+  IDBObjectStore.prototype.delete = function (key) {
+    if (isQueued(key)) {
+      const ops = info.get(this.transaction)
+      if (ops && ops.puts) B.trimDeletes++
+      else {
+        B.ackDeletes++
+        B.lastAckDeleteAt = now()
+      }
+      if (ops) ops.deletes++
+    }
+    return remove.apply(this, arguments)
+  }
+
+  try {
+    performance.setResourceTimingBufferSize(100000)
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) B.longTasks.push({ start: e.startTime, duration: e.duration })
+    }).observe({ type: 'longtask', buffered: true })
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        B.frames.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          scripts: e.scripts.map((s) => ({ url: s.sourceURL, fn: s.sourceFunctionName, invoker: s.invoker, duration: s.duration })),
+        })
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true })
+  } catch {
+    // An older browser: the bench reports what it can.
+  }
+})()

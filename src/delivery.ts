@@ -7,9 +7,13 @@
  *    `flush()`) takes the sender lock, reads the oldest stored events, posts them, and deletes them
  *    only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
  *    says); other 4xx drop that batch, report it, and go on with the next.
- * 3. When the page is hidden or left, `exit` writes what is unwritten and posts this page's
- *    unacknowledged events within the keep-alive budget. They stay stored until a 2xx is seen, so
- *    anything that did not make it goes out on the next page load, with the same ids.
+ * 3. When the page is hidden, `exit` writes what is unwritten and posts this page's
+ *    unacknowledged events within the keep-alive budget; they stay stored until a 2xx is seen.
+ *    When the page is left (`pagehide`) and the endpoint was healthy at last contact, events
+ *    handed to a keep-alive request count as sent: the browser owns that request now and the
+ *    page will never see its answer, so keeping them would send every page's last events again
+ *    from the next page. Offline or after a failure they stay queued, and whatever did not fit
+ *    the budget goes out on the next page load, with the same ids.
  */
 import type { Reporter } from './log'
 import type { SenderLock } from './lock'
@@ -28,6 +32,8 @@ export interface DeliveryConfig {
   report: Reporter
   /** State changes to store with the next write. */
   takeStateChanges(): Array<[string, unknown]>
+  /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
+  busy?(): boolean
 }
 
 export interface Delivery {
@@ -47,8 +53,11 @@ export interface Delivery {
   resume(): void
   /** Events that could not be kept (e.g. held too long before consent) count as dropped. */
   countDropped(count: number): void
-  /** Stops timers and listeners; what is queued stays stored. */
-  stop(): void
+  /**
+   * Stops timers and the channel. What is pending is written, unless `discard` (consent denied:
+   * nothing more may be written). Answers still on their way no longer touch storage.
+   */
+  stop(discard?: boolean): void
 }
 
 /** Requests stay under this, so that any one of them also fits the keep-alive budget. */
@@ -59,12 +68,25 @@ const MAX_BACKOFF = 60_000
 const EXIT_MEMORY = 500
 const CHANNEL = 'journeykit'
 
+/** A stored record is sent only if it is the JSON of an event (not another version's or tampered). */
+function isEventJson(json: unknown): json is string {
+  if (typeof json !== 'string' || json[0] !== '{') return false
+  try {
+    const event = JSON.parse(json) as Partial<JourneyEvent> | null
+    return typeof event?.id === 'string' && typeof event.type === 'string' && typeof event.name === 'string'
+  } catch {
+    return false
+  }
+}
+
 export function createDelivery(config: DeliveryConfig): Delivery {
   const { batchSize, flushInterval, maxQueueSize, storage, transport, lock, report } = config
   let pending: Array<[string, JourneyEvent]> = []
   /** This page's events not yet acknowledged: what the exit send sends. */
   const unacknowledged = new Map<string, string>()
   const inFlight = new Set<string>()
+  /** Keys in keep-alive requests: these outlive the page, so leaving can hand them off. */
+  const inKeepalive = new Set<string>()
   let droppedBeforeStorage = 0
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | undefined
@@ -112,10 +134,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return rows
   }
 
-  function write(): Promise<unknown> {
+  function write(rows = serializePending()): Promise<unknown> {
     clearTimeout(writeTimer)
     writeTimer = undefined
-    const rows = serializePending()
     const state = config.takeStateChanges()
     const dropped = droppedBeforeStorage
     droppedBeforeStorage = 0
@@ -134,8 +155,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   }
 
   function scheduleWrite(): void {
-    // 0 ms still lets a synchronous burst of track() calls land in one transaction.
-    if (!writeTimer && !stopped) writeTimer = setTimeout(write, 0)
+    // 0 ms still lets a synchronous burst of track() calls land in one transaction; a burst still
+    // being processed in slices is waited for.
+    if (writeTimer || stopped) return
+    writeTimer = setTimeout(() => {
+      writeTimer = undefined
+      if (config.busy?.()) scheduleWrite()
+      else void write()
+    }, 0)
   }
 
   function scheduleFlush(delay: number): void {
@@ -146,7 +173,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     flushAt = at
     flushTimer = setTimeout(() => {
       flushTimer = undefined
-      void flush(false)
+      if (config.busy?.()) scheduleFlush(0)
+      else void flush(false)
     }, delay)
   }
 
@@ -172,11 +200,28 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     channel?.postMessage({ delivered: keys })
   }
 
+  /** Marks keys in flight until `request` settles. */
+  function track(keys: string[], request: Promise<SendResult>, keepalive: boolean): Promise<SendResult> {
+    for (const key of keys) {
+      inFlight.add(key)
+      if (keepalive) inKeepalive.add(key)
+    }
+    return request.then((result) => {
+      for (const key of keys) {
+        inFlight.delete(key)
+        inKeepalive.delete(key)
+      }
+      return result
+    })
+  }
+
   async function sendBatch(rows: StoredEvent[], dropped: number): Promise<SendResult> {
     const keys = rows.map((row) => row[0])
-    keys.forEach((key) => inFlight.add(key))
-    const result = await transport.send(body(rows, dropped))
-    keys.forEach((key) => inFlight.delete(key))
+    const text = body(rows, dropped)
+    const keepalive = transport.keepalive && byteLength(text) <= transport.budgetLeft()
+    const result = await track(keys, transport.send(text), keepalive)
+    // Stopped meanwhile (consent withdrawn, destroyed): the answer changes nothing any more.
+    if (stopped) return result
     if (result.ok) {
       failures = 0
       batchLimit = batchSize
@@ -207,15 +252,26 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     while (!stopped && (await renew())) {
       const stored = await storage.read(batchLimit + inFlight.size)
       const rows: StoredEvent[] = []
+      const corrupt: string[] = []
       let bytes = 64
       for (const row of stored.events) {
         if (inFlight.has(row[0])) continue
+        if (!isEventJson(row[1])) {
+          corrupt.push(row[0])
+          continue
+        }
         const size = byteLength(row[1]) + 1
         if (rows.length >= batchLimit || (rows.length && bytes + size > MAX_BATCH_BYTES)) break
         rows.push(row)
         bytes += size
       }
+      if (corrupt.length) {
+        // Written by another version or tampered with: never sent, never blocking the queue.
+        report.warn('storage_corrupt', `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
+        await storage.remove(corrupt)
+      }
       if (!rows.length) {
+        if (corrupt.length) continue
         // Everything stored is delivered, so is everything this page queued (written before
         // sending started), even what another tab sent without telling us.
         if (!stored.events.length) forget([...unacknowledged.keys()])
@@ -257,39 +313,50 @@ export function createDelivery(config: DeliveryConfig): Delivery {
 
   function exit(leaving: boolean): void {
     if (stopped) return
-    void write()
+    const fresh = serializePending()
     if (leaving) {
       channel?.close()
       channel = undefined
     }
+    // Hand-off: see point 3 at the top. Only when the endpoint answered well last time and the
+    // browser believes it is online; otherwise nothing is trusted to a request we cannot watch.
+    const handOff = leaving && failures === 0 && (typeof navigator === 'undefined' || navigator.onLine !== false)
     let rows: StoredEvent[] = []
     let bytes = 64
+    let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
     const send = (): boolean => {
       if (!rows.length) return true
-      const batch = rows
-      const keys = batch.map((row) => row[0])
-      const attempt = transport.sendOnExit(body(batch, 0))
+      const keys = rows.map((row) => row[0])
+      const request = transport.sendOnExit(body(rows, 0))
       rows = []
       bytes = 64
-      if (!attempt) return false
-      keys.forEach((key) => inFlight.add(key))
-      attempt.then((result) => {
-        keys.forEach((key) => inFlight.delete(key))
-        // Seen only if the page lives on (hidden, not closed); otherwise the next load resends.
-        if (result.ok) void settle(keys, 0)
+      budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
+      if (!request) return false
+      // Seen only if the page lives on (hidden, not closed).
+      void track(keys, request, true).then((result) => {
+        if (result.ok && !stopped) void settle(keys, 0)
       })
       return true
     }
     for (const [key, json] of unacknowledged) {
       if (inFlight.has(key)) continue
       const size = byteLength(json) + 1
-      if (rows.length >= batchSize || (rows.length && bytes + size > MAX_BATCH_BYTES)) {
-        if (!send()) return
+      if (rows.length >= batchSize || bytes + size > budget) {
+        if (!send() || 64 + size > budget) break
       }
       rows.push([key, json])
       bytes += size
     }
     send()
+    if (!handOff) {
+      void write(fresh)
+      return
+    }
+    const handedOff = new Set(inKeepalive)
+    forget([...handedOff])
+    void write(fresh.filter(([key]) => !handedOff.has(key)))
+    const stored = [...handedOff].filter((key) => !fresh.some((row) => row[0] === key))
+    if (stored.length) writing = writing.then(() => storage.remove(stored)).catch(() => {})
   }
 
   return {
@@ -313,8 +380,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       droppedBeforeStorage += count
       scheduleWrite()
     },
-    stop() {
-      void write()
+    stop(discard) {
+      if (discard) pending = []
+      else void write()
       stopped = true
       clearTimeout(writeTimer)
       clearTimeout(flushTimer)

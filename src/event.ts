@@ -3,14 +3,14 @@
  */
 import type { EventContext } from './types'
 
+// Filled on first use, so that importing this module (every bundle does) costs nothing.
 const HEX: string[] = []
-for (let i = 0; i < 256; i++) HEX.push((i + 256).toString(16).slice(1))
 
 // Random bytes are drawn 256 at a time: one getRandomValues call serves 28 ids.
-let pool = new Uint8Array(0)
-let poolAt = 0
+let pool: Uint8Array | undefined
+let poolAt = 256
 function randomByte(): number {
-  if (poolAt >= pool.length) {
+  if (!pool || poolAt >= 256) {
     pool = new Uint8Array(256)
     if (typeof crypto !== 'undefined' && crypto.getRandomValues) crypto.getRandomValues(pool)
     else for (let i = 0; i < 256; i++) pool[i] = (Math.random() * 256) | 0
@@ -28,6 +28,7 @@ let counter = 0
  * made even if the wall clock steps back, which is what the queue's storage order relies on.
  */
 export function uuidv7(): string {
+  if (!HEX.length) for (let i = 0; i < 256; i++) HEX.push((i + 256).toString(16).slice(1))
   let ms = Date.now()
   if (ms > lastMs) {
     lastMs = ms

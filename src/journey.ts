@@ -122,8 +122,10 @@ export function createJourney(options: JourneyOptions): Journey {
   const phaseListeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent ----------------------------------------------------------------------------------
+  // A privacy signal turns the default 'granted' into 'denied'. 'pending' stays pending: nothing
+  // is written or sent anyway, and the visitor's own answer, consent('granted'), is what counts.
   let consent: ConsentState = config.consent
-  if (consent !== 'denied' && config.privacySignals === 'respect' && hasPrivacySignal()) {
+  if (consent === 'granted' && config.privacySignals === 'respect' && hasPrivacySignal()) {
     consent = 'denied'
     report.debug('Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")')
   }
@@ -135,6 +137,8 @@ export function createJourney(options: JourneyOptions): Journey {
   const intake: Intake[] = []
   let intakeDropped = 0
   let processScheduled = false
+  /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
+  let hydration: Promise<void> = Promise.resolve()
 
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
@@ -143,7 +147,7 @@ export function createJourney(options: JourneyOptions): Journey {
         report.warn('storage_unavailable', 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
       )
       const opened = storage
-      opened
+      hydration = opened
         .readState()
         .then(
           (entries) => {
@@ -177,9 +181,8 @@ export function createJourney(options: JourneyOptions): Journey {
           changed.clear()
           return changes
         },
+        busy: () => processScheduled,
       })
-      if (intakeDropped) delivery.countDropped(intakeDropped)
-      intakeDropped = 0
       // Events left by earlier pages go out soon after start-up.
       delivery.resume()
     }
@@ -204,6 +207,13 @@ export function createJourney(options: JourneyOptions): Journey {
   function process(all = false): void {
     processScheduled = false
     if (consent !== 'granted' || !delivery) return
+    if (intakeDropped) {
+      report.warn('queue_full', `More than ${config.maxQueueSize} events waited; the ${intakeDropped} oldest were dropped`, {
+        count: intakeDropped,
+      })
+      delivery.countDropped(intakeDropped)
+      intakeDropped = 0
+    }
     const started = performance.now()
     let done = 0
     try {
@@ -350,7 +360,7 @@ export function createJourney(options: JourneyOptions): Journey {
       const { id, count, startedAt } = session.get() ?? currentSession(Date.now())
       return { id, count, startedAt }
     },
-    warn: (kind, message) => report.warn(kind, message),
+    warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),
   }
   const teardowns: Array<() => void> = []
   for (const plugin of plugins) {
@@ -360,7 +370,31 @@ export function createJourney(options: JourneyOptions): Journey {
     })
   }
 
+  /** Consent denied: drop what waits and delete what earlier pages stored. */
+  function forgetEverything(): void {
+    intake.length = 0
+    intakeDropped = 0
+    state.clear()
+    changed.clear()
+    hydrated = false
+    guard('The phase engine (forget)', () => engine.forget())
+    const stored = storage
+    storage = undefined
+    if (stored) {
+      stored.destroy().catch((error: unknown) => report.warn('storage_failed', 'Deleting stored events failed', { cause: error }))
+    } else {
+      // Never opened on this page: delete the database earlier pages may have left, without
+      // opening (and so creating) it.
+      try {
+        indexedDB?.deleteDatabase('journeykit')
+      } catch {
+        // No IndexedDB: nothing stored.
+      }
+    }
+  }
+
   if (consent === 'granted') start()
+  else if (consent === 'denied') forgetEverything()
 
   return {
     track: (name, props) => capture('track', name, props),
@@ -391,24 +425,19 @@ export function createJourney(options: JourneyOptions): Journey {
       consent = next
       if (next === 'granted') return start()
       // Pending or denied: stop sending; what is stored stays for pending, goes for denied.
-      delivery?.stop()
+      delivery?.stop(next === 'denied')
       delivery = undefined
-      if (next === 'denied') {
-        intake.length = 0
-        intakeDropped = 0
-        state.clear()
-        changed.clear()
-        hydrated = false
-        guard('The phase engine (forget)', () => engine.forget())
-        const stored = storage
-        storage = undefined
-        stored?.destroy().catch((error: unknown) => report.warn('storage_failed', 'Deleting stored events failed', { cause: error }))
-      }
+      if (next === 'denied') forgetEverything()
     },
     flush() {
       if (consent !== 'granted' || !delivery) return Promise.resolve()
-      if (hydrated) process(true)
-      return delivery.flush(true).catch(() => {})
+      // Events tracked right before flush() are sent too, once the state they need is read.
+      return hydration
+        .then(() => {
+          process(true)
+          return delivery?.flush(true)
+        })
+        .catch(() => {})
     },
     reset() {
       hand(() => {
@@ -426,9 +455,14 @@ export function createJourney(options: JourneyOptions): Journey {
       removeEventListener('pagehide', onPageHide)
       removeEventListener('pageshow', onResume)
       removeEventListener('online', onResume)
-      for (const teardown of teardowns) guard('A touchpoint teardown', teardown)
-      if (hydrated) process(true)
-      delivery?.stop()
+      // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
+      for (const teardown of teardowns.reverse()) guard('A touchpoint teardown', teardown)
+      // What was tracked before destroy() is decided and stored for the next load.
+      void hydration.then(() => {
+        process(true)
+        delivery?.stop()
+        delivery = undefined
+      })
     },
   }
 }

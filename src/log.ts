@@ -15,17 +15,23 @@ const PREFIX = '[journeykit]'
 
 export function createReporter(onError?: (error: JourneyError) => void, debugOn?: boolean): Reporter {
   const warned = new Set<string>()
+  // An onError that tracks (or warns) again is not called again from inside itself: that would
+  // recurse without end.
+  let reporting = false
   return {
     warn(code, message, detail) {
       if (!warned.has(code) || debugOn) {
         warned.add(code)
         console.warn(`${PREFIX} ${message}`)
       }
-      if (onError) {
+      if (onError && !reporting) {
+        reporting = true
         try {
           onError({ code, message, ...detail })
         } catch {
           // A throwing onError must not break capture or delivery.
+        } finally {
+          reporting = false
         }
       }
     },

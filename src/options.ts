@@ -23,7 +23,8 @@ export function resolveEndpoint(endpoint: unknown): string {
   }
   let url: URL
   try {
-    url = new URL(endpoint.trim(), typeof location === 'undefined' ? undefined : location.href)
+    // On the server there is no page to resolve a path against; any origin will do to check it.
+    url = new URL(endpoint.trim(), typeof location === 'undefined' ? 'http://localhost/' : location.href)
   } catch {
     fail(`\`endpoint\` "${endpoint}" is not a URL; use an absolute http(s) URL or a path on this site`)
   }
@@ -62,7 +63,7 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
     fail('`touchpoints` must be an array of touchpoints, e.g. defaults() or [pageViews(), forms()]')
   }
   const headers = options.headers
-  if (headers !== undefined && (typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
+  if (headers !== undefined && (!headers || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
     fail('`headers` must be an object of string values')
   }
   const redactParams = options.redactParams

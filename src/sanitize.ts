@@ -30,8 +30,14 @@ export interface CleanReport {
 /** Returns JSON-safe props, or undefined when the event must be rejected (too large). */
 export function cleanProps(input: unknown, report: CleanReport): Props | undefined {
   if (input == null) return {}
-  if (typeof input !== 'object' || Array.isArray(input) || isHostObject(input)) {
-    report.invalid = `props must be a plain object, got ${Array.isArray(input) ? 'an array' : typeof input}`
+  try {
+    if (typeof input !== 'object' || Array.isArray(input) || isHostObject(input)) {
+      report.invalid = `props must be a plain object, got ${Array.isArray(input) ? 'an array' : typeof input}`
+      return {}
+    }
+  } catch {
+    // A revoked Proxy throws even from Array.isArray.
+    report.invalid = 'props could not be read'
     return {}
   }
   const budget = { left: MAX_EVENT_BYTES }
@@ -81,13 +87,14 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     report.cleaned = `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`
     return '[Truncated]'
   }
-  if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString()
-  if (isHostObject(value)) {
-    report.cleaned = 'a DOM node or window was left out'
-    return undefined
-  }
   parents.push(value)
+  // Everything below can meet a Proxy whose traps throw (even instanceof and Array.isArray do).
   try {
+    if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString()
+    if (isHostObject(value)) {
+      report.cleaned = 'a DOM node or window was left out'
+      return undefined
+    }
     if (Array.isArray(value) || value instanceof Set) {
       const out: unknown[] = []
       for (const item of value) {
@@ -98,15 +105,16 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
       return out
     }
     const out: Record<string, unknown> = {}
-    const entries: Iterable<[unknown, unknown]> =
-      value instanceof Map ? value.entries() : Object.keys(value).map((key) => [key, readProperty(value, key, report)])
-    for (const [rawKey, item] of entries) {
+    const map = value instanceof Map ? value : undefined
+    // Keys first, values one by one: a huge object stops being read once the budget is spent.
+    for (const rawKey of map ? map.keys() : Object.keys(value)) {
       const key = String(rawKey)
       if (UNSAFE_KEYS.has(key)) {
         report.cleaned = `the key "${key}" was left out`
         continue
       }
       if (budget.left < 0) break
+      const item = map ? map.get(rawKey) : readProperty(value, key, report)
       const cleaned = cleanValue(item, parents, report, budget)
       if (cleaned !== undefined) {
         budget.left -= key.length + 4

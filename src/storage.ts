@@ -90,7 +90,11 @@ function openStore(): { use: UseStore; close(): void } {
     return db
   }
   return {
-    use: (mode, callback) => connect().then((connection) => callback(connection.transaction(STORE_NAME, mode).objectStore(STORE_NAME))),
+    // `open()` can throw synchronously (Firefox private windows): as a rejection, like any failure.
+    use: (mode, callback) =>
+      new Promise<IDBDatabase>((resolve) => resolve(connect())).then((connection) =>
+        callback(connection.transaction(STORE_NAME, mode).objectStore(STORE_NAME)),
+      ),
     close: forget,
   }
 }
@@ -208,6 +212,9 @@ export function memoryStorage(): QueueStorage {
 export function resilientStorage(onFallback: (error: unknown) => void): QueueStorage {
   const memory = memoryStorage()
   let current: QueueStorage = memory
+  // After destroy() (consent denied) nothing may open the database again, not even the answer of a
+  // request that was on its way: every call is served by the emptied memory store.
+  let destroyed = false
   try {
     if (typeof indexedDB !== 'undefined' && indexedDB) current = indexedDBStorage()
     else onFallback(new Error('IndexedDB is not available'))
@@ -219,7 +226,7 @@ export function resilientStorage(onFallback: (error: unknown) => void): QueueSto
     args: Parameters<QueueStorage[K]>,
   ): ReturnType<QueueStorage[K]> => {
     const call = (storage: QueueStorage) => (storage[method] as (...a: unknown[]) => Promise<unknown>)(...args)
-    const attempt = current
+    const attempt = destroyed ? memory : current
     return call(attempt)
       .catch((error: unknown) => {
         if (attempt === memory) throw error
@@ -227,6 +234,7 @@ export function resilientStorage(onFallback: (error: unknown) => void): QueueSto
         return call(current)
       })
       .catch((error: unknown) => {
+        if (destroyed) return call(memory)
         if (current !== memory) {
           current = memory
           onFallback(error)
@@ -244,6 +252,9 @@ export function resilientStorage(onFallback: (error: unknown) => void): QueueSto
     readState: (...args) => run('readState', args),
     lease: (...args) => run('lease', args),
     // Both: events may sit in memory after a fallback, and in IndexedDB from earlier pages.
-    destroy: () => Promise.all([memory.destroy(), current === memory ? undefined : current.destroy().catch(() => {})]).then(() => {}),
+    destroy() {
+      destroyed = true
+      return Promise.all([memory.destroy(), current === memory ? undefined : current.destroy().catch(() => {})]).then(() => {})
+    },
   }
 }

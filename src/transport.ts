@@ -28,10 +28,16 @@ export interface Transport {
    * the body does not fit the budget left and must wait for the next page load.
    */
   sendOnExit(body: string): Promise<SendResult> | undefined
+  /** Bytes of the keep-alive budget not in use by this page's requests. */
+  budgetLeft(): number
+  /** Whether `send` uses keepalive fetch (for bodies within the budget left). */
+  readonly keepalive: boolean
 }
 
 export const KEEPALIVE_BUDGET = 60_000
 const TIMEOUT = 20_000
+/** A beacon's completion cannot be observed; its bytes count as in flight for this long. */
+const BEACON_HOLD = 10_000
 const MAX_RETRY_AFTER = 600_000
 
 /** UTF-8 length of a string without allocating. */
@@ -120,6 +126,8 @@ export function createTransport(endpoint: string, headers: Record<string, string
       if (typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
         try {
           if (navigator.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }))) {
+            inFlightKeepalive += bytes
+            setTimeout(() => (inFlightKeepalive -= bytes), BEACON_HOLD)
             return Promise.resolve({ ok: false, retry: true, status: 0 })
           }
         } catch {
@@ -128,5 +136,7 @@ export function createTransport(endpoint: string, headers: Record<string, string
       }
       return undefined
     },
+    budgetLeft: () => KEEPALIVE_BUDGET - inFlightKeepalive,
+    keepalive: canKeepalive,
   }
 }

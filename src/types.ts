@@ -223,8 +223,8 @@ export interface PluginContext {
   state<T>(key: string): StateSlot<T>
   /** The session of the event being processed (valid inside `enrich`, `beforeSend` and `onEvent`). */
   session(): SessionInfo
-  /** Reports a problem once per `kind` to the console and `onError`. */
-  warn(kind: string, message: string): void
+  /** Reports a problem once per `kind` to the console, and to `onError` (with `cause`) every time. */
+  warn(kind: string, message: string, cause?: unknown): void
 }
 
 /**

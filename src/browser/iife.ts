@@ -21,16 +21,22 @@ function install(): void {
     console.error('[journeykit] No <script data-endpoint="…"> found: add data-endpoint to the journeykit script tag.')
     return
   }
+  const queued = existing?.q ?? []
+  const options = optionsFromScript(script)
+  // A consent call the page queued before this file loaded is the visitor's answer: start as
+  // 'pending' so the first automatic page view waits for it in memory instead of being decided
+  // (and, under a privacy signal, dropped) before the replay below reaches it.
+  if (options.consent !== 'denied' && queued.some(([method]) => method === 'consent')) options.consent = 'pending'
   let journey: Journey
   try {
-    journey = createJourney({ ...optionsFromScript(script), touchpoints: defaults() })
+    journey = createJourney({ ...options, touchpoints: defaults() })
   } catch (error) {
     // A set-up mistake in the tag: say so, leave the stub in place (its calls stay harmless).
     console.error((error as Error).message)
     return
   }
   global.journey = journey
-  for (const [method, args] of existing?.q ?? []) {
+  for (const [method, args] of queued) {
     const call = (journey as unknown as Record<string, (...a: unknown[]) => unknown>)[method]
     if (typeof call === 'function') call.apply(journey, Array.from(args))
   }

@@ -4,11 +4,10 @@
  */
 import type { PhaseModel, PresetName } from './types'
 
-const DAY = 86_400_000
-
 // Path patterns match a segment anywhere in the path, followed by `/`, `.` or the end:
 // `/pricing`, `/en/pricing`, `/pricing.html` and `/pricing/teams`, but not `/pricing-faq`.
-// (Literals rather than built RegExps: a literal is pure, so bundlers can drop unused presets.)
+// (Literals rather than built RegExps, and durations written out as numbers rather than
+// `180 * DAY`: a bundler can only drop an unused preset if every value in it is a literal.)
 
 /**
  * The design's five-phase model, rule for rule: `awareness` → `consideration` → `decision` →
@@ -44,7 +43,7 @@ const b2b: PhaseModel = {
     { id: 'research.second-session', to: 'research', sessions: 2 },
     { id: 'research.content', to: 'research', name: ['file_download', 'content_download', 'newsletter_signup', 'webinar_registration'] },
     // Long cycles stall: a lead back after half a year starts researching again.
-    { id: 'research.lead-returns', to: 'research', back: true, converted: false, away: 180 * DAY },
+    { id: 'research.lead-returns', to: 'research', back: true, converted: false, away: 15_552_000_000 /* 180 days */ },
     { id: 'evaluation.pricing-page', to: 'evaluation', type: 'page', path: /\/(pricing|plans|compare|demo|trial|security)([/.]|$)/i },
     { id: 'evaluation.trial-or-demo', to: 'evaluation', name: ['request_demo', 'start_trial', 'signup', 'contact'] },
     { id: 'evaluation.contact-form', to: 'evaluation', name: 'form_submit', props: { 'formId|formName': /contact|demo|trial/i } },
@@ -54,7 +53,7 @@ const b2b: PhaseModel = {
     { id: 'onboarding.setup-page', to: 'onboarding', converted: true, type: 'page', path: /\/(onboarding|welcome|getting-started|setup)([/.]|$)/i },
     { id: 'retention.activated', to: 'retention', converted: true, name: ['onboarding_completed', 'activated'] },
     // Onboarding takes a while: a customer still coming back two weeks on has settled in.
-    { id: 'retention.returning-customer', to: 'retention', converted: true, sessionStart: true, inPhaseFor: 14 * DAY },
+    { id: 'retention.returning-customer', to: 'retention', converted: true, sessionStart: true, inPhaseFor: 1_209_600_000 /* 14 days */ },
     { id: 'expansion.upgrade', to: 'expansion', converted: true, name: ['upgrade', 'add_seats', 'invite', 'repeat_purchase'] },
     { id: 'expansion.upgrade-page', to: 'expansion', converted: true, type: 'page', path: /\/(upgrade|add-?ons)([/.]|$)/i },
     { id: 'advocacy.recommendation', to: 'advocacy', converted: true, name: ['share', 'review', 'referral', 'testimonial'] },

@@ -62,10 +62,10 @@ let cachedContext: EventContext | undefined
  * The page context at this moment. Scrubbing a URL costs a few microseconds, so the context is
  * reused until the URL, title or referrer changes (an SPA route change, a new title).
  */
-export function pageContext(scrub: (url: string) => string): EventContext {
-  const key = location.href + '\n' + document.title + '\n' + document.referrer
+export function pageContext(scrub: (url: string) => string, href = location.href): EventContext {
+  const key = href + '\n' + document.title + '\n' + document.referrer
   if (key !== cachedKey || !cachedContext) {
-    const url = scrub(location.href)
+    const url = scrub(href)
     let path = location.pathname
     try {
       path = new URL(url).pathname

@@ -310,7 +310,7 @@ export function createJourney(options: JourneyOptions): Journey {
   }
 
   // ---- capture: the hot path --------------------------------------------------------------------
-  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string): void {
+  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string): void {
     try {
       if (destroyed) return report.warn('destroyed', `"${String(name)}" was tracked after destroy() and ignored`)
       if (consent === 'denied') return
@@ -325,7 +325,7 @@ export function createJourney(options: JourneyOptions): Journey {
       if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
       if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
       if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ id: uuidv7(), type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub), userId: newUserId })
+      hand({ id: uuidv7(), type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href), userId: newUserId })
     } catch (error) {
       report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
     }
@@ -353,7 +353,7 @@ export function createJourney(options: JourneyOptions): Journey {
   // ---- touchpoints ------------------------------------------------------------------------------
   const pluginContext: PluginContext = {
     track: (name, props) => capture('track', name, props),
-    page: (props) => capture('page', 'page_view', props),
+    page: (props, href) => capture('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined),
     scrubUrl: scrub,
     state: slot,
     session: () => {

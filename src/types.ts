@@ -215,8 +215,12 @@ export interface SessionInfo {
 export interface PluginContext {
   /** Records a touchpoint (reserved names allowed). Never throws. */
   track(name: string, props?: Props): void
-  /** Records a page view now. */
-  page(props?: Props): void
+  /**
+   * Records a page view. `url` is the page's URL when the view happened, for a view recorded a
+   * moment later (so that the title a router sets after changing the URL is the new page's);
+   * the title is read at the call.
+   */
+  page(props?: Props, url?: string): void
   /** Removes secrets from a URL by the privacy rules (plus the site's `redactParams`). */
   scrubUrl(url: string): string
   /** A persisted value; `key` is namespaced by the caller (e.g. `campaign.first`). */

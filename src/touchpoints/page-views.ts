@@ -44,6 +44,7 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
       const { on, wrap, off } = listeners(ctx, 'pageViews')
       let path: string | undefined
       let query: string | undefined
+      const later = new Set<ReturnType<typeof setTimeout>>()
       const view = (change: Change): void => {
         const newPath = location.pathname + (hashRoutes ? location.hash : '')
         const newQuery = location.search
@@ -51,8 +52,21 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
         const queryChanged = newQuery !== query
         path = newPath
         query = newQuery
-        if (!change || pathChanged || (queryChanged && (queryChanges === 'all' || (queryChanges === 'push' && change < 2)))) {
-          ctx.page()
+        if (!change) ctx.page()
+        else if (pathChanged || (queryChanged && (queryChanges === 'all' || (queryChanges === 'push' && change < 2)))) {
+          // Routers set the new title after changing the URL (after pushState, or in their
+          // popstate handler, which runs after currententrychange): record the view one task
+          // later, with the URL it had at the change.
+          const href = location.href
+          const timer = setTimeout(() => {
+            later.delete(timer)
+            try {
+              ctx.page(undefined, href)
+            } catch (error) {
+              ctx.warn('plugin_failed', `pageViews: ${error}`, error)
+            }
+          }, 0)
+          later.add(timer)
         }
       }
       const navigation = (window as { navigation?: EventTarget }).navigation
@@ -71,7 +85,10 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
       on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && view(0))
       if ((document as { prerendering?: boolean }).prerendering) on(document, 'prerenderingchange', () => view(0))
       else view(0)
-      return off
+      return () => {
+        off()
+        later.forEach(clearTimeout)
+      }
     },
   }
 }

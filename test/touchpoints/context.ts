@@ -21,7 +21,7 @@ export function fakeContext() {
   const session: SessionInfo = { id: 'session-1', count: 1, startedAt: 0 }
   const ctx: PluginContext = {
     track: (name, props) => void recorded.push({ type: 'track', name, props, url: location.href }),
-    page: (props) => void recorded.push({ type: 'page', name: 'page_view', props, url: location.href }),
+    page: (props, url) => void recorded.push({ type: 'page', name: 'page_view', props, url: url ?? location.href }),
     scrubUrl: (url) => scrubUrl(url),
     state: <T>(key: string) => ({ get: () => store.get(key) as T | undefined, set: (value: T | undefined) => void store.set(key, value) }),
     session: () => session,

@@ -31,7 +31,7 @@ describe('pageViews()', () => {
     expect(views()).toEqual(['/start'])
   })
 
-  test('records one view per distinct route of a burst of history changes', () => {
+  test('records one view per distinct route of a burst of history changes', async () => {
     start()
     history.pushState({}, '', '/pricing')
     history.replaceState({ scroll: 1 }, '', '/pricing') // frameworks store state right after pushing
@@ -39,26 +39,30 @@ describe('pageViews()', () => {
     history.pushState({}, '', '/plans')
     history.replaceState({}, '', '/checkout') // a redirect done with replaceState changes the path
     history.pushState({}, '', '/pricing')
+    await tick()
     expect(views()).toEqual(['/start', '/pricing', '/plans', '/checkout', '/pricing'])
   })
 
-  test('counts query changes that add a history entry, not those made with replaceState', () => {
+  test('counts query changes that add a history entry, not those made with replaceState', async () => {
     start()
     history.pushState({}, '', '/search?q=shoes')
     history.replaceState({}, '', '/search?q=shoes&sort=price')
     history.pushState({}, '', '/search?q=boots')
+    await tick()
     expect(views()).toEqual(['/start', '/search?q=shoes', '/search?q=boots'])
   })
 
-  test("queryChanges 'all' counts every query change, 'none' only path changes", () => {
+  test("queryChanges 'all' counts every query change, 'none' only path changes", async () => {
     start({ queryChanges: 'all' })
     history.replaceState({}, '', '/start?filter=red')
+    await tick()
     expect(views()).toEqual(['/start', '/start?filter=red'])
     active!.teardown()
 
     start({ queryChanges: 'none' })
     history.pushState({}, '', '/start?page=2')
     history.pushState({}, '', '/next?page=2')
+    await tick()
     expect(views()).toEqual(['/start?filter=red', '/next?page=2'])
   })
 
@@ -104,7 +108,7 @@ describe('pageViews()', () => {
     expect(views()).toEqual(['/start'])
   })
 
-  test('uses the Navigation API where the browser has it, leaving history alone', () => {
+  test('uses the Navigation API where the browser has it, leaving history alone', async () => {
     const navigation = new EventTarget()
     ;(window as { navigation?: EventTarget }).navigation = navigation
     const entryChange = (navigationType: string) =>
@@ -119,6 +123,7 @@ describe('pageViews()', () => {
     originalPush.call(history, null, '', '/plans')
     entryChange('traverse')
     entryChange('reload')
+    await tick()
     expect(views()).toEqual(['/start', '/pricing', '/plans'])
   })
 
@@ -150,15 +155,42 @@ describe('pageViews()', () => {
     history.pushState = originalPush
   })
 
-  test('a failing page() never breaks the page’s own navigation', () => {
+  test('a failing page() never breaks the page’s own navigation', async () => {
     const fake = install(pageViews())
     fake.ctx.page = () => {
       throw new Error('broken')
     }
     expect(() => history.pushState({}, '', '/elsewhere')).not.toThrow()
     expect(location.pathname).toBe('/elsewhere')
-    expect(fake.ctx.warn).toHaveBeenCalledWith('plugin_failed', expect.stringContaining('broken'))
+    await tick()
+    expect(fake.ctx.warn).toHaveBeenCalledWith('plugin_failed', expect.stringContaining('broken'), expect.any(Error))
     fake.teardown()
+  })
+
+  test('the title a router sets right after changing the URL is the new view\'s, with the URL of the change', async () => {
+    const titles: string[] = []
+    const fake = install(pageViews())
+    const record = fake.ctx.page
+    fake.ctx.page = (props, url) => {
+      titles.push(`${document.title} @ ${url ?? location.href}`)
+      record(props, url)
+    }
+    document.title = 'Home'
+    history.pushState({}, '', '/pricing')
+    document.title = 'Pricing' // a router renders, then sets the title
+    history.pushState({}, '', '/plans')
+    document.title = 'Plans'
+    await tick()
+    expect(titles).toEqual([`Plans @ ${location.origin}/pricing`, `Plans @ ${location.origin}/plans`])
+    fake.teardown()
+  })
+
+  test('teardown cancels a view still waiting for its title', async () => {
+    start()
+    history.pushState({}, '', '/late')
+    active!.teardown()
+    await tick()
+    expect(views()).toEqual(['/start'])
   })
 
   test('the page’s own history errors still reach it, and are not counted as views', () => {

@@ -146,26 +146,10 @@ export function createJourney(options: JourneyOptions): Journey {
       storage = resilientStorage((error) =>
         report.warn('storage_unavailable', 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
       )
-      const opened = storage
-      hydration = opened
-        .readState()
-        .then(
-          (entries) => {
-            if (storage !== opened) return
-            // Identity, session and phase state from storage win over anything made up before they
-            // were read (the phase engine merges what it finds); other values changed meanwhile
-            // by this page win over the stored ones.
-            for (const [key, value] of entries) {
-              if (!changed.has(key) || STORED_WINS.has(key)) state.set(key, value)
-            }
-          },
-          (error: unknown) => report.warn('storage_failed', 'Reading the journey state failed', { cause: error }),
-        )
-        .then(() => {
-          if (storage !== opened) return
-          hydrated = true
-          process()
-        })
+      // Identity, session and phase state from storage win over anything made up before they
+      // were read (the phase engine merges what it finds); other values this page changed
+      // meanwhile win over the stored ones.
+      readStoredState((key) => !changed.has(key) || STORED_WINS.has(key))
     }
     if (!delivery) {
       delivery = createDelivery({
@@ -187,6 +171,42 @@ export function createJourney(options: JourneyOptions): Journey {
       delivery.resume()
     }
     if (hydrated) scheduleProcess()
+  }
+
+  /**
+   * Reads the stored state; `take(key, stored)` says whether a stored value replaces this page's.
+   * Events wait meanwhile, so none is decided on state about to change.
+   */
+  function readStoredState(take: (key: string, stored: unknown) => boolean): void {
+    const opened = storage!
+    hydrated = false
+    hydration = opened
+      .readState()
+      .then(
+        (entries) => {
+          if (storage !== opened) return
+          for (const [key, value] of entries) if (take(key, value)) state.set(key, value)
+        },
+        (error: unknown) => report.warn('storage_failed', 'Reading the journey state failed', { cause: error }),
+      )
+      .then(() => {
+        if (storage !== opened) return
+        hydrated = true
+        process()
+      })
+  }
+
+  /**
+   * Another tab may have moved on while this one was in the background: it identified or reset
+   * the visitor, or kept the session alive. Stored values it wrote since win, unless this page
+   * changed the same value and has not written it yet (the session: whichever saw activity last).
+   */
+  function refreshFromOtherTabs(): void {
+    if (!hydrated || !storage?.persistent || consent !== 'granted') return
+    readStoredState(
+      (key, stored) =>
+        !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (session.get()?.lastActivity ?? 0)),
+    )
   }
 
   // ---- intake and processing --------------------------------------------------------------------
@@ -342,7 +362,11 @@ export function createJourney(options: JourneyOptions): Journey {
     process(true)
     delivery.exit(leaving)
   }
-  const onVisibility = (): void => (document.visibilityState === 'hidden' ? exit(false) : delivery?.resume())
+  const onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') return exit(false)
+    refreshFromOtherTabs()
+    delivery?.resume()
+  }
   const onPageHide = (): void => exit(true)
   const onResume = (): void => delivery?.resume()
   document.addEventListener('visibilitychange', onVisibility)

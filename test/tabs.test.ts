@@ -1,0 +1,77 @@
+/**
+ * Two tabs of one site share the stored journey state. A tab that was in the background reads
+ * what the other tab changed when it comes back, so the visitor keeps one identity and session.
+ */
+import { expect, test, vi } from 'vitest'
+import { setVisibility } from './helpers/browser'
+import { usePage } from './helpers/journey'
+import { idle, START } from './helpers/time'
+
+const page = usePage()
+const MINUTE = 60_000
+
+function sessionOf(name: string): string | undefined {
+  return page.fetch.sent().find((event) => event.name === name)?.sessionId
+}
+
+test('a tab coming back continues the session another tab kept alive', async () => {
+  const first = page.make()
+  first.track('first-tab-opens')
+  await first.flush()
+  vi.setSystemTime(START + MINUTE)
+  const second = page.make()
+  second.track('second-tab-opens')
+  await second.flush()
+  expect(sessionOf('second-tab-opens')).toBe(sessionOf('first-tab-opens'))
+
+  // The visitor works in the first tab while the second sits in the background…
+  vi.setSystemTime(START + 20 * MINUTE)
+  first.track('still-active')
+  await first.flush()
+  // …and comes back to the second tab 40 minutes after it was last used, 20 after the last activity.
+  vi.setSystemTime(START + 40 * MINUTE)
+  setVisibility('hidden')
+  setVisibility('visible')
+  await idle()
+  second.track('second-tab-again')
+  await second.flush()
+
+  expect(sessionOf('second-tab-again')).toBe(sessionOf('first-tab-opens'))
+})
+
+test('a tab coming back sends with the user id and anonymous id another tab set', async () => {
+  const first = page.make()
+  const second = page.make()
+  first.track('opens')
+  await first.flush()
+  await second.flush()
+  first.reset()
+  first.identify('user-7')
+  await first.flush()
+
+  setVisibility('hidden')
+  setVisibility('visible')
+  await idle()
+  second.track('after-login-elsewhere')
+  await second.flush()
+
+  const events = page.fetch.sent()
+  const identify = events.find((event) => event.name === 'identify')!
+  const later = events.find((event) => event.name === 'after-login-elsewhere')!
+  expect(later.userId).toBe('user-7')
+  expect(later.anonymousId).toBe(identify.anonymousId)
+  expect(later.anonymousId).not.toBe(events.find((event) => event.name === 'opens')!.anonymousId)
+})
+
+test('a value this tab changed and not yet stored is not overwritten by the refresh', async () => {
+  const first = page.make({ flushInterval: 60 * MINUTE })
+  const second = page.make({ flushInterval: 60 * MINUTE })
+  first.identify('user-a')
+  await first.flush()
+  second.identify('user-b')
+  // No write yet for the second tab's identify: the refresh must not undo it.
+  setVisibility('visible')
+  second.track('mine')
+  await second.flush()
+  expect(page.fetch.sent().find((event) => event.name === 'mine')!.userId).toBe('user-b')
+})

@@ -1117,6 +1117,46 @@ describe('the unload path', () => {
   })
 })
 
+describe('back/forward cache', () => {
+  const page = usePage()
+
+  test('a page restored from the bfcache (pageshow) keeps delivering', async () => {
+    supportKeepalive()
+    const journey = page.make()
+    await ready()
+    journey.track('before-leaving')
+    leavePage()
+    await idle()
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }))
+    setVisibility('visible')
+    journey.track('after-restore')
+    await advance(6000)
+    expect(page.fetch.names()).toContain('after-restore')
+    expect(page.fetch.names(page.fetch.delivered())).toEqual(expect.arrayContaining(['before-leaving', 'after-restore']))
+  })
+})
+
+describe('the clock', () => {
+  const page = usePage()
+
+  test('a wall clock stepping back keeps tracking order; timestamps stay device time, sentAt per attempt', async () => {
+    page.fetch.setPlan([{ status: 503 }])
+    const journey = page.make({ batchSize: 100 })
+    await ready()
+    journey.track('first')
+    await idle()
+    vi.setSystemTime(Date.now() - 3_600_000)
+    journey.track('second')
+    await advance(20_000)
+    const delivered = page.fetch.delivered()
+    expect(delivered.map((event) => event.name)).toEqual(['first', 'second'])
+    expect(Date.parse(delivered[1]!.timestamp)).toBeLessThan(Date.parse(delivered[0]!.timestamp))
+    const [failed, retried] = page.fetch.requests
+    expect(retried!.batch.sentAt).not.toBe(failed!.batch.sentAt)
+    expect(retried!.batch.sentAt).toBe(iso(retried!.at))
+  })
+})
+
 describe('consent and privacy signals', () => {
   const page = usePage()
 
@@ -1237,6 +1277,60 @@ describe('consent and privacy signals', () => {
     await advance(6000)
     expect(page.fetch.names()).toEqual(['x'])
     expect(page.errors.map((error) => error.code)).toContain('invalid_consent')
+  })
+})
+
+describe('consent changes on a running page', () => {
+  const page = usePage()
+
+  test('granted → pending stops sending and keeps what is stored; granted again resumes', async () => {
+    page.fetch.setPlan(() => ({ reject: true }))
+    const journey = page.make()
+    journey.track('kept')
+    await advance(3000)
+    journey.consent('pending')
+    page.fetch.setPlan(() => ({ status: 200 }))
+    const requests = page.fetch.requests.length
+    journey.track('while-pending')
+    await advance(30_000, 500)
+    expect(page.fetch.requests.length).toBe(requests)
+    expect(await storedNames()).toEqual(['kept'])
+    journey.consent('granted')
+    await advance(6000)
+    expect(page.fetch.names(page.fetch.delivered())).toEqual(['kept', 'while-pending'])
+  })
+})
+
+describe('misuse', () => {
+  const page = usePage()
+
+  test('changing the options object after createJourney changes nothing', async () => {
+    const options = { endpoint: ENDPOINT, batchSize: 20 }
+    const journey = page.make(options)
+    options.endpoint = 'https://attacker.example/steal'
+    options.batchSize = 1
+    journey.track('a')
+    journey.track('b')
+    await advance(6000)
+    expect(page.fetch.requests.map((request) => request.url)).toEqual([ENDPOINT])
+  })
+
+  test.each([
+    ['props that get cleaned', (journey: Journey) => journey.track('x', { fn: () => {} }), { handler: () => {} }],
+    ['a call after destroy()', (journey: Journey) => (journey.destroy(), journey.track('late')), {}],
+  ])('an onError that tracks the error does not recurse without end: %s', async (_, trigger, extra) => {
+    let calls = 0
+    const journey: Journey = page.make({
+      onError: (error) => {
+        calls++
+        journey.track('journeykit_error', { code: error.code, ...extra })
+      },
+    })
+    await ready()
+    expect(() => trigger(journey)).not.toThrow()
+    expect(calls).toBeLessThan(10)
+    await advance(6000)
+    expect(page.fetch.sent().length).toBeLessThan(10)
   })
 })
 

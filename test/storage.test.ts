@@ -229,6 +229,21 @@ describe('resilientStorage', () => {
     expect((await storage.read(10)).events).toEqual(rows('a'))
   })
 
+  test('a database of that name without the store (idb-keyval #178): memory, said once', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1)
+      request.onupgradeneeded = () => request.result.createObjectStore('something-else')
+      request.onsuccess = () => (request.result.close(), resolve())
+      request.onerror = () => reject(request.error)
+    })
+    const fallback = vi.fn()
+    const storage = resilientStorage(fallback)
+    await storage.write(rows('a'), [], 10)
+    expect((await storage.read(10)).events).toEqual(rows('a'))
+    expect(fallback).toHaveBeenCalledTimes(1)
+    expect(storage.persistent).toBe(false)
+  })
+
   test('one failed call is retried on a new connection and IndexedDB stays in use', async () => {
     const failing = failEventWrites('quota', 1)
     const fallback = vi.fn()

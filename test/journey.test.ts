@@ -1077,7 +1077,7 @@ describe('the unload path', () => {
     const journey = page.make({ batchSize: 100, flushInterval: 10 * MINUTE })
     await ready()
     for (let i = 0; i < 5; i++) journey.track('beacon', { i })
-    leavePage()
+    setVisibility('hidden')
     await idle()
     expect(beacon.calls.length).toBe(1)
     expect(beacon.calls[0]).toMatchObject({ url: ENDPOINT, accepted: true })
@@ -1088,19 +1088,49 @@ describe('the unload path', () => {
     expect(await storedNames()).toHaveLength(5)
   })
 
+  test('pagehide: events given to sendBeacon stay stored (a beacon may be blocked, its fate is unknown)', async () => {
+    const beacon = fakeBeacon()
+    beacon.install()
+    const journey = page.make({ batchSize: 100, flushInterval: 10 * MINUTE })
+    await ready()
+    for (let i = 0; i < 5; i++) journey.track('beacon', { i })
+    leavePage()
+    await idle()
+    expect(beacon.calls.filter((call) => call.accepted)).toHaveLength(1)
+    expect(await storedNames()).toHaveLength(5)
+  })
+
   test('sendBeacon is never asked to go over the 64 KiB keep-alive quota', async () => {
     const beacon = fakeBeacon()
     beacon.install()
     const journey = page.make({ batchSize: 100, flushInterval: 10 * MINUTE })
     await ready()
     for (let i = 0; i < 20; i++) journey.track('beacon', { i, blob: 'c'.repeat(5000) }) // ~100 KB
-    leavePage()
+    setVisibility('hidden')
     await idle()
     expect(beacon.calls.length).toBeGreaterThanOrEqual(1)
     for (const call of beacon.calls) expect(call.bytes).toBeLessThanOrEqual(60_000)
     expect(beacon.queued()).toBeLessThanOrEqual(60_000)
     expect(beacon.calls.filter((call) => !call.accepted)).toEqual([])
     expect(await storedNames()).toHaveLength(20)
+  })
+
+  test('pagehide after a failed attempt: what went out on exit stays stored and is re-sent', async () => {
+    supportKeepalive()
+    page.fetch.setPlan([{ status: 503 }], { hang: true })
+    const first = page.make({ flushInterval: 10 * MINUTE })
+    await ready()
+    first.track('unlucky')
+    await first.flush()
+    leavePage()
+    await idle()
+    first.destroy()
+    expect(await storedNames()).toEqual(['unlucky'])
+    const id = page.fetch.sent()[0]!.id
+    page.fetch.setPlan(() => ({ status: 200 }))
+    page.make()
+    await advance(2000)
+    expect(page.fetch.delivered().map((event) => [event.name, event.id])).toEqual([['unlucky', id]])
   })
 
   test('a hidden page that comes back keeps delivering', async () => {

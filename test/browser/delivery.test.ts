@@ -175,6 +175,36 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     expect(events.indexOf(pageViews[0]!)).toBeLessThan(position('e'))
   })
 
+  test('events tracked while the first send after load is under way go out without another nudge', async () => {
+    // Each load races the library's start-up (creating the IndexedDB database, the page view, the
+    // first flush) against events tracked at once. Whatever the interleaving, they must go out on
+    // the library's own timers: no explicit flush(), no navigation, no visibility change. A fresh
+    // profile each time, so the database is created anew, as on a first visit.
+    site.setPage('/', journeyPage())
+    for (let load = 0; load < 6; load++) {
+      const fresh = load === 0 ? browser : await openBrowser()
+      try {
+        const page = await fresh.newPage()
+        await page.goto(site.url('/'))
+        await waitForJourney(page)
+        await trackMany(page, 'early', 40, { load })
+        const fromLoad = (event: JourneyEvent) => event.props.load === load
+        // flushInterval is 200 ms: 10 s without these events means no send was scheduled at all.
+        await collector.waitFor(() => idsByIndex('early', fromLoad).size === 40, 10_000, `the 40 events tracked right after load ${load}`).catch(
+          async (error: Error) => {
+            const waiting = (await storedEvents(page)).filter((event) => event.name === 'early').length
+            const flushed = await page.evaluate(() => window.journey.flush()).then(() => collector.summary())
+            throw new Error(`${error.message}\n${waiting} of them were waiting in IndexedDB; after an explicit flush() the collector saw ${flushed}`)
+          },
+        )
+        expectEachOnceById('early', 40, fromLoad)
+        expect(fresh.errors()).toEqual([])
+      } finally {
+        if (fresh !== browser) await fresh.close()
+      }
+    }
+  })
+
   test('events tracked right before navigating away all arrive (on the way out or on the next load)', async () => {
     site.setPage('/a', journeyPage({ title: 'A' }))
     site.setPage('/b', journeyPage({ title: 'B' }))

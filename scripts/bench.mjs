@@ -67,7 +67,9 @@ function summary() {
     process.exit(1)
   }
   const runs = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')))
-  const combined = medianOf(runs.map(({ details, targets, ...rest }) => rest))
+  const combined = medianOf(runs.map(({ details, targets, sizes, ...rest }) => rest))
+  // Sizes do not vary from run to run, only from build to build: the latest run's.
+  combined.sizes = runs.at(-1).sizes
   combined.meta = { ...runs.at(-1).meta, runs: runs.length, date: `${runs[0].meta.date} … ${runs.at(-1).meta.date}` }
   combined.targets = judge(combined)
   console.log(render(combined))
@@ -481,8 +483,8 @@ async function main() {
     await collector.close()
   }
   if (only.has('sizes')) {
-    log('sizes: size-limit (brotli) and gzip')
-    results.sizes = await measureSizes()
+    log('sizes: size-limit entries, brotli and gzip')
+    results.sizes = await measureSizes(fileURLToPath(BUILD))
   }
 
   results.targets = judge(results)

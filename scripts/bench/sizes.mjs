@@ -1,29 +1,20 @@
-// Sizes of every size-limit entry: brotli as the project measures it (`npx size-limit --json`,
-// the configured default) and gzip for the same entries, measured by size-limit's own API with
-// `gzip: true` (the installed CLI has no --gzip flag).
-import { execFile } from 'node:child_process'
+// Sizes of every size-limit entry (.size-limit.mjs), brotli (the project's default) and gzip,
+// computed by size-limit itself through its JS API with the project's preset. The entries that
+// point into dist/ are measured on the bench's own copy of the build (.bench/dist/), so that a
+// build started meanwhile by something else (tsup empties dist/ first) cannot change the answer;
+// for the same build the brotli numbers are those of `npx size-limit --json`.
 import { fileURLToPath } from 'node:url'
 import { isAbsolute, join } from 'node:path'
-import { promisify } from 'node:util'
 
-const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-async function brotliFromCli() {
-  // Exits with 1 when an entry is over its limit: the JSON is still on stdout.
-  const result = await run('npx', ['--no-install', 'size-limit', '--json'], { cwd: ROOT, maxBuffer: 1 << 24 }).catch((error) => error)
-  const text = String(result.stdout ?? '')
-  const start = text.indexOf('[')
-  if (start < 0) throw new Error(`size-limit printed no JSON: ${String(result.stderr ?? result.message).trim().slice(0, 300)}`)
-  return JSON.parse(text.slice(start))
-}
-
-async function gzipFromApi(entries) {
+async function measure(entries, build, compression) {
   const { default: sizeLimit } = await import('size-limit')
   const { default: preset } = await import('@size-limit/preset-small-lib')
   const checks = entries.map((entry) => {
-    const file = isAbsolute(entry.path) ? entry.path : join(ROOT, entry.path)
-    const check = { name: entry.name, files: [file], gzip: true }
+    const path = entry.path.startsWith('dist/') ? join(build, entry.path.slice('dist/'.length)) : entry.path
+    const file = isAbsolute(path) ? path : join(ROOT, path)
+    const check = { name: entry.name, files: [file], ...(compression === 'gzip' ? { gzip: true } : {}) }
     if (entry.import) check.import = typeof entry.import === 'string' ? { [file]: entry.import } : entry.import
     return check
   })
@@ -32,31 +23,26 @@ async function gzipFromApi(entries) {
 }
 
 /**
- * `[{ name, limit, brotli, gzip, passed }]` for every entry of .size-limit.mjs, sizes in bytes.
- * `error` is set instead when size-limit could not run.
+ * `{ entries: [{ name, limit, brotli, gzip, passed }] }` for every entry, sizes in bytes;
+ * `{ entries: [], error }` when size-limit could not run. `build` is the directory holding the
+ * build to measure in place of dist/.
  */
-export async function measureSizes() {
+export async function measureSizes(build) {
   try {
-    const { default: entries } = await import(new URL('.size-limit.mjs', `file://${ROOT}`).href)
-    const brotli = await brotliFromCli()
-    let gzip = []
-    let gzipError
-    try {
-      gzip = await gzipFromApi(entries)
-    } catch (error) {
-      gzipError = error.message
-    }
+    const { default: entries } = await import(new URL(`.size-limit.mjs?${Date.now()}`, `file://${ROOT}`).href)
+    const { default: bytes } = await import('bytes-iec')
+    const brotli = await measure(entries, build, 'brotli')
+    const gzip = await measure(entries, build, 'gzip')
     return {
       entries: entries.map((entry, i) => ({
         name: entry.name,
         limit: entry.limit,
-        brotli: brotli.find((row) => row.name === entry.name)?.size ?? brotli[i]?.size,
+        brotli: brotli[i],
         gzip: gzip[i],
-        passed: brotli.find((row) => row.name === entry.name)?.passed,
+        passed: entry.limit ? brotli[i] <= bytes.parse(entry.limit) : undefined,
       })),
-      gzipError,
     }
   } catch (error) {
-    return { entries: [], error: error.message }
+    return { entries: [], error: String(error.message ?? error).split('\n')[0] }
   }
 }

@@ -7,13 +7,12 @@
  *    `flush()`) takes the sender lock, reads the oldest stored events, posts them, and deletes them
  *    only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
  *    says); other 4xx drop that batch, report it, and go on with the next.
- * 3. When the page is hidden, `exit` writes what is unwritten and posts this page's
- *    unacknowledged events within the keep-alive budget; they stay stored until a 2xx is seen.
- *    When the page is left (`pagehide`) and the endpoint was healthy at last contact, events
- *    handed to a keep-alive request count as sent: the browser owns that request now and the
- *    page will never see its answer, so keeping them would send every page's last events again
- *    from the next page. Offline or after a failure they stay queued, and whatever did not fit
- *    the budget goes out on the next page load, with the same ids.
+ * 3. When the page is hidden or left, `exit` writes what is unwritten and posts this page's
+ *    unacknowledged events within the keep-alive budget. They stay stored until a 2xx is seen:
+ *    a page that is gone never sees the answer, so the next page load sends them again, with the
+ *    same ids, as it does whatever did not fit the budget. (Counting them as sent would avoid
+ *    that duplicate, but lose them silently when the endpoint or network fails at that moment,
+ *    or a blocker swallows the request.)
  */
 import type { Reporter } from './log'
 import type { SenderLock } from './lock'
@@ -85,14 +84,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   /** This page's events not yet acknowledged: what the exit send sends. */
   const unacknowledged = new Map<string, string>()
   const inFlight = new Set<string>()
-  /** Keys in keep-alive requests: these outlive the page, so leaving can hand them off. */
-  const inKeepalive = new Set<string>()
   let droppedBeforeStorage = 0
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | undefined
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let flushAt = 0
   let sending: Promise<void> | undefined
+  /** A timer asked for a flush while one was under way: run another when it ends. */
+  let flushAgain = false
   let failures = 0
   let blockedUntil = 0
   let batchLimit = batchSize
@@ -134,7 +133,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return rows
   }
 
-  function write(rows = serializePending()): Promise<unknown> {
+  function write(): Promise<unknown> {
+    const rows = serializePending()
     clearTimeout(writeTimer)
     writeTimer = undefined
     const state = config.takeStateChanges()
@@ -181,7 +181,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   function backOff(result: SendResult): void {
     failures++
     const exponential = Math.min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (failures - 1))
-    const delay = result.retryAfter ?? exponential * (0.75 + Math.random() * 0.5)
+    // Never before the endpoint asked, and never sooner than the backoff (a `Retry-After: 0` on
+    // every answer would otherwise make a hot loop).
+    const delay = Math.max(result.retryAfter ?? 0, exponential * (0.75 + Math.random() * 0.5))
     blockedUntil = Date.now() + delay
     scheduleFlush(delay)
   }
@@ -201,33 +203,24 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   }
 
   /** Marks keys in flight until `request` settles. */
-  function track(keys: string[], request: Promise<SendResult>, keepalive: boolean): Promise<SendResult> {
-    for (const key of keys) {
-      inFlight.add(key)
-      if (keepalive) inKeepalive.add(key)
-    }
+  function track(keys: string[], request: Promise<SendResult>): Promise<SendResult> {
+    keys.forEach((key) => inFlight.add(key))
     return request.then((result) => {
-      for (const key of keys) {
-        inFlight.delete(key)
-        inKeepalive.delete(key)
-      }
+      keys.forEach((key) => inFlight.delete(key))
       return result
     })
   }
 
   async function sendBatch(rows: StoredEvent[], dropped: number): Promise<SendResult> {
     const keys = rows.map((row) => row[0])
-    const text = body(rows, dropped)
-    const keepalive = transport.keepalive && byteLength(text) <= transport.budgetLeft()
-    const result = await track(keys, transport.send(text), keepalive)
+    const result = await track(keys, transport.send(body(rows, dropped)))
     // Stopped meanwhile (consent withdrawn, destroyed): the answer changes nothing any more.
     if (stopped) return result
     if (result.ok) {
       failures = 0
-      batchLimit = batchSize
       await settle(keys, dropped)
     } else if (result.tooLarge && keys.length > 1) {
-      // 413: the endpoint takes smaller requests; the next read takes half as many.
+      // 413: the endpoint takes smaller requests; from now on this page sends half as many.
       batchLimit = Math.max(1, keys.length >> 1)
     } else if (result.retry) {
       report.warn('delivery_failed', `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
@@ -250,6 +243,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   /** Sends stored events, oldest first, until none are left or a send must wait. */
   async function sendAll(renew: () => Promise<boolean>): Promise<void> {
     while (!stopped && (await renew())) {
+      // Only what was queued before this read can be known delivered if the store turns out empty.
+      const queuedBefore = [...unacknowledged.keys()]
       const stored = await storage.read(batchLimit + inFlight.size)
       const rows: StoredEvent[] = []
       const corrupt: string[] = []
@@ -274,7 +269,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         if (corrupt.length) continue
         // Everything stored is delivered, so is everything this page queued (written before
         // sending started), even what another tab sent without telling us.
-        if (!stored.events.length) forget([...unacknowledged.keys()])
+        if (!stored.events.length) forget(queuedBefore)
         return
       }
       const result = await sendBatch(rows, stored.dropped)
@@ -284,7 +279,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
 
   function flush(explicit: boolean): Promise<void> {
     if (stopped) return Promise.resolve()
-    if (sending) return explicit ? sending.then(() => flush(true)) : sending
+    if (sending) {
+      if (explicit) return sending.then(() => flush(true))
+      flushAgain = true
+      return sending
+    }
     const wait = blockedUntil - Date.now()
     if (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false))) {
       // Offline: the `online` event resumes; backing off: the timer set by backOff() resumes.
@@ -306,21 +305,21 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       })
       .finally(() => {
         sending = undefined
-        if (pending.length || unacknowledged.size > inFlight.size) scheduleFlush(flushInterval)
+        if (flushAgain) {
+          flushAgain = false
+          scheduleFlush(0)
+        } else if (pending.length || unacknowledged.size > inFlight.size) scheduleFlush(flushInterval)
       })
     return sending
   }
 
   function exit(leaving: boolean): void {
     if (stopped) return
-    const fresh = serializePending()
+    void write()
     if (leaving) {
       channel?.close()
       channel = undefined
     }
-    // Hand-off: see point 3 at the top. Only when the endpoint answered well last time and the
-    // browser believes it is online; otherwise nothing is trusted to a request we cannot watch.
-    const handOff = leaving && failures === 0 && (typeof navigator === 'undefined' || navigator.onLine !== false)
     let rows: StoredEvent[] = []
     let bytes = 64
     let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
@@ -333,7 +332,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
       if (!request) return false
       // Seen only if the page lives on (hidden, not closed).
-      void track(keys, request, true).then((result) => {
+      void track(keys, request).then((result) => {
         if (result.ok && !stopped) void settle(keys, 0)
       })
       return true
@@ -348,15 +347,6 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       bytes += size
     }
     send()
-    if (!handOff) {
-      void write(fresh)
-      return
-    }
-    const handedOff = new Set(inKeepalive)
-    forget([...handedOff])
-    void write(fresh.filter(([key]) => !handedOff.has(key)))
-    const stored = [...handedOff].filter((key) => !fresh.some((row) => row[0] === key))
-    if (stored.length) writing = writing.then(() => storage.remove(stored)).catch(() => {})
   }
 
   return {

@@ -30,8 +30,6 @@ export interface Transport {
   sendOnExit(body: string): Promise<SendResult> | undefined
   /** Bytes of the keep-alive budget not in use by this page's requests. */
   budgetLeft(): number
-  /** Whether `send` uses keepalive fetch (for bodies within the budget left). */
-  readonly keepalive: boolean
 }
 
 export const KEEPALIVE_BUDGET = 60_000
@@ -137,6 +135,5 @@ export function createTransport(endpoint: string, headers: Record<string, string
       return undefined
     },
     budgetLeft: () => KEEPALIVE_BUDGET - inFlightKeepalive,
-    keepalive: canKeepalive,
   }
 }

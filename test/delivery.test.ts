@@ -305,6 +305,18 @@ describe('status handling', () => {
     expect(errors).toEqual([])
   })
 
+  test('after a 413 the smaller batch size stays: later batches are not refused and split again', async () => {
+    fetch.setPlan((_, request) => (request.batch.events.length > 4 ? { status: 413 } : undefined))
+    const { add } = setup({ batchSize: 16 })
+    for (let i = 0; i < 16; i++) add(`first${i}`)
+    await tick(100)
+    const refusedBefore = fetch.requests.filter((request) => request.answered === 413).length
+    for (let i = 0; i < 16; i++) add(`second${i}`)
+    await tick(100)
+    expect(fetch.requests.filter((request) => request.answered === 413).length).toBe(refusedBefore)
+    expect(fetch.names(fetch.delivered())).toHaveLength(32)
+  })
+
   test('a failed delete after a 2xx re-sends the same ids later: a duplicate, never a loss', async () => {
     const { storage, fail } = flakyStorage(memoryStorage())
     const { add, errors } = setup({ storage })

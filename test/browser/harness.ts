@@ -51,10 +51,13 @@
  * ```
  */
 import type { BrowserContext, Page } from 'playwright-core'
-import { describe, test } from 'vitest'
+import { afterEach, beforeEach, describe, test } from 'vitest'
 import { findChromium, INSTALL_HINT, launchChromium } from '../../scripts/lib/chromium.mjs'
 import { STUB } from '../../src/browser/stub'
 import type { Journey } from '../../src/types'
+
+import { startCollector, type Collector } from './collector'
+import { startSite, type Site } from './site'
 
 export { startCollector } from './collector'
 export type { Collector, Plan, PlanAnswer, RecordedBatch, RecordedRequest } from './collector'
@@ -382,4 +385,57 @@ export async function crashPage(page: Page): Promise<void> {
 /** Takes every page of the context off the network (or back on). */
 export async function setOffline(context: BrowserContext, offline: boolean): Promise<void> {
   await context.setOffline(offline)
+}
+
+/** What {@link useScriptTagSuite} gives each test: fresh servers and browser, and the usual steps. */
+export interface ScriptTagSuite {
+  collector: Collector
+  site: Site
+  browser: BrowserHandle
+  /** A script-tag page pointed at this test's collector, with the suite's `data-*` attributes. */
+  journeyPage(options?: Omit<ScriptTagPageOptions, 'collectorUrl'>): string
+  /** Opens `path` (in `page`, or a new tab) and waits for the library to load. */
+  open(path: string, page?: Page): Promise<Page>
+  /** Calls `journey.track(name, { ...extra, i })` for i = 0…count-1 in one task. */
+  trackMany(page: Page, name: string, count: number, extra?: Record<string, unknown>): Promise<void>
+}
+
+/**
+ * Sets up a script-tag suite: before each test a new collector, site and browser (closed after
+ * it), and on failure the collector's summary and the pages' console, the first things to read.
+ * `attrs` are `data-*` attributes for every page (a short flush interval keeps suites fast).
+ */
+export function useScriptTagSuite(attrs: Record<string, string | number> = { 'flush-interval': 200 }): ScriptTagSuite {
+  const suite = {
+    journeyPage: (options = {}) => scriptTagPage({ ...options, collectorUrl: suite.collector.url, attrs: { ...attrs, ...options.attrs } }),
+    async open(path, page) {
+      const tab = page ?? (await suite.browser.newPage())
+      await tab.goto(suite.site.url(path))
+      await waitForJourney(tab)
+      return tab
+    },
+    async trackMany(page, name, count, extra = {}) {
+      await page.evaluate(
+        ([name, count, extra]) => {
+          for (let i = 0; i < count; i++) window.journey.track(name, { ...extra, i })
+        },
+        [name, count, extra] as const,
+      )
+    },
+  } as ScriptTagSuite
+  beforeEach(async (context) => {
+    const collector = (suite.collector = await startCollector())
+    suite.site = await startSite({})
+    const browser = (suite.browser = await openBrowser())
+    context.onTestFailed(() => {
+      const messages = browser.messages().map((m) => `  ${m.type}: ${m.text}`)
+      console.log(`collector: ${collector.summary()}\npage console:\n${messages.join('\n') || '  (nothing)'}`)
+    })
+  })
+  afterEach(async () => {
+    await suite.browser?.close()
+    await suite.site?.close()
+    await suite.collector?.close()
+  })
+  return suite
 }

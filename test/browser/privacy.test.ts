@@ -4,47 +4,17 @@
  * cookies or referrer, and secrets in the page URL never leave the page.
  */
 import type { Page } from 'playwright-core'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import {
   describeBrowser,
   idbDatabases,
-  openBrowser,
-  scriptTagPage,
-  startCollector,
-  startSite,
+  useScriptTagSuite,
   waitForJourney,
   waitForStored,
-  type BrowserHandle,
-  type Collector,
-  type ScriptTagPageOptions,
-  type Site,
 } from './harness'
 
-const FAST = { 'flush-interval': 200 }
-
-let collector: Collector
-let site: Site
-let browser: BrowserHandle
-
-function journeyPage(options: Omit<ScriptTagPageOptions, 'collectorUrl'> = {}): string {
-  return scriptTagPage({ ...options, collectorUrl: collector.url, attrs: { ...FAST, ...options.attrs } })
-}
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage()
-  await page.goto(site.url(path))
-  await waitForJourney(page)
-  return page
-}
-
-async function trackMany(page: Page, name: string, count: number): Promise<void> {
-  await page.evaluate(
-    ([name, count]) => {
-      for (let i = 0; i < count; i++) window.journey.track(name, { i })
-    },
-    [name, count] as const,
-  )
-}
+const suite = useScriptTagSuite()
+const { journeyPage, open, trackMany } = suite
 
 /**
  * Gives the library every chance to send: a `flush()` (which resolves at once when there is
@@ -66,32 +36,15 @@ async function footprint(page: Page) {
 }
 
 describeBrowser('privacy (script tag, real Chromium)', () => {
-  beforeEach(async (context) => {
-    collector = await startCollector()
-    site = await startSite({})
-    browser = await openBrowser()
-    const current = { collector, browser }
-    // What the pages logged is the first thing to read when a delivery test fails.
-    context.onTestFailed(() => {
-      console.log(`collector: ${current.collector.summary()}\npage console:\n${current.browser.messages().map((m) => `  ${m.type}: ${m.text}`).join('\n') || '  (nothing)'}`)
-    })
-  })
-
-  afterEach(async () => {
-    await browser?.close()
-    await site?.close()
-    await collector?.close()
-  })
-
   test("consent 'pending' stores and sends nothing until granted, then sends with the original timestamps", async () => {
-    site.setPage('/', journeyPage({ attrs: { consent: 'pending' } }))
+    suite.site.setPage('/', journeyPage({ attrs: { consent: 'pending' } }))
     const page = await open('/')
     const trackedFrom = await page.evaluate(() => Date.now())
     await trackMany(page, 'waiting', 10)
     const trackedUntil = await page.evaluate(() => Date.now())
     await letItTry(page)
 
-    expect(collector.requests()).toEqual([])
+    expect(suite.collector.requests()).toEqual([])
     expect(await footprint(page)).toEqual({ databases: [], localStorage: [], cookies: '' })
 
     // Granting comes measurably later than tracking.
@@ -101,8 +54,8 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
       window.journey.consent('granted')
       return now
     })
-    await collector.waitFor((c) => c.named('waiting').length >= 10, 20_000, 'the 10 events held while consent was pending')
-    const waiting = collector.named('waiting')
+    await suite.collector.waitFor((c) => c.named('waiting').length >= 10, 20_000, 'the 10 events held while consent was pending')
+    const waiting = suite.collector.named('waiting')
     expect(waiting.map((event) => event.props.i).sort((a, b) => (a as number) - (b as number))).toEqual([...Array(10).keys()])
     for (const event of waiting) {
       const at = Date.parse(event.timestamp)
@@ -110,14 +63,14 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
       expect(at).toBeLessThanOrEqual(trackedUntil)
       expect(at).toBeLessThan(grantedAt)
     }
-    expect(collector.duplicates()).toEqual([])
-    expect(browser.errors()).toEqual([])
+    expect(suite.collector.duplicates()).toEqual([])
+    expect(suite.browser.errors()).toEqual([])
   })
 
   test("consent 'denied' drops queued events and deletes what was stored", async () => {
-    site.setPage('/', journeyPage())
+    suite.site.setPage('/', journeyPage())
     // The endpoint is down, so the events stay queued in IndexedDB.
-    collector.setPlan(() => ({ status: 503 }))
+    suite.collector.setPlan(() => ({ status: 503 }))
     const page = await open('/')
     await trackMany(page, 'queued', 10)
     await waitForStored(page, (events) => events.filter((event) => event.name === 'queued').length === 10, 20_000, 'the 10 queued events in IndexedDB')
@@ -126,40 +79,40 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     // The database goes (design: "deletes what was stored"); reliability.md §0 G5 allows 1 s.
     await expect.poll(() => idbDatabases(page), { timeout: 5_000, interval: 100 }).toEqual([])
 
-    collector.setPlan(undefined)
-    const attemptsBefore = collector.requests().length
+    suite.collector.setPlan(undefined)
+    const attemptsBefore = suite.collector.requests().length
     await trackMany(page, 'after_denial', 5)
     await letItTry(page)
-    expect(collector.requests().slice(attemptsBefore), 'requests after consent was denied').toEqual([])
-    expect(collector.events()).toEqual([])
+    expect(suite.collector.requests().slice(attemptsBefore), 'requests after consent was denied').toEqual([])
+    expect(suite.collector.events()).toEqual([])
     expect(await footprint(page)).toEqual({ databases: [], localStorage: [], cookies: '' })
-    expect(browser.errors()).toEqual([])
+    expect(suite.browser.errors()).toEqual([])
   })
 
   test('Global Privacy Control means denied until the visitor grants consent', async () => {
-    await browser.context.addInitScript(() => {
+    await suite.browser.context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true })
     })
-    site.setPage('/', journeyPage())
+    suite.site.setPage('/', journeyPage())
     const page = await open('/')
     expect(await page.evaluate(() => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl)).toBe(true)
     await trackMany(page, 'under_gpc', 5)
     await letItTry(page)
-    expect(collector.requests()).toEqual([])
+    expect(suite.collector.requests()).toEqual([])
     expect(await footprint(page)).toEqual({ databases: [], localStorage: [], cookies: '' })
 
     // An explicit grant from the visitor overrides the signal, for what is tracked from then on.
     await page.evaluate(() => window.journey.consent('granted'))
     await trackMany(page, 'after_grant', 3)
-    await collector.waitFor((c) => c.named('after_grant').length >= 3, 20_000, 'the events tracked after the grant')
-    expect(collector.named('under_gpc')).toEqual([])
-    expect(browser.errors()).toEqual([])
+    await suite.collector.waitFor((c) => c.named('after_grant').length >= 3, 20_000, 'the events tracked after the grant')
+    expect(suite.collector.named('under_gpc')).toEqual([])
+    expect(suite.browser.errors()).toEqual([])
   })
 
   test('requests carry no cookies and no referrer, and fetch omits credentials', async () => {
     // 127.0.0.1 cookies are not port-isolated: the collector (another port) is same-site.
-    await browser.context.addCookies([{ name: 'site_session', value: 'cookie-canary-1234', domain: '127.0.0.1', path: '/' }])
-    await browser.context.addInitScript(() => {
+    await suite.browser.context.addCookies([{ name: 'site_session', value: 'cookie-canary-1234', domain: '127.0.0.1', path: '/' }])
+    await suite.browser.context.addInitScript(() => {
       const seen: Array<{ url: string; credentials: string | undefined; referrerPolicy: string | undefined }> = []
       ;(window as unknown as { __fetches: typeof seen }).__fetches = seen
       const original = window.fetch
@@ -173,51 +126,51 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
         return original.call(this, input, init)
       }
     })
-    site.setPage('/', journeyPage())
-    site.setPage('/next', journeyPage({ title: 'next' }))
+    suite.site.setPage('/', journeyPage())
+    suite.site.setPage('/next', journeyPage({ title: 'next' }))
     const page = await open('/?ref=cookie-test')
     expect(await page.evaluate(() => document.cookie)).toContain('cookie-canary-1234')
 
     await trackMany(page, 'plain', 5)
-    await collector.waitFor((c) => c.named('plain').length >= 5, 20_000, 'the tracked events')
+    await suite.collector.waitFor((c) => c.named('plain').length >= 5, 20_000, 'the tracked events')
     const fetches = await page.evaluate(() => (window as unknown as { __fetches: Array<{ url: string; credentials?: string; referrerPolicy?: string }> }).__fetches)
-    const toCollector = fetches.filter((call) => call.url === collector.url)
+    const toCollector = fetches.filter((call) => call.url === suite.collector.url)
     expect(toCollector.length).toBeGreaterThan(0)
     expect(toCollector.filter((call) => call.credentials !== 'omit')).toEqual([])
 
     // The way out of a page (unload path) must not leak cookies either.
     await trackMany(page, 'on_exit', 5)
-    await page.goto(site.url('/next'))
+    await page.goto(suite.site.url('/next'))
     await waitForJourney(page)
-    await collector.waitFor((c) => c.named('on_exit').length >= 5, 15_000, 'the events tracked before leaving')
+    await suite.collector.waitFor((c) => c.named('on_exit').length >= 5, 15_000, 'the events tracked before leaving')
 
-    for (const request of collector.requests()) {
+    for (const request of suite.collector.requests()) {
       expect(request.headers.cookie, `a request carried cookies: ${String(request.headers.cookie)}`).toBeUndefined()
       // No referrer, or at least none that reveals the page path or query.
       const referer = String(request.headers.referer ?? '')
       expect(referer).not.toContain('cookie-test')
       expect(referer).not.toContain('/next')
     }
-    expect(browser.errors()).toEqual([])
+    expect(suite.browser.errors()).toEqual([])
   })
 
   test('secrets in the page URL never leave the page; campaign parameters do', async () => {
-    site.setPage('/landing', journeyPage())
+    suite.site.setPage('/landing', journeyPage())
     const page = await open('/landing?email=a@b.co&token=abc123xyz&utm_source=news')
     await trackMany(page, 'on_landing', 3)
     await page.evaluate(() => window.journey.identify('user-1'))
-    await collector.waitFor((c) => c.named('on_landing').length >= 3 && c.events().some((event) => event.type === 'page'), 20_000, 'the page view and events')
+    await suite.collector.waitFor((c) => c.named('on_landing').length >= 3 && c.events().some((event) => event.type === 'page'), 20_000, 'the page view and events')
     await page.evaluate(() => window.journey.flush())
 
     const canaries = ['a@b.co', 'a%40b.co', 'abc123xyz']
-    for (const request of collector.requests()) {
+    for (const request of suite.collector.requests()) {
       const everything = request.body + JSON.stringify(request.headers) + request.path
       for (const canary of canaries) expect(everything, `"${canary}" left the page`).not.toContain(canary)
     }
-    for (const event of collector.events()) {
+    for (const event of suite.collector.events()) {
       expect(new URL(event.context.url).searchParams.get('utm_source')).toBe('news')
       expect(event.context.path).toBe('/landing')
     }
-    expect(browser.errors()).toEqual([])
+    expect(suite.browser.errors()).toEqual([])
   })
 })

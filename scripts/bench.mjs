@@ -493,7 +493,9 @@ async function main() {
   console.log(render(results))
   const json = JSON.stringify(results, null, 2) + '\n'
   writeFileSync(new URL('results.json', OUT), json)
-  writeFileSync(new URL(`runs/${results.meta.date.replace(/[:.]/g, '-')}.json`, OUT), json)
+  // Only complete, unprofiled runs count towards --summary.
+  const complete = ALL.every((name) => only.has(name)) && !args.profile
+  if (complete) writeFileSync(new URL(`runs/${results.meta.date.replace(/[:.]/g, '-')}.json`, OUT), json)
   if (args.profile) {
     for (const [name, d] of Object.entries(results.details)) {
       for (const [phase, prof] of Object.entries(d?.profile ?? {})) {
@@ -508,7 +510,10 @@ async function main() {
       }
     }
   }
-  console.log(`\n${results.meta.seconds} s · .bench/results.json · the median of every saved run: npm run bench -- --summary`)
+  console.log(
+    `\n${results.meta.seconds} s · .bench/results.json` +
+      (complete ? ' · the median of every saved run: npm run bench -- --summary' : ' (a partial or profiled run: not kept for --summary)'),
+  )
 }
 
 main().catch((error) => {

@@ -115,7 +115,7 @@ export function render(r) {
   const busy = Math.max(r.meta.loadBefore ?? 0, r.meta.loadAfter ?? 0)
   out.push(
     `load average (1 min): ${fmt.n(r.meta.loadBefore, 1)} before, ${fmt.n(r.meta.loadAfter, 1)} after` +
-      (busy > r.meta.cores ? ` · the machine was busy with other work: expect slower, noisier numbers` : ''),
+      (busy > 2 * r.meta.cores ? ` · the machine was busy with other work: expect slower, noisier numbers` : ''),
   )
 
   const sections = []

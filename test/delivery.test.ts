@@ -5,7 +5,6 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createDelivery, type Delivery } from '../src/delivery'
-import { uuidv7 } from '../src/event'
 import { createSenderLock } from '../src/lock'
 import { createReporter } from '../src/log'
 import { memoryStorage, type QueueStorage } from '../src/storage'
@@ -43,6 +42,18 @@ interface Setup {
   storage?: QueueStorage
 }
 
+let idsMade = 0
+/**
+ * A UUIDv7-shaped id stamped with the fake clock's time. (The library's generator keeps its ids
+ * in order across clock steps, so after earlier tests moved the clock its ids can run ahead of
+ * this test's clock; delivery reads an event's age from its id.)
+ */
+function idNow(): string {
+  const hex = Date.now().toString(16).padStart(12, '0')
+  const count = (++idsMade).toString(16).padStart(15, '0')
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${count.slice(0, 3)}-8${count.slice(3, 6)}-${count.slice(6)}000`
+}
+
 function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage() }: Setup = {}) {
   const errors: JourneyError[] = []
   const state: Array<[string, unknown]> = []
@@ -60,7 +71,7 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
   let n = 0
   /** Queues a new event; returns it. */
   const add = (name = `e${++n}`, props: Record<string, unknown> = {}): JourneyEvent => {
-    const id = uuidv7()
+    const id = idNow()
     const event: JourneyEvent = {
       id,
       type: 'track',
@@ -162,12 +173,27 @@ describe('batching', () => {
     const { add } = setup({ batchSize: 3 })
     for (let i = 0; i < 10; i++) add(`e${i}`)
     await tick(10)
-    expect(fetch.requests.map((request) => fetch.names(request.batch.events))).toEqual([
+    const batches = () => fetch.requests.map((request) => fetch.names(request.batch.events))
+    // Full batches go at once; the rest waits for its flush interval.
+    expect(batches()).toEqual([
       ['e0', 'e1', 'e2'],
       ['e3', 'e4', 'e5'],
       ['e6', 'e7', 'e8'],
-      ['e9'],
     ])
+    await tick(5000)
+    expect(batches()).toEqual([['e0', 'e1', 'e2'], ['e3', 'e4', 'e5'], ['e6', 'e7', 'e8'], ['e9']])
+  })
+
+  test('events spread over time go out in full batches, not one small request each', async () => {
+    const { add } = setup({ batchSize: 10, flushInterval: 1000 })
+    for (let i = 0; i < 100; i++) {
+      add(`e${i}`)
+      await tick(50)
+    }
+    await tick(1000)
+    expect(fetch.sent()).toHaveLength(100)
+    // 100 events over 5 s with a 1 s interval: full batches of 10, at most one partial per interval.
+    expect(fetch.requests.length).toBeLessThanOrEqual(15)
   })
 
   test('requests stay under 60 000 bytes, whatever the batch size', async () => {
@@ -352,7 +378,7 @@ describe('the dropped count', () => {
     add()
     add()
     add()
-    await tick(10)
+    await tick(5000)
     expect(fetch.requests.map((request) => request.batch.dropped)).toEqual([7, undefined])
     expect((await storage.read(1)).dropped).toBe(0)
   })
@@ -369,7 +395,8 @@ describe('the dropped count', () => {
     expect(errors.filter((error) => error.code === 'queue_full').map((error) => error.count)).toEqual([1, 1])
     setOnline(true)
     delivery.resume()
-    await tick(300)
+    // A batch that is not full goes once its oldest event has waited the flush interval.
+    await tick(5000)
     expect(fetch.requests).toHaveLength(1)
     expect(fetch.requests[0]!.batch).toMatchObject({ dropped: 2 })
     expect(fetch.names()).toEqual(['e2', 'e3', 'e4'])

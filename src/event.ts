@@ -55,16 +55,19 @@ export function uuidv7(): string {
 
 export const LIBRARY = { name: 'journeykit', version: __VERSION__ } as const
 
-let cachedKey = ''
+let cachedHref = ''
+let cachedTitle = ''
+let cachedScrub: unknown
 let cachedContext: EventContext | undefined
 
 /**
  * The page context at this moment. Scrubbing a URL costs a few microseconds, so the context is
- * reused until the URL, title or referrer changes (an SPA route change, a new title).
+ * reused until the URL or the title changes (an SPA route change, a new title); the referrer
+ * does not change within a document.
  */
 export function pageContext(scrub: (url: string) => string, href = location.href): EventContext {
-  const key = href + '\n' + document.title + '\n' + document.referrer
-  if (key !== cachedKey || !cachedContext) {
+  const title = document.title
+  if (href !== cachedHref || title !== cachedTitle || scrub !== cachedScrub || !cachedContext) {
     const url = scrub(href)
     let path = location.pathname
     try {
@@ -72,11 +75,13 @@ export function pageContext(scrub: (url: string) => string, href = location.href
     } catch {
       // keep location.pathname
     }
-    cachedKey = key
+    cachedHref = href
+    cachedTitle = title
+    cachedScrub = scrub
     cachedContext = {
       url,
       path,
-      title: document.title,
+      title,
       referrer: scrub(document.referrer),
       locale: navigator.language || '',
       screen: { width: screen.width, height: screen.height },

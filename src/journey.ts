@@ -32,9 +32,11 @@ import type {
   StateSlot,
 } from './types'
 
-/** An event as track() hands it on, before identity, session and phase are known. */
+/**
+ * An event as track() hands it on, before id, identity, session and phase are known. (The id is
+ * made when it is processed, in tracking order: the same order, for less work in track().)
+ */
 interface CapturedEvent {
-  id: string
   type: EventType
   name: string
   props: Props
@@ -280,7 +282,8 @@ export function createJourney(options: JourneyOptions): Journey {
   }
 
   function decide(captured: CapturedEvent): void {
-    const { id, type, name, props, time, context } = captured
+    const { type, name, props, time, context } = captured
+    const id = uuidv7()
     if (captured.userId !== undefined) userId.set(captured.userId)
     let anonymous = anonymousId.get()
     if (!anonymous) anonymousId.set((anonymous = uuidv7()))
@@ -345,7 +348,7 @@ export function createJourney(options: JourneyOptions): Journey {
       if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
       if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
       if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ id: uuidv7(), type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href), userId: newUserId })
+      hand({ type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href), userId: newUserId })
     } catch (error) {
       report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
     }

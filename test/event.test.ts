@@ -106,6 +106,14 @@ describe('pageContext', () => {
     expect(pageContext(scrub).title).toBe('New title')
   })
 
+  test('is not shared between journeys with different scrubbing rules', () => {
+    history.replaceState(null, '', '/page?invite=abc')
+    const keepAll = pageContext((url) => url)
+    const redactInvite = pageContext((url) => url.replace(/invite=[^&]*/, ''))
+    expect(keepAll.url).toContain('invite=abc')
+    expect(redactInvite.url).not.toContain('invite=abc')
+  })
+
   test('survives a scrubber returning something that is not a URL', () => {
     history.replaceState(null, '', '/orders')
     const context = pageContext(() => '[redacted]')

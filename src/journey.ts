@@ -348,7 +348,7 @@ export function createJourney(options: JourneyOptions): Journey {
       if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
       if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
       if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href), userId: newUserId })
+      hand({ type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href ?? pageUrl()), userId: newUserId })
     } catch (error) {
       report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
     }
@@ -372,6 +372,16 @@ export function createJourney(options: JourneyOptions): Journey {
   }
   const onPageHide = (): void => exit(true)
   const onResume = (): void => delivery?.resume()
+  // Reading location.href costs about half of a track() call in Chromium. Where the Navigation
+  // API tells us synchronously of every change of this document's URL (pushState, replaceState,
+  // back/forward, fragments), the URL is read again only after one; elsewhere, every time.
+  const navigation = (window as { navigation?: EventTarget }).navigation
+  let knownUrl: string | undefined
+  const pageUrl = (): string => (navigation ? (knownUrl ??= location.href) : location.href)
+  const onUrlChange = (): void => {
+    knownUrl = undefined
+  }
+  navigation?.addEventListener('currententrychange', onUrlChange)
   document.addEventListener('visibilitychange', onVisibility)
   addEventListener('pagehide', onPageHide)
   addEventListener('pageshow', onResume)
@@ -482,6 +492,7 @@ export function createJourney(options: JourneyOptions): Journey {
       removeEventListener('pagehide', onPageHide)
       removeEventListener('pageshow', onResume)
       removeEventListener('online', onResume)
+      navigation?.removeEventListener('currententrychange', onUrlChange)
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
       for (const teardown of teardowns.reverse()) guard('A touchpoint teardown', teardown)
       // What was tracked before destroy() is decided and stored for the next load.

@@ -29,6 +29,7 @@ import {
   seedDatabase,
 } from './helpers/storage'
 import { START, advance, idle, until } from './helpers/time'
+import { hostileProxy, revokedProxy } from './helpers/hostile'
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const MINUTE = 60_000
@@ -251,22 +252,8 @@ describe('bad input never throws and never blocks the queue', () => {
 
   test('a nested object that throws when read is left out, its siblings kept', async () => {
     const journey = page.make()
-    const hostile = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error('trap')
-        },
-        ownKeys() {
-          throw new Error('trap')
-        },
-        getPrototypeOf() {
-          throw new Error('trap')
-        },
-      },
-    )
-    const { proxy: revoked, revoke } = Proxy.revocable({}, {})
-    revoke()
+    const hostile = hostileProxy()
+    const revoked = revokedProxy()
     expect(() => journey.track('proxied', { ok: 1, hostile, nested: { fine: true, revoked } })).not.toThrow()
     await advance(6000)
     expect(page.fetch.sent()[0]?.props).toEqual({ ok: 1, nested: { fine: true } })
@@ -274,20 +261,7 @@ describe('bad input never throws and never blocks the queue', () => {
 
   test('props that are a Proxy throwing everywhere do not throw into the page', async () => {
     const journey = page.make()
-    const hostile = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error('trap')
-        },
-        ownKeys() {
-          throw new Error('trap')
-        },
-        getPrototypeOf() {
-          throw new Error('trap')
-        },
-      },
-    )
+    const hostile = hostileProxy()
     expect(() => journey.track('proxied', hostile)).not.toThrow()
     for (let i = 0; i < 100; i++) journey.track('good', { i })
     await advance(60_000)

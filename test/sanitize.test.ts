@@ -4,23 +4,11 @@
  */
 import { describe, expect, test } from 'vitest'
 import { MAX_EVENT_BYTES, cleanProps, type CleanReport } from '../src/sanitize'
+import { hostileProxy, revokedProxy } from './helpers/hostile'
 
 function clean(input: unknown): { out: ReturnType<typeof cleanProps>; notes: CleanReport } {
   const notes: CleanReport = {}
   return { out: cleanProps(input, notes), notes }
-}
-
-function hostileProxy(): object {
-  const trap = () => {
-    throw new Error('trap')
-  }
-  return new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap, getOwnPropertyDescriptor: trap })
-}
-
-function revokedProxy(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {})
-  revoke()
-  return proxy
 }
 
 describe('what props may be', () => {

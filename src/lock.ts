@@ -40,7 +40,8 @@ export function createSenderLock(storage: QueueStorage): SenderLock {
       if (!storage.persistent) return task(() => Promise.resolve(true)).then(() => true)
       const renew = () => storage.lease(owner, Date.now() + LEASE_MS)
       let held = await renew()
-      for (let waited = 0; !held && wait && waited < LEASE_MS; waited += LEASE_POLL_MS) {
+      // Up to a little past one lease: a holder that died mid-send has let it expire by then.
+      for (let waited = 0; !held && wait && waited < LEASE_MS + 2 * LEASE_POLL_MS; waited += LEASE_POLL_MS) {
         await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS))
         held = await renew()
       }

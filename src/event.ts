@@ -69,11 +69,12 @@ export function pageContext(scrub: (url: string) => string, href = location.href
   const title = document.title
   if (href !== cachedHref || title !== cachedTitle || scrub !== cachedScrub || !cachedContext) {
     const url = scrub(href)
-    let path = location.pathname
+    // The path of the scrubbed URL, never the raw one: a URL scrubbed to nothing has no path.
+    let path = ''
     try {
       path = new URL(url).pathname
     } catch {
-      // keep location.pathname
+      // not a URL after scrubbing
     }
     cachedHref = href
     cachedTitle = title

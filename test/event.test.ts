@@ -114,10 +114,11 @@ describe('pageContext', () => {
     expect(redactInvite.url).not.toContain('invite=abc')
   })
 
-  test('survives a scrubber returning something that is not a URL', () => {
-    history.replaceState(null, '', '/orders')
+  test('survives a scrubber returning something that is not a URL, and then has no path', () => {
+    history.replaceState(null, '', '/orders/ann@mail.example')
     const context = pageContext(() => '[redacted]')
     expect(context.url).toBe('[redacted]')
-    expect(context.path).toBe('/orders')
+    // Never the raw path: it is what the scrubber took away.
+    expect(context.path).toBe('')
   })
 })

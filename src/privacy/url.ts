@@ -48,12 +48,13 @@ function keep(pair: string, extra?: Array<string | RegExp>): boolean {
   const at = pair.indexOf('=')
   const name = decode(at < 0 ? pair : pair.slice(0, at))
   const value = at < 0 ? '' : decode(pair.slice(at + 1))
+  // The site's own rules come first: they may remove even a campaign parameter.
+  if (extra?.some((rule) => (typeof rule === 'string' ? rule.toLowerCase() === name.toLowerCase() : rule.test(name)))) return false
   // Click ids and utm_* are kept, unless someone put an e-mail address in one.
   if (KEEP.test(name)) return !EMAIL.test(value)
   // A value that is itself a URL or query (`?next=/cb?token=…`) goes when it carries a secret.
   const nested = value.replace(/^[^?#]*[?#]/, '')
   return !(
-    extra?.some((rule) => (typeof rule === 'string' ? rule.toLowerCase() === name.toLowerCase() : rule.test(name))) ||
     SECRET_NAME.test(name) ||
     EMAIL.test(name) ||
     secretShaped(value) ||
@@ -74,8 +75,11 @@ const scrubPath = (path: string, extra?: Array<string | RegExp>): string =>
     .split('/')
     .map((segment) => {
       const [head, ...params] = segment.split(';')
-      // A file name counts without its extension (`/s/<token>.pdf`).
-      return [secretShaped(decode(head!).replace(/\.\w{1,5}$/, '')) ? 'redacted' : head, ...params.filter((pair) => keep(pair, extra))].join(';')
+      const name = decode(head!)
+      // A file name counts with and without its extension (`/s/<token>.pdf`; but `ann@mail.com`
+      // without its `.com` no longer looks like an address).
+      const secret = secretShaped(name) || secretShaped(name.replace(/\.\w{1,5}$/, ''))
+      return [secret ? 'redacted' : head, ...params.filter((pair) => keep(pair, extra))].join(';')
     })
     .join('/')
 

@@ -3,7 +3,7 @@
  * marketing channel that makes, and the visitor's first, last and ordered touches.
  */
 import type { Campaign, JourneyEvent, Plugin } from '../types'
-import { isInternal } from './shared'
+import { isInternal, scrubbedUrl } from './shared'
 
 /** One arrival at the site from somewhere: an entry of the touch history. */
 export interface Touch {
@@ -149,7 +149,9 @@ export function campaign(options: CampaignOptions = {}): CampaignPlugin {
     name: 'campaign',
     setup(context) {
       ctx = context
-      const params = new URLSearchParams(location.search)
+      // From the scrubbed URL: a campaign value holding an e-mail address is not kept either.
+      const landingUrl = scrubbedUrl(context, location.href)
+      const params = landingUrl.searchParams
       const found: Campaign = {}
       for (const key of UTM) {
         const value = params.get('utm_' + key)
@@ -176,7 +178,7 @@ export function campaign(options: CampaignOptions = {}): CampaignPlugin {
       const touch: Omit<Touch, 'at'> = {
         channel: classify?.(found, referrer) || channelOf(found, referrer),
         campaign: found,
-        landing: new URL(ctx.scrubUrl(location.href)).pathname,
+        landing: landingUrl.pathname,
       }
       if (referrer) touch.referrer = referrer
       // Internal navigation with no tags says nothing new about where the visitor came from.

@@ -79,7 +79,13 @@ export function clicks(options: ClicksOptions = {}): Plugin {
         }
         const link = target.closest?.('a[href],area[href]') as HTMLAnchorElement | null
         if (!link) return
-        const url = new URL(link.href)
+        // The attribute, not `.href`: on an SVG <a> that is an SVGAnimatedString, not a URL.
+        let url: URL
+        try {
+          url = new URL(link.getAttribute('href')!, document.baseURI)
+        } catch {
+          return
+        }
         const contact = CONTACT[url.protocol]
         if (contact) {
           if (contacts) ctx.track('contact_click', { method: contact })

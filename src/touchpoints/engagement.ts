@@ -2,7 +2,7 @@
  * `engagement()`: how long the visitor actually engaged with each page.
  */
 import type { Plugin, PluginContext } from '../types'
-import { listeners } from './shared'
+import { listeners, scrubbedUrl } from './shared'
 
 /** Options for {@link engagement}. */
 export interface EngagementOptions {
@@ -48,7 +48,7 @@ export function engagement(options: EngagementOptions = {}): Plugin {
   const send = (): void => {
     settle(Date.now())
     if (engaged >= 1000) {
-      ctx.track('engagement', { engagedMs: Math.round(engaged), path: path ?? new URL(ctx.scrubUrl(location.href)).pathname })
+      ctx.track('engagement', { engagedMs: Math.round(engaged), path: path ?? scrubbedUrl(ctx, location.href).pathname })
       engaged = 0
     }
   }

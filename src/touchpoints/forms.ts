@@ -2,7 +2,7 @@
  * `forms()`: form submissions, and opt-in form starts and abandons, without reading any value.
  */
 import type { Plugin, PluginContext, Props } from '../types'
-import { listeners } from './shared'
+import { listeners, scrubbedUrl } from './shared'
 
 /** Options for {@link forms}. */
 export interface FormsOptions {
@@ -73,7 +73,8 @@ export function forms(options: FormsOptions = {}): Plugin {
   const describe = (form: HTMLFormElement, extra?: Props): Props => {
     // Attributes, not properties: a field named "id" or "action" shadows `form.id`/`form.action`.
     const attribute = (name: string) => form.getAttribute(name) || undefined
-    const action = new URL(ctx.scrubUrl(new URL(attribute('action') || '', document.baseURI).href))
+    // No action (or an empty one) submits to the page itself.
+    const action = scrubbedUrl(ctx, attribute('action') || location.href)
     const fields = fieldsOf(form)
     const props: Props = {
       formId: attribute('id'),

@@ -67,3 +67,12 @@ export function listeners(ctx: PluginContext, name: string): Listeners {
 export function isInternal(host: string, hosts: string[] = []): boolean {
   return host === location.hostname || hosts.some((own) => host === own || host.endsWith('.' + own))
 }
+
+/** The scrubbed URL of `url` taken apart; an empty URL (scrubbed to nothing) when it cannot be. */
+export function scrubbedUrl(ctx: PluginContext, url: string): URL {
+  try {
+    return new URL(ctx.scrubUrl(url))
+  } catch {
+    return new URL('about:blank')
+  }
+}

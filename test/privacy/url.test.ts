@@ -47,6 +47,19 @@ describe('scrubUrl: rules', () => {
     expect(scrubUrl(url)).toBe('https://shop.example/?invite=abc&Ref_Partner=7&ref_code=9&page=2')
   })
 
+  test('an e-mail address as a path segment goes, whatever its top-level domain; the rest of the URL stays', () => {
+    for (const address of ['ann@gmail.com', 'ann@mail.example', 'ann%40web.de', 'ann.lee@company.co.uk']) {
+      const output = scrubUrl(`https://app.example/users/${address}/profile?tab=2`)
+      expect(output).toBe('https://app.example/users/redacted/profile?tab=2')
+    }
+  })
+
+  test('site rules can remove campaign parameters and click ids too', () => {
+    expect(scrubUrl('https://shop.example/?utm_term=abc&gclid=xyz&utm_source=news', ['utm_term', /^gclid$/])).toBe(
+      'https://shop.example/?utm_source=news',
+    )
+  })
+
   test('site rules apply inside hash routes too', () => {
     expect(scrubUrl('https://app.example/#/join?invite=abc&plan=pro', ['invite'])).toBe('https://app.example/#/join?plan=pro')
   })

@@ -36,6 +36,15 @@ describe('campaign(): what lands', () => {
     expect(context.firstTouch).toMatchObject({ channel: 'email', landing: '/offer', campaign: { name: 'spring sale' } })
   })
 
+  test('a campaign value holding an e-mail address is kept nowhere: not in context, not in the stored touches', () => {
+    const { enrich } = land('/?utm_source=news&utm_medium=email&utm_content=canary.person%40gmail.com', '', fake)
+    const context = enrich()
+    expect(context.campaign).toEqual({ source: 'news', medium: 'email' })
+    // (context.url comes from this test's fake event; the core scrubs it.)
+    expect(JSON.stringify([context.campaign, context.firstTouch, context.touches])).not.toContain('canary')
+    expect(JSON.stringify(fake.store.get('campaign'))).not.toContain('canary')
+  })
+
   test('reads an ad click id, and its channel when there is no medium', () => {
     const { enrich } = land('/?gclid=Cj0KCQiA4L67&fbclid=IwAR2F4', '', fake)
     expect(enrich()).toMatchObject({ channel: 'paid_search', campaign: { clickIdParam: 'gclid', clickId: 'Cj0KCQiA4L67' } })

@@ -3,10 +3,12 @@
  * idb-keyval, behind a small interface so that a memory store can take over when IndexedDB is
  * missing, blocked or failing.
  *
- * One database, one object store, two kinds of keys:
+ * One database, one object store, four kinds of keys:
  * - `q:<order key>` → the event, serialized to a JSON string when it was queued (so a bad event
  *   can never fail later at send time). Order keys sort in the order events were tracked.
  * - `s:<name>` → a state value (anonymous id, session, phase state, first touch, …).
+ * - `d:dropped` → events dropped and not yet reported in a delivered batch.
+ * - `l:lease` → the sending lease, where Web Locks are missing.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval'
 
@@ -229,6 +231,7 @@ export function resilientStorage(onFallback: (error: unknown) => void): QueueSto
     const attempt = destroyed ? memory : current
     return call(attempt)
       .catch((error: unknown) => {
+        if (destroyed) return call(memory)
         if (attempt === memory) throw error
         current = indexedDBStorage()
         return call(current)
@@ -254,7 +257,9 @@ export function resilientStorage(onFallback: (error: unknown) => void): QueueSto
     // Both: events may sit in memory after a fallback, and in IndexedDB from earlier pages.
     destroy() {
       destroyed = true
-      return Promise.all([memory.destroy(), current === memory ? undefined : current.destroy().catch(() => {})]).then(() => {})
+      // The database goes even when this page fell back to memory: earlier pages stored there.
+      const database = current !== memory ? current : typeof indexedDB !== 'undefined' && indexedDB ? indexedDBStorage() : undefined
+      return Promise.all([memory.destroy(), database?.destroy().catch(() => {})]).then(() => {})
     },
   }
 }

@@ -65,6 +65,11 @@ function hasPrivacySignal(): boolean {
   return nav.globalPrivacyControl === true || nav.doNotTrack === '1' || win.doNotTrack === '1' || nav.msDoNotTrack === '1'
 }
 
+/** A beforeSend answer: null drops the event, undefined (a forgotten return) keeps it. */
+function keepUnlessNull(answer: JourneyEvent | null | undefined, event: JourneyEvent): JourneyEvent | null {
+  return answer === undefined ? event : answer
+}
+
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
 }
@@ -135,6 +140,8 @@ export function createJourney(options: JourneyOptions): Journey {
   let storage: QueueStorage | undefined
   let delivery: Delivery | undefined
   let hydrated = false
+  /** Events were decided before the stored state was read (see exit()). */
+  let decidedEarly = false
   let destroyed = false
   const intake: Intake[] = []
   let intakeDropped = 0
@@ -179,7 +186,7 @@ export function createJourney(options: JourneyOptions): Journey {
    * Reads the stored state; `take(key, stored)` says whether a stored value replaces this page's.
    * Events wait meanwhile, so none is decided on state about to change.
    */
-  function readStoredState(take: (key: string, stored: unknown) => boolean): void {
+  function readStoredState(take: (key: string, stored: unknown) => boolean, refresh = false): void {
     const opened = storage!
     hydrated = false
     hydration = opened
@@ -187,7 +194,19 @@ export function createJourney(options: JourneyOptions): Journey {
       .then(
         (entries) => {
           if (storage !== opened) return
-          for (const [key, value] of entries) if (take(key, value)) state.set(key, value)
+          const stored = new Set<string>()
+          for (const [key, value] of entries) {
+            stored.add(key)
+            if (!take(key, value)) continue
+            state.set(key, value)
+            // Events decided before this read (a page hidden right after loading) may have
+            // written made-up values over these: write the stored ones back.
+            if (decidedEarly) changed.add(key)
+          }
+          // Another tab reset the visitor: what it deleted goes here too (unless changed here).
+          if (refresh) for (const key of [...state.keys()]) if (!stored.has(key) && !changed.has(key)) state.delete(key)
+          decidedEarly = false
+          if (changed.size) delivery?.persist()
         },
         (error: unknown) => report.warn('storage_failed', 'Reading the journey state failed', { cause: error }),
       )
@@ -208,6 +227,7 @@ export function createJourney(options: JourneyOptions): Journey {
     readStoredState(
       (key, stored) =>
         !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (session.get()?.lastActivity ?? 0)),
+      true,
     )
   }
 
@@ -239,7 +259,8 @@ export function createJourney(options: JourneyOptions): Journey {
     const started = performance.now()
     let done = 0
     try {
-      while (done < intake.length) {
+      // Consent can change from inside a hook or listener run below: then the rest waits.
+      while (done < intake.length && consent === 'granted' && delivery) {
         if (!all && done % 64 === 63 && performance.now() - started > SLICE_MS) {
           processScheduled = true
           setTimeout(() => process(), 0)
@@ -320,16 +341,17 @@ export function createJourney(options: JourneyOptions): Journey {
   function queue(key: string, event: JourneyEvent): void {
     let out: JourneyEvent | null | undefined = event
     for (const plugin of plugins) {
-      if (out && plugin.beforeSend) guard(`Touchpoint "${plugin.name}" (beforeSend)`, () => (out = plugin.beforeSend!(out!) ?? out))
+      // null drops the event; undefined (no return) leaves it as it is.
+      if (out && plugin.beforeSend) guard(`Touchpoint "${plugin.name}" (beforeSend)`, () => (out = keepUnlessNull(plugin.beforeSend!(out!), out!)))
     }
     if (out && config.beforeSend) {
       const beforeSend = config.beforeSend
-      guard('beforeSend', () => (out = beforeSend(out!)))
+      guard('beforeSend', () => (out = keepUnlessNull(beforeSend(out!), out!)))
     }
     if (!out) return report.debug('dropped by beforeSend', event)
     eachPlugin('onEvent', out)
     report.debug('queued', out)
-    delivery!.enqueue(key, out)
+    delivery?.enqueue(key, out)
   }
 
   // ---- capture: the hot path --------------------------------------------------------------------
@@ -361,7 +383,7 @@ export function createJourney(options: JourneyOptions): Journey {
     if (consent !== 'granted' || !delivery) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
-    hydrated = true
+    if (!hydrated) decidedEarly = hydrated = true
     process(true)
     delivery.exit(leaving)
   }

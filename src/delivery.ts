@@ -105,7 +105,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   /** A timer asked for a flush while one was under way: run another when it ends. */
   let flushAgain = false
   let failures = 0
+  /** Our own backoff: forgotten when the page comes back online or into view. */
   let blockedUntil = 0
+  /** What the endpoint asked for (Retry-After): honoured by every send, even flush() and exits. */
+  let retryAfterUntil = 0
   let batchLimit = batchSize
   let stopped = false
   let channel: BroadcastChannel | undefined
@@ -199,6 +202,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // every answer would otherwise make a hot loop).
     const delay = Math.max(result.retryAfter ?? 0, exponential * (0.75 + Math.random() * 0.5))
     blockedUntil = Date.now() + delay
+    if (result.retryAfter !== undefined) retryAfterUntil = Date.now() + result.retryAfter
     scheduleFlush(delay)
   }
 
@@ -343,8 +347,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       flushAgain = true
       return sending
     }
-    const wait = blockedUntil - Date.now()
-    if (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false))) {
+    const askedToWait = retryAfterUntil - Date.now()
+    const wait = Math.max(blockedUntil - Date.now(), askedToWait)
+    if (askedToWait > 0 || (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false)))) {
       // Offline: the `online` event resumes; backing off: the timer set by backOff() resumes.
       if (wait > 0) scheduleFlush(wait)
       return Promise.resolve()
@@ -379,6 +384,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       channel?.close()
       channel = undefined
     }
+    // The endpoint asked for a pause: the events stay stored for later, or for the next page.
+    if (retryAfterUntil > Date.now()) return
     let rows: StoredEvent[] = []
     let bytes = 64
     let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
@@ -397,9 +404,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       return true
     }
     for (const [key, json] of unacknowledged) {
-      if (inFlight.has(key)) continue
+      if (inFlight.has(key) || settled.has(key)) continue
       const size = byteLength(json) + 1
-      if (rows.length >= batchSize || bytes + size > budget) {
+      if (rows.length >= batchLimit || bytes + size > budget) {
         if (!send() || 64 + size > budget) break
       }
       rows.push([key, json])

@@ -370,6 +370,22 @@ describe('status handling', () => {
   })
 })
 
+describe('Retry-After', () => {
+  test('coming back into view or online does not cut short what the endpoint asked for', async () => {
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '600' } }])
+    const { add, delivery } = setup({ batchSize: 1 })
+    add('a')
+    await tick(10)
+    expect(fetch.requests).toHaveLength(1)
+    delivery.resume() // visibilitychange to visible, online, pageshow
+    await delivery.flush(true) // and an explicit flush() too
+    await tick(60_000)
+    expect(fetch.requests).toHaveLength(1)
+    await tick(545_000)
+    expect(fetch.requests).toHaveLength(2)
+  })
+})
+
 describe('the dropped count', () => {
   test('travels once, in the next batch, then is cleared', async () => {
     const storage = memoryStorage()
@@ -418,6 +434,48 @@ describe('offline', () => {
 })
 
 describe('exit', () => {
+  test('does not send again what was delivered and waits for its grouped deletion', async () => {
+    supportKeepalive()
+    // Four batches are answered; the fifth hangs, so the four stay "delivered, not yet deleted".
+    fetch.setPlan((n) => (n === 4 ? { hang: true } : undefined))
+    const { add, delivery } = setup({ batchSize: 5 })
+    for (let i = 0; i < 25; i++) add(`e${i}`)
+    await tick(10)
+    const before = fetch.requests.length
+    delivery.exit(false)
+    await tick(0)
+    const exitNames = fetch.names(fetch.requests.slice(before).flatMap((request) => request.batch.events))
+    expect(exitNames.filter((name) => Number(name.slice(1)) < 20)).toEqual([])
+  })
+
+  test('keeps to the smaller batch size a 413 taught', async () => {
+    supportKeepalive()
+    fetch.setPlan((_, request) => (request.batch.events.length > 2 ? { status: 413 } : { hang: true }))
+    const { add, delivery } = setup({ batchSize: 8, flushInterval: 60_000 })
+    for (let i = 0; i < 8; i++) add(`e${i}`)
+    await tick(10)
+    for (let i = 0; i < 6; i++) add(`late${i}`)
+    const before = fetch.requests.length
+    delivery.exit(false)
+    await tick(0)
+    for (const request of fetch.requests.slice(before)) expect(request.batch.events.length).toBeLessThanOrEqual(2)
+  })
+
+  test('honours a Retry-After still running: nothing is sent, everything stays stored', async () => {
+    supportKeepalive()
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '600' } }])
+    const storage = memoryStorage()
+    const { add, delivery } = setup({ storage, batchSize: 2 })
+    add('a')
+    add('b')
+    await tick(10)
+    expect(fetch.requests).toHaveLength(1)
+    add('c')
+    delivery.exit(false)
+    await tick(0)
+    expect(fetch.requests).toHaveLength(1)
+    expect(await stored(storage)).toEqual(['a', 'b', 'c'])
+  })
   test('sends what this page has not had acknowledged, written or not, by keepalive fetch', async () => {
     supportKeepalive()
     fetch.setPlan(() => ({ hang: true }))

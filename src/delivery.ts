@@ -72,6 +72,8 @@ const WRITE_CHUNK = 1000
  * transaction instead of one per batch. A tab dying in between re-sends them (same ids).
  */
 const REMOVE_EVERY = 10
+/** Renewal of the sending lease during a request: well within its 10 s. */
+const LEASE_RENEWAL = 4000
 const CHANNEL = 'journeykit'
 
 /** When an event was tracked: the milliseconds at the start of its order key, a UUIDv7. */
@@ -335,7 +337,17 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       // (A key "from the future" means the clock stepped back since: due, not waiting.)
       const waited = Date.now() - trackedAt(rows[0]![0])
       if (!full && !everything && waited >= 0 && waited < flushInterval) return scheduleFlush(flushInterval - waited)
-      const result = await sendBatch(rows, stored.dropped - settledDropped)
+      // A request may take longer than a storage lease lasts (no Web Locks): keep it renewed.
+      let renewal: ReturnType<typeof setTimeout> | undefined
+      let requesting = true
+      const keepLease = (): void => {
+        if (requesting) renewal = setTimeout(() => void renew().then(keepLease), LEASE_RENEWAL)
+      }
+      keepLease()
+      const result = await sendBatch(rows, stored.dropped - settledDropped).finally(() => {
+        requesting = false
+        clearTimeout(renewal)
+      })
       if (!result.ok && result.retry) return
     }
   }

@@ -12,7 +12,7 @@ import { createDelivery, type Delivery } from './delivery'
 import { pageContext, uuidv7 } from './event'
 import { createSenderLock } from './lock'
 import { createReporter } from './log'
-import { resolveOptions } from './options'
+import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
 import { cleanProps, type CleanReport } from './sanitize'
@@ -57,7 +57,6 @@ const NAME_LIMIT = 255
 const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
 /** Longest stretch of event processing before yielding to the page (a long task is 50 ms). */
 const SLICE_MS = 8
-const CONSENT_STATES: readonly string[] = ['granted', 'denied', 'pending']
 
 function hasPrivacySignal(): boolean {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string }
@@ -234,8 +233,15 @@ export function createJourney(options: JourneyOptions): Journey {
   // ---- intake and processing --------------------------------------------------------------------
   function hand(item: Intake): void {
     intake.push(item)
-    // While consent is pending, events wait here: bounded like the queue, and counted when dropped.
-    if (intake.length > config.maxQueueSize && typeof intake.shift() !== 'function') intakeDropped++
+    // While consent is pending, events wait here: bounded like the queue, and counted when
+    // dropped. The oldest event goes, never a queued reset().
+    if (intake.length > config.maxQueueSize) {
+      const oldestEvent = intake.findIndex((waiting) => typeof waiting !== 'function')
+      if (oldestEvent >= 0) {
+        intake.splice(oldestEvent, 1)
+        intakeDropped++
+      }
+    }
     scheduleProcess()
   }
 

@@ -10,7 +10,7 @@ export type ResolvedOptions = Readonly<
     Pick<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams'>
 >
 
-const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending']
+export const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending']
 
 function fail(message: string): never {
   throw new Error(`[journeykit] createJourney: ${message}`)

@@ -23,7 +23,7 @@ export interface CleanReport {
   cleaned?: string
   /** The props could not be used at all. */
   invalid?: string
-  /** Too large to send (approximate characters counted). */
+  /** Too large to send: the event is rejected. */
   tooLarge?: boolean
 }
 

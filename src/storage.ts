@@ -80,7 +80,10 @@ function openStore(): { use: UseStore; close(): void } {
     if (db) return db
     const request = indexedDB.open(DB_NAME)
     request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME)
-    db = withTimeout(promisifyRequest(request), OPEN_TIMEOUT, 'Opening IndexedDB')
+    const opening = promisifyRequest(request)
+    db = withTimeout(opening, OPEN_TIMEOUT, 'Opening IndexedDB')
+    // Given up on, then opened after all: close it, or it would block another tab's deletion.
+    db.catch(() => opening.then((late) => late.close(), () => {}))
     db.then(
       (connection) => {
         connection.onversionchange = forget
@@ -259,7 +262,8 @@ export function resilientStorage(onFallback: (error: unknown) => void): QueueSto
       destroyed = true
       // The database goes even when this page fell back to memory: earlier pages stored there.
       const database = current !== memory ? current : typeof indexedDB !== 'undefined' && indexedDB ? indexedDBStorage() : undefined
-      return Promise.all([memory.destroy(), database?.destroy().catch(() => {})]).then(() => {})
+      // A failed deletion rejects: the caller reports it.
+      return Promise.all([memory.destroy(), database?.destroy()]).then(() => {})
     },
   }
 }

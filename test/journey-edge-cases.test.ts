@@ -95,3 +95,17 @@ test('a touchpoint beforeSend returning null drops the event; a site beforeSend 
   expect(page.fetch.names()).toEqual(['public'])
   expect(page.fetch.sent()[0]!.props.seen).toBe(true)
 })
+
+test('a reset() queued while consent is pending survives the wait overflowing: the logout still happens', async () => {
+  const journey = page.make({ maxQueueSize: 3 })
+  journey.identify('user-1')
+  await journey.flush()
+  journey.consent('pending')
+  journey.reset()
+  for (let i = 0; i < 10; i++) journey.track('while-pending', { i })
+  journey.consent('granted')
+  await journey.flush()
+  const after = page.fetch.sent().filter((event) => event.name === 'while-pending')
+  expect(after.length).toBeGreaterThan(0)
+  for (const event of after) expect(event.userId).toBeNull()
+})

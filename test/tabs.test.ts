@@ -5,7 +5,7 @@
 import { expect, test, vi } from 'vitest'
 import { setVisibility } from './helpers/browser'
 import { usePage } from './helpers/journey'
-import { idle, START } from './helpers/time'
+import { advance, idle, START } from './helpers/time'
 
 const page = usePage()
 const MINUTE = 60_000
@@ -74,4 +74,18 @@ test('a value this tab changed and not yet stored is not overwritten by the refr
   second.track('mine')
   await second.flush()
   expect(page.fetch.sent().find((event) => event.name === 'mine')!.userId).toBe('user-b')
+})
+
+test('without Web Locks, a slow request keeps its sending lease: the other tab does not send the same events meanwhile', async () => {
+  // happy-dom has no navigator.locks: the IndexedDB lease is what keeps one sender.
+  expect((navigator as { locks?: unknown }).locks ?? undefined).toBeUndefined()
+  page.fetch.setPlan([{ hang: true }])
+  const first = page.make({ flushInterval: 1000 })
+  first.track('slow')
+  await advance(1500) // the first tab's request goes out and hangs (until its 20 s timeout)
+  expect(page.fetch.requests).toHaveLength(1)
+  const second = page.make({ flushInterval: 1000 })
+  second.track('other-tab')
+  await advance(17_000)
+  expect(page.fetch.maxInFlight()).toBe(1)
 })

@@ -3,7 +3,7 @@
  *
  * Data flows one way: touchpoint → track → enrich → phase → beforeSend → queue → transport.
  *
- * `track()` only validates, cleans the props, stamps id, time and page context, and hands the
+ * `track()` only validates, cleans the props, stamps the time and page context, and hands the
  * event to the intake; the rest runs in a microtask, after the journey's state has been read from
  * IndexedDB, in slices that never make a long task. Nothing is opened, written or sent while
  * consent is not granted.

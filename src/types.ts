@@ -89,10 +89,14 @@ export interface JourneyError {
   /**
    * - `invalid_name`, `invalid_props`, `event_too_large`, `props_cleaned`: bad input to track()
    * - `storage_unavailable`, `storage_failed`: IndexedDB is missing or failing (memory fallback)
-   * - `delivery_rejected`: the endpoint answered a 4xx that is not retried; the batch is dropped
-   * - `delivery_failed`: a retryable failure (network error, 408, 429, 5xx); it will be retried
+   * - `storage_corrupt`: unreadable stored records (another version, tampering) were deleted
+   * - `delivery_rejected`: the endpoint answered a 4xx that is not retried, or a redirect; the
+   *   batch is dropped
+   * - `delivery_failed`: a retryable failure (network error, 408, 425, 429, 5xx); it will be retried
    * - `queue_full`: the oldest events were dropped to stay under `maxQueueSize`
    * - `plugin_failed`: a touchpoint or hook threw; the event goes on without it
+   * - `invalid_user_id`, `invalid_consent`, `invalid_listener`, `destroyed`, `internal_error`:
+   *   misuse of the API (a call after destroy(), …); nothing else is affected
    */
   code: string
   message: string
@@ -159,7 +163,7 @@ export interface JourneyOptions {
    * @example ['invite', /^ref_/]
    */
   redactParams?: Array<string | RegExp>
-  /** Last look at every event before it is queued: return it (changed or not), or null to drop it. */
+  /** Last look at every event before it is queued: return it (changed or not), or null to drop it; returning nothing keeps it. */
   beforeSend?: (event: JourneyEvent) => JourneyEvent | null
   /** Called with every delivery, storage or input error. */
   onError?: (error: JourneyError) => void
@@ -242,7 +246,7 @@ export interface Plugin {
   setup?(ctx: PluginContext): void | (() => void)
   /** Adds to an event (e.g. `context.campaign`) after storage is read, before the phase is decided. */
   enrich?(event: JourneyEvent): void
-  /** Changes or drops (null) an event before it is queued. */
+  /** Changes or drops (null) an event before it is queued; returning nothing keeps it as it is. */
   beforeSend?(event: JourneyEvent): JourneyEvent | null | undefined
   /** Sees every event once it is decided (after phase and beforeSend). */
   onEvent?(event: JourneyEvent): void

@@ -18,7 +18,7 @@ import type { Reporter } from './log'
 import type { SenderLock } from './lock'
 import { MAX_EVENT_BYTES } from './sanitize'
 import type { QueueStorage, StoredEvent } from './storage'
-import { byteLength, type SendResult, type Transport } from './transport'
+import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
 import type { JourneyEvent } from './types'
 
 export interface DeliveryConfig {
@@ -60,7 +60,9 @@ export interface Delivery {
 }
 
 /** Requests stay under this, so that any one of them also fits the keep-alive budget. */
-export const MAX_BATCH_BYTES = 60_000
+export const MAX_BATCH_BYTES = KEEPALIVE_BUDGET
+/** Bytes of a request body besides its events: `{"sentAt":"…","events":[…],"dropped":n}`. */
+const BODY_OVERHEAD = 64
 const BASE_BACKOFF = 1000
 const MAX_BACKOFF = 60_000
 /** This page's unacknowledged events kept in memory for the exit send (more would not fit). */
@@ -227,6 +229,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let settledDropped = 0
   let settledBatches = 0
 
+  /** Being sent right now, or delivered and waiting for its grouped deletion: not to send again. */
+  const taken = (key: string): boolean => inFlight.has(key) || settled.has(key)
+
   function settleLater(keys: string[], dropped: number): Promise<void> | undefined {
     keys.forEach((key) => settled.add(key))
     settledDropped += dropped
@@ -305,10 +310,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       const stored = await storage.read(batchLimit + inFlight.size + settled.size)
       const rows: StoredEvent[] = []
       const corrupt: string[] = []
-      let bytes = 64
+      let bytes = BODY_OVERHEAD
       let full = false
       for (const row of stored.events) {
-        if (inFlight.has(row[0]) || settled.has(row[0])) continue
+        if (taken(row[0])) continue
         if (!isEventJson(row[1])) {
           corrupt.push(row[0])
           continue
@@ -399,14 +404,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // The endpoint asked for a pause: the events stay stored for later, or for the next page.
     if (retryAfterUntil > Date.now()) return
     let rows: StoredEvent[] = []
-    let bytes = 64
+    let bytes = BODY_OVERHEAD
     let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
     const send = (): boolean => {
       if (!rows.length) return true
       const keys = rows.map((row) => row[0])
       const request = transport.sendOnExit(body(rows, 0))
       rows = []
-      bytes = 64
+      bytes = BODY_OVERHEAD
       budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
       if (!request) return false
       // Seen only if the page lives on (hidden, not closed).
@@ -416,10 +421,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       return true
     }
     for (const [key, json] of unacknowledged) {
-      if (inFlight.has(key) || settled.has(key)) continue
+      if (taken(key)) continue
       const size = byteLength(json) + 1
       if (rows.length >= batchLimit || bytes + size > budget) {
-        if (!send() || 64 + size > budget) break
+        if (!send() || BODY_OVERHEAD + size > budget) break
       }
       rows.push([key, json])
       bytes += size

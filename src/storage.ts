@@ -8,7 +8,7 @@
  *   can never fail later at send time). Order keys sort in the order events were tracked.
  * - `s:<name>` → a state value (anonymous id, session, phase state, first touch, …).
  * - `d:dropped` → events dropped and not yet reported in a delivered batch.
- * - `l:lease` → the sending lease, where Web Locks are missing.
+ * - `l:lease` → the sending lease (`{ owner, until, length }`), where Web Locks are missing or refused.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval'
 
@@ -155,11 +155,16 @@ export function indexedDBStorage(): QueueStorage {
         let taken = false
         const current = s.get(LEASE_KEY)
         current.onsuccess = () => {
-          const lease = current.result as { owner: string; until: number } | undefined
+          const lease = current.result as { owner: string; until: number; length?: number } | undefined
           if (until === 0) {
             if (lease?.owner === owner) s.delete(LEASE_KEY)
-          } else if (!lease || lease.owner === owner || lease.until < Date.now()) {
-            s.put({ owner, until }, LEASE_KEY)
+            return
+          }
+          const now = Date.now()
+          // More time left than the lease was taken for: written before the wall clock stepped
+          // back (NTP, a restored VM), so as good as expired.
+          if (!lease || lease.owner === owner || lease.until < now || lease.until - now > (lease.length ?? Infinity) + 1000) {
+            s.put({ owner, until, length: until - now }, LEASE_KEY)
             taken = true
           }
         }

@@ -1,6 +1,7 @@
 /**
- * One sender at a time across tabs: Web Locks where present (a fake LockManager here), a lease
- * in the shared IndexedDB where not (happy-dom has no `navigator.locks`), nothing for memory.
+ * One sender at a time across tabs: Web Locks where present and allowed (a fake LockManager
+ * here), taken over from a holder that went silent; a lease in the shared IndexedDB where they
+ * are missing (happy-dom has no `navigator.locks`) or refused; nothing for memory.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createSenderLock } from '../src/lock'
@@ -38,7 +39,7 @@ describe('with Web Locks', () => {
   test('runs the task while holding the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(memoryStorage())
+    const lock = createSenderLock(indexedDBStorage())
     let held = false
     expect(await lock.run(async (renew) => {
       held = locks.isHeld('journeykit-sender')
@@ -76,10 +77,154 @@ describe('with Web Locks', () => {
   test('a task that throws releases the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(memoryStorage())
+    const lock = createSenderLock(indexedDBStorage())
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
     expect(locks.isHeld('journeykit-sender')).toBe(false)
     expect(await lock.run(async () => {}, false)).toBe(true)
+  })
+})
+
+describe('with Web Locks: a holder that goes silent loses the lock', () => {
+  /** A tab that took the lock and then stopped (its script paused): it never renews again. */
+  async function stuckHolder() {
+    const a = gate()
+    let renew!: () => Promise<boolean>
+    const lock = createSenderLock(indexedDBStorage())
+    const running = lock.run(async (r) => {
+      renew = r
+      await a.task()
+    }, false)
+    await idle()
+    expect(a.started()).toBe(true)
+    return { renew: () => renew(), finish: a.finish, running }
+  }
+
+  test('another tab takes the lock after one lease period of silence, not before; the old holder learns it lost it', async () => {
+    useFakeClock()
+    const locks = fakeLocks()
+    locks.install()
+    const stuck = await stuckHolder()
+    const other = createSenderLock(indexedDBStorage())
+    const task = vi.fn(async () => {})
+    // The other tab tries once a second, as its sender does after finding the lock taken.
+    for (let second = 0; second < 10; second++) {
+      expect(await other.run(task, false)).toBe(false)
+      await advance(1000, 250)
+    }
+    expect(task).not.toHaveBeenCalled()
+    await advance(1000, 250)
+    expect(await other.run(task, false)).toBe(true)
+    expect(task).toHaveBeenCalledTimes(1)
+    // The stopped tab, once it runs again, finds it no longer holds the lock.
+    expect(await stuck.renew()).toBe(false)
+    stuck.finish()
+    expect(await stuck.running).toBe(true)
+    expect(locks.isHeld('journeykit-sender')).toBe(false)
+  })
+
+  test('a holder that keeps renewing keeps the lock however long it sends', async () => {
+    useFakeClock()
+    const locks = fakeLocks()
+    locks.install()
+    const tabA = createSenderLock(indexedDBStorage())
+    let keepGoing = true
+    const runningA = tabA.run(async (renew) => {
+      while (keepGoing) {
+        expect(await renew()).toBe(true)
+        await new Promise((resolve) => setTimeout(resolve, 4000))
+      }
+    }, false)
+    await idle()
+    const tabB = createSenderLock(indexedDBStorage())
+    for (let second = 0; second < 40; second++) {
+      expect(await tabB.run(async () => {}, false)).toBe(false)
+      await advance(1000, 250)
+    }
+    keepGoing = false
+    await advance(4000, 250)
+    expect(await runningA).toBe(true)
+    expect(await tabB.run(async () => {}, false)).toBe(true)
+    expect(locks.maxHolders()).toBe(1)
+  })
+
+  test('flush() waiting for the lock takes it from a silent holder instead of waiting forever', async () => {
+    useFakeClock()
+    const locks = fakeLocks()
+    locks.install()
+    const stuck = await stuckHolder()
+    const other = createSenderLock(indexedDBStorage())
+    let result: boolean | undefined
+    void other.run(async () => {}, true).then((ran) => (result = ran))
+    await advance(9000, 250)
+    expect(result).toBeUndefined()
+    await advance(2000, 250)
+    expect(result).toBe(true)
+    stuck.finish()
+  })
+
+  test('a holder newly seen is given a whole lease period, however long this tab heard nothing', async () => {
+    useFakeClock()
+    const locks = fakeLocks()
+    locks.install()
+    const other = createSenderLock(indexedDBStorage())
+    // The other tab once found the lock taken (and started listening), then a quiet minute.
+    const brief = gate()
+    const first = createSenderLock(indexedDBStorage()).run(brief.task, false)
+    await idle()
+    expect(await other.run(async () => {}, false)).toBe(false)
+    brief.finish()
+    await first
+    await advance(60_000, 1000)
+    // A new holder takes the lock and stops at once.
+    const stuck = await stuckHolder()
+    expect(await other.run(async () => {}, false)).toBe(false)
+    await advance(5000, 250)
+    expect(await other.run(async () => {}, false)).toBe(false)
+    await advance(6000, 250)
+    expect(await other.run(async () => {}, false)).toBe(true)
+    stuck.finish()
+  })
+})
+
+describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
+  test('with IndexedDB working, the lease keeps one sender at a time', async () => {
+    useFakeClock()
+    const locks = fakeLocks({ denied: true })
+    locks.install()
+    const tabA = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage())
+    const a = gate()
+    const runningA = tabA.run(a.task, false)
+    await idle()
+    expect(a.started()).toBe(true)
+    expect((await readDatabase())?.lease).toMatchObject({ until: expect.any(Number) })
+    expect(await tabB.run(async () => {}, false)).toBe(false)
+    a.finish()
+    expect(await runningA).toBe(true)
+    expect(await tabB.run(async () => {}, false)).toBe(true)
+    expect((await readDatabase())?.lease).toBeUndefined()
+  })
+
+  test('with memory storage there is nothing to share: the task runs at once, without a lock', async () => {
+    const locks = fakeLocks({ denied: true })
+    locks.install()
+    const storage = memoryStorage()
+    const lease = vi.spyOn(storage, 'lease')
+    const lock = createSenderLock(storage)
+    expect(await lock.run(async () => {}, false)).toBe(true)
+    expect(await lock.run(async () => {}, true)).toBe(true)
+    expect(lease).not.toHaveBeenCalled()
+    expect(locks.requests()).toBe(0)
+  })
+
+  test('a task that throws still rejects (it is not mistaken for a refused lock)', async () => {
+    const locks = fakeLocks()
+    locks.install()
+    const lock = createSenderLock(indexedDBStorage())
+    const task = vi.fn(() => Promise.reject(new Error('task')))
+    await expect(lock.run(task, false)).rejects.toThrow('task')
+    expect(task).toHaveBeenCalledTimes(1)
+    expect((await readDatabase())?.lease).toBeUndefined()
   })
 })
 
@@ -171,6 +316,23 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     a.finish()
   })
 
+  test('a holder that vanished just before the wall clock stepped back an hour does not keep the lease for that hour', async () => {
+    useFakeClock()
+    const crashed = createSenderLock(indexedDBStorage())
+    const a = gate()
+    void crashed.run(a.task, false) // never finishes, never renews
+    await idle()
+    expect(a.started()).toBe(true)
+    vi.setSystemTime(Date.now() - 3_600_000)
+    const tabB = createSenderLock(indexedDBStorage())
+    const b = gate()
+    const waitingB = tabB.run(b.task, true)
+    await advance(11_000, 250)
+    expect(b.started()).toBe(true)
+    b.finish()
+    expect(await waitingB).toBe(true)
+  })
+
   test('a task that throws releases the lease', async () => {
     const storage = indexedDBStorage()
     const lock = createSenderLock(storage)
@@ -181,7 +343,11 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 })
 
 describe('memory storage', () => {
-  test('has nobody to share with: runs at once, no lease', async () => {
+  test('has nobody to share with: runs at once, no lease and no Web Lock', async () => {
+    const locks = fakeLocks()
+    locks.install()
+    const other = gate()
+    void createSenderLock(indexedDBStorage()).run(other.task, false) // another tab holds the Web Lock
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, 'lease')
     const lock = createSenderLock(storage)
@@ -192,5 +358,6 @@ describe('memory storage', () => {
     a.finish()
     expect(await running).toBe(true)
     expect(lease).not.toHaveBeenCalled()
+    other.finish()
   })
 })

@@ -107,31 +107,69 @@ export function fakeBeacon(quota = 64 * 1024) {
 
 type LockCallback = (lock: { name: string; mode: string } | null) => unknown
 
+interface Holder {
+  clientId: string
+  /** Ends this holder's hold (once): the next request in line is granted. */
+  release(): void
+  /** Rejects this holder's request() with an AbortError (its lock was stolen). */
+  abort(): void
+}
+
 /**
  * A fake `LockManager` (Web Locks) for one origin: exclusive locks by name, granted in request
- * order, `ifAvailable` answered with null when held. Counts how many holders a name ever had at
- * once (it must stay 1).
+ * order, `ifAvailable` answered with null when held, `steal` taking the lock from its holder
+ * (whose `request()` then rejects with an AbortError while its callback runs on), and `query()`
+ * naming the holder by a client id (one per grant). Counts the most callbacks of one name that
+ * ever ran at once, stolen ones included (without a steal it must stay 1). `denied: true` is a browser refusing the API (a sandboxed iframe,
+ * blocked site data): every request rejects with a SecurityError, without calling back.
  */
-export function fakeLocks() {
-  const held = new Map<string, number>()
+export function fakeLocks({ denied = false }: { denied?: boolean } = {}) {
+  const holders = new Map<string, Holder>()
   const queues = new Map<string, Array<() => void>>()
+  const running = new Map<string, number>()
   let most = 0
   let requests = 0
+  let grants = 0
 
   function grant(name: string, callback: LockCallback): Promise<unknown> {
-    held.set(name, (held.get(name) ?? 0) + 1)
-    most = Math.max(most, held.get(name)!)
-    const release = (): void => {
-      held.set(name, held.get(name)! - 1)
-      queues.get(name)?.shift()?.()
-    }
-    let result: Promise<unknown>
-    try {
-      result = Promise.resolve(callback({ name, mode: 'exclusive' }))
-    } catch (error) {
-      result = Promise.reject(error)
-    }
-    return result.finally(release)
+    return new Promise((resolve, reject) => {
+      let released = false
+      const holder: Holder = {
+        clientId: `client-${++grants}`,
+        release() {
+          if (released) return
+          released = true
+          if (holders.get(name) === holder) holders.delete(name)
+          queues.get(name)?.shift()?.()
+        },
+        abort() {
+          holder.release()
+          reject(new DOMException('The lock request is aborted.', 'AbortError'))
+        },
+      }
+      holders.set(name, holder)
+      running.set(name, (running.get(name) ?? 0) + 1)
+      most = Math.max(most, running.get(name)!)
+      let result: Promise<unknown>
+      try {
+        result = Promise.resolve(callback({ name, mode: 'exclusive' }))
+      } catch (error) {
+        result = Promise.reject(error)
+      }
+      void result.finally(() => running.set(name, running.get(name)! - 1)).catch(() => {})
+      result.then(
+        (value) => {
+          const stolen = released
+          holder.release()
+          if (!stolen) resolve(value)
+        },
+        (error) => {
+          const stolen = released
+          holder.release()
+          if (!stolen) reject(error)
+        },
+      )
+    })
   }
 
   const manager = {
@@ -139,7 +177,13 @@ export function fakeLocks() {
       requests++
       const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback
       const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!
-      if (!held.get(name)) return grant(name, callback)
+      if (denied) return Promise.reject(new DOMException('Access to the Locks API is denied in this context.', 'SecurityError'))
+      const current = holders.get(name)
+      if (current && options.steal) {
+        current.abort()
+        return grant(name, callback)
+      }
+      if (!current) return grant(name, callback)
       if (options.ifAvailable) {
         try {
           return Promise.resolve(callback(null))
@@ -150,17 +194,29 @@ export function fakeLocks() {
       return new Promise((resolve, reject) => {
         const queue = queues.get(name) ?? []
         queues.set(name, queue)
-        queue.push(() => grant(name, callback).then(resolve, reject))
+        const next = (): void => void grant(name, callback).then(resolve, reject)
+        queue.push(next)
+        // A request waiting in line gives up when its signal aborts.
+        options.signal?.addEventListener('abort', () => {
+          const at = queue.indexOf(next)
+          if (at < 0) return
+          queue.splice(at, 1)
+          reject(new DOMException('The lock request is aborted.', 'AbortError'))
+        })
       })
     },
-    query: () => Promise.resolve({ held: [], pending: [] }),
+    query: () =>
+      Promise.resolve({
+        held: [...holders].map(([name, holder]) => ({ name, mode: 'exclusive', clientId: holder.clientId })),
+        pending: [],
+      }),
   }
   return {
     manager,
-    /** The most holders one lock name ever had at the same time. */
+    /** The most callbacks of one lock name that ever ran at the same time (stolen ones included). */
     maxHolders: () => most,
     requests: () => requests,
-    isHeld: (name: string) => (held.get(name) ?? 0) > 0,
+    isHeld: (name: string) => holders.has(name),
     install() {
       override(navigator, 'locks', { value: manager, writable: true })
     },

@@ -6,7 +6,9 @@
  * 2. A flush (every `flushInterval` while events wait, at once when a full batch is waiting, or on
  *    `flush()`) takes the sender lock, reads the oldest stored events, posts them, and deletes them
  *    only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
- *    says); other 4xx drop that batch, report it, and go on with the next.
+ *    says); other 4xx drop that batch, report it, and go on with the next. An answer that takes
+ *    longer than 20 s is still waited for, but the next batch goes meanwhile: a slow endpoint
+ *    receives each batch once instead of the oldest one over and over.
  * 3. When the page is hidden or left, `exit` writes what is unwritten and posts this page's
  *    unacknowledged events within the keep-alive budget. They stay stored until a 2xx is seen:
  *    a page that is gone never sees the answer, so the next page load sends them again, with the
@@ -33,6 +35,8 @@ export interface DeliveryConfig {
   takeStateChanges(): Array<[string, unknown]>
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
   busy?(): boolean
+  /** Another tab stored state changes (identity, session): this page should read them. */
+  stateChangedElsewhere?(): void
 }
 
 export interface Delivery {
@@ -74,9 +78,22 @@ const WRITE_CHUNK = 1000
  * transaction instead of one per batch. A tab dying in between re-sends them (same ids).
  */
 const REMOVE_EVERY = 10
-/** Renewal of the sending lease during a request: well within its 10 s. */
+/** Renewal of the right to send during a run, requests included: well within the lock's 10 s. */
 const LEASE_RENEWAL = 4000
+/**
+ * How long an answer is waited for before the next batch goes. The request itself goes on (the
+ * endpoint may well have it), until the transport gives up on it.
+ */
+const ANSWER_WAIT = 20_000
+/** Requests of one sender in flight at most: a slow endpoint gets a second one, not a flood. */
+const MAX_REQUESTS = 2
 const CHANNEL = 'journeykit'
+
+/**
+ * Deadlines (backoff, Retry-After, flush timers) are kept on a clock that a step of the wall clock
+ * (NTP, a VM restore, the visitor changing the time) does not move.
+ */
+const monotonic = (): number => performance.now()
 
 /** When an event was tracked: the milliseconds at the start of its order key, a UUIDv7. */
 function trackedAt(key: string): number {
@@ -117,11 +134,15 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let stopped = false
   let channel: BroadcastChannel | undefined
 
-  // Other tabs announce what they delivered, so this page does not send it again on exit.
+  // Other tabs announce what they delivered, so this page does not send it again on exit, and
+  // when they stored state changes, so that side-by-side windows keep one identity and session.
   function openChannel(): void {
     if (channel || typeof BroadcastChannel === 'undefined') return
     channel = new BroadcastChannel(CHANNEL)
-    channel.onmessage = (message: MessageEvent<{ delivered?: string[] }>) => forget(message.data?.delivered ?? [])
+    channel.onmessage = (message: MessageEvent<{ delivered?: string[]; state?: boolean }>) => {
+      forget(message.data?.delivered ?? [])
+      if (message.data?.state) config.stateChangedElsewhere?.()
+    }
   }
   openChannel()
 
@@ -166,6 +187,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         (trimmed) => {
+          if (state.length && storage.persistent) channel?.postMessage({ state: true })
           if (trimmed) {
             report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
           }
@@ -188,7 +210,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
 
   function scheduleFlush(delay: number): void {
     if (stopped) return
-    const at = Date.now() + delay
+    const at = monotonic() + delay
     if (flushTimer && flushAt <= at) return
     clearTimeout(flushTimer)
     flushAt = at
@@ -205,8 +227,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Never before the endpoint asked, and never sooner than the backoff (a `Retry-After: 0` on
     // every answer would otherwise make a hot loop).
     const delay = Math.max(result.retryAfter ?? 0, exponential * (0.75 + Math.random() * 0.5))
-    blockedUntil = Date.now() + delay
-    if (result.retryAfter !== undefined) retryAfterUntil = Date.now() + result.retryAfter
+    blockedUntil = monotonic() + delay
+    if (result.retryAfter !== undefined) retryAfterUntil = monotonic() + result.retryAfter
     scheduleFlush(delay)
   }
 
@@ -261,9 +283,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     })
   }
 
+  /** Dropped events counted in batches still in flight: another batch must not report them too. */
+  let droppedInFlight = 0
+
   async function sendBatch(rows: StoredEvent[], dropped: number): Promise<SendResult> {
     const keys = rows.map((row) => row[0])
+    droppedInFlight += dropped
     const result = await track(keys, transport.send(body(rows, dropped)))
+    droppedInFlight -= dropped
     // Stopped meanwhile (consent withdrawn, destroyed): the answer changes nothing any more.
     if (stopped) return result
     if (result.ok) {
@@ -290,70 +317,100 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return result
   }
 
+  /** The request's result, or undefined when it has not answered within `ANSWER_WAIT`. */
+  function answerOf(request: Promise<SendResult>): Promise<SendResult | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const patience = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ANSWER_WAIT)))
+    return Promise.race([request, patience]).finally(() => clearTimeout(timer))
+  }
+
   /**
    * Sends stored events, oldest first, until none are left or a send must wait. Full batches go
    * at once; a batch that is not full only when its oldest event has waited `flushInterval`, or
    * on `flush()` (`everything`): so events spread over time still go out in full batches.
    */
   async function sendAll(renew: () => Promise<boolean>, everything: boolean): Promise<void> {
+    // Renewed all along, slow requests included: it keeps a storage lease from expiring, and with
+    // Web Locks tells the other tabs this sender is alive (a silent one loses the lock).
+    let renewal: ReturnType<typeof setTimeout> | undefined
+    let running = true
+    const keepRenewing = (): void => {
+      if (running) renewal = setTimeout(() => void renew().then(keepRenewing, keepRenewing), LEASE_RENEWAL)
+    }
+    keepRenewing()
     try {
       await sendStored(renew, everything)
     } finally {
+      running = false
+      clearTimeout(renewal)
       await settleNow()
     }
   }
 
   async function sendStored(renew: () => Promise<boolean>, everything: boolean): Promise<void> {
-    while (!stopped && (await renew())) {
-      // Only what was queued before this read can be known delivered if the store turns out empty.
-      const queuedBefore = [...unacknowledged.keys()]
-      const stored = await storage.read(batchLimit + inFlight.size + settled.size)
-      const rows: StoredEvent[] = []
-      const corrupt: string[] = []
-      let bytes = BODY_OVERHEAD
-      let full = false
-      for (const row of stored.events) {
-        if (taken(row[0])) continue
-        if (!isEventJson(row[1])) {
-          corrupt.push(row[0])
+    /** This run's requests not yet answered: the run (and so the lock) lasts until they are. */
+    const outstanding = new Set<Promise<SendResult>>()
+    let failed = false
+    try {
+      while (!stopped && !failed && (await renew())) {
+        if (outstanding.size >= MAX_REQUESTS) {
+          await Promise.race(outstanding)
           continue
         }
-        const size = byteLength(row[1]) + 1
-        if (rows.length >= batchLimit || (rows.length && bytes + size > MAX_BATCH_BYTES)) {
-          full = true
-          break
+        // Only what was queued before this read can be known delivered if the store turns out empty.
+        const queuedBefore = [...unacknowledged.keys()]
+        const stored = await storage.read(batchLimit + inFlight.size + settled.size)
+        const rows: StoredEvent[] = []
+        const corrupt: string[] = []
+        let bytes = BODY_OVERHEAD
+        let full = false
+        for (const row of stored.events) {
+          if (taken(row[0])) continue
+          if (!isEventJson(row[1])) {
+            corrupt.push(row[0])
+            continue
+          }
+          const size = byteLength(row[1]) + 1
+          if (rows.length >= batchLimit || (rows.length && bytes + size > MAX_BATCH_BYTES)) {
+            full = true
+            break
+          }
+          rows.push(row)
+          bytes += size
         }
-        rows.push(row)
-        bytes += size
+        full ||= rows.length >= batchLimit
+        if (corrupt.length) {
+          // Written by another version or tampered with: never sent, never blocking the queue.
+          report.warn('storage_corrupt', `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
+          await storage.remove(corrupt)
+        }
+        if (!rows.length) {
+          if (corrupt.length) continue
+          // Everything stored is delivered, so is everything this page queued (written before
+          // sending started), even what another tab sent without telling us.
+          if (!stored.events.length) forget(queuedBefore)
+          return
+        }
+        // (A key "from the future" means the clock stepped back since: due, not waiting.)
+        const waited = Date.now() - trackedAt(rows[0]![0])
+        if (!full && !everything && waited >= 0 && waited < flushInterval) return scheduleFlush(flushInterval - waited)
+        const request = sendBatch(rows, Math.max(0, stored.dropped - settledDropped - droppedInFlight))
+        outstanding.add(request)
+        void request.then(
+          (result) => {
+            outstanding.delete(request)
+            if (!result.ok && result.retry) failed = true
+          },
+          // (It stays outstanding: the rejection surfaces below.)
+          () => (failed = true),
+        )
+        // No answer in time: the endpoint may be slow rather than down (it may well have the
+        // batch). Sending the same batch again would only repeat that; the next one goes instead,
+        // and this one's answer still counts when it comes.
+        await answerOf(request)
       }
-      full ||= rows.length >= batchLimit
-      if (corrupt.length) {
-        // Written by another version or tampered with: never sent, never blocking the queue.
-        report.warn('storage_corrupt', `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
-        await storage.remove(corrupt)
-      }
-      if (!rows.length) {
-        if (corrupt.length) continue
-        // Everything stored is delivered, so is everything this page queued (written before
-        // sending started), even what another tab sent without telling us.
-        if (!stored.events.length) forget(queuedBefore)
-        return
-      }
-      // (A key "from the future" means the clock stepped back since: due, not waiting.)
-      const waited = Date.now() - trackedAt(rows[0]![0])
-      if (!full && !everything && waited >= 0 && waited < flushInterval) return scheduleFlush(flushInterval - waited)
-      // A request may take longer than a storage lease lasts (no Web Locks): keep it renewed.
-      let renewal: ReturnType<typeof setTimeout> | undefined
-      let requesting = true
-      const keepLease = (): void => {
-        if (requesting) renewal = setTimeout(() => void renew().then(keepLease), LEASE_RENEWAL)
-      }
-      keepLease()
-      const result = await sendBatch(rows, stored.dropped - settledDropped).finally(() => {
-        requesting = false
-        clearTimeout(renewal)
-      })
-      if (!result.ok && result.retry) return
+    } finally {
+      await Promise.all(outstanding)
     }
   }
 
@@ -364,8 +421,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       flushAgain = true
       return sending
     }
-    const askedToWait = retryAfterUntil - Date.now()
-    const wait = Math.max(blockedUntil - Date.now(), askedToWait)
+    const askedToWait = retryAfterUntil - monotonic()
+    const wait = Math.max(blockedUntil - monotonic(), askedToWait)
     if (askedToWait > 0 || (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false)))) {
       // Offline: the `online` event resumes; backing off: the timer set by backOff() resumes.
       if (wait > 0) scheduleFlush(wait)
@@ -400,9 +457,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     if (leaving) {
       channel?.close()
       channel = undefined
+      lock.close()
     }
     // The endpoint asked for a pause: the events stay stored for later, or for the next page.
-    if (retryAfterUntil > Date.now()) return
+    if (retryAfterUntil > monotonic()) return
     let rows: StoredEvent[] = []
     let bytes = BODY_OVERHEAD
     let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
@@ -461,6 +519,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       clearTimeout(flushTimer)
       channel?.close()
       channel = undefined
+      lock.close()
     },
   }
 }

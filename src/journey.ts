@@ -174,6 +174,7 @@ export function createJourney(options: JourneyOptions): Journey {
           return changes
         },
         busy: () => processScheduled,
+        stateChangedElsewhere: refreshFromOtherTabs,
       })
       // Events left by earlier pages go out soon after start-up.
       delivery.resume()
@@ -212,17 +213,30 @@ export function createJourney(options: JourneyOptions): Journey {
       .then(() => {
         if (storage !== opened) return
         hydrated = true
+        // Another tab wrote while this read was under way (perhaps after it had started).
+        if (readAgain) {
+          readAgain = false
+          return refreshFromOtherTabs()
+        }
         process()
       })
   }
 
+  /** Another tab's state changes arrived while the state was being read: read once more. */
+  let readAgain = false
+
   /**
-   * Another tab may have moved on while this one was in the background: it identified or reset
-   * the visitor, or kept the session alive. Stored values it wrote since win, unless this page
-   * changed the same value and has not written it yet (the session: whichever saw activity last).
+   * Another tab moved on: it identified or reset the visitor, or kept the session alive. Read
+   * when it says so (side-by-side windows) and when this tab comes back into view. Stored values
+   * it wrote since win, unless this page changed the same value and has not written it yet (the
+   * session: whichever saw activity last).
    */
   function refreshFromOtherTabs(): void {
-    if (!hydrated || !storage?.persistent || consent !== 'granted') return
+    if (!storage?.persistent || consent !== 'granted') return
+    if (!hydrated) {
+      readAgain = true
+      return
+    }
     readStoredState(
       (key, stored) =>
         !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (session.get()?.lastActivity ?? 0)),

@@ -33,7 +33,12 @@ export interface Transport {
 }
 
 export const KEEPALIVE_BUDGET = 60_000
-const TIMEOUT = 20_000
+/**
+ * A request without an answer is given up (aborted, and retried later) after this long. The
+ * sender does not wait that long to send its next batch (delivery.ts): this is only for requests
+ * that will never be answered, so that their events are tried again on this page.
+ */
+const GIVE_UP_AFTER = 60_000
 /** A beacon's completion cannot be observed; its bytes count as in flight for this long. */
 const BEACON_HOLD = 10_000
 const MAX_RETRY_AFTER = 600_000
@@ -72,7 +77,7 @@ export function createTransport(endpoint: string, headers: Record<string, string
 
   function post(body: string, bytes: number, keepalive: boolean): Promise<SendResult> {
     const abort = typeof AbortController !== 'undefined' ? new AbortController() : undefined
-    const timer = abort && setTimeout(() => abort.abort(), TIMEOUT)
+    const timer = abort && setTimeout(() => abort.abort(), GIVE_UP_AFTER)
     if (keepalive) inFlightKeepalive += bytes
     let request: Promise<Response>
     try {

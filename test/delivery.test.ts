@@ -306,6 +306,158 @@ describe('backoff', () => {
   })
 })
 
+describe('a wall clock that steps (NTP, a restored VM)', () => {
+  const HOUR = 3_600_000
+  /** Steps the wall clock (Date) by `ms`; timers and performance.now() go on undisturbed. */
+  const stepClock = (ms: number) => vi.setSystemTime(Date.now() + ms)
+
+  test('backoff after a 500 ends on time although the clock stepped back an hour', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    fetch.setPlan([{ status: 500 }])
+    const { add } = setup()
+    add('x')
+    await tick(5000)
+    expect(fetch.requests).toHaveLength(1)
+    stepClock(-HOUR)
+    await tick(1000)
+    expect(fetch.requests).toHaveLength(2)
+    expect(fetch.names(fetch.delivered())).toEqual(['x'])
+  })
+
+  test('Retry-After ends on time although the clock stepped back an hour', async () => {
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '2' } }])
+    const { add } = setup()
+    add('x')
+    await tick(5000)
+    stepClock(-HOUR)
+    await tick(1999)
+    expect(fetch.requests).toHaveLength(1)
+    await tick(1)
+    expect(fetch.names(fetch.delivered())).toEqual(['x'])
+  })
+
+  test('Retry-After is not cut short by the clock stepping forward', async () => {
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '10' } }])
+    const { add, delivery } = setup()
+    add('x')
+    await tick(5000)
+    stepClock(HOUR)
+    await delivery.flush(true)
+    await tick(9000)
+    expect(fetch.requests).toHaveLength(1)
+    await tick(1000)
+    expect(fetch.requests).toHaveLength(2)
+  })
+
+  test('flush() sends once Retry-After is over, although the clock stepped back an hour', async () => {
+    // The retry on the timer fails (503): only flush() can deliver before the next backoff ends.
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '2' } }, { status: 503 }])
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    const { add, delivery } = setup()
+    add('x')
+    await tick(5000)
+    stepClock(-HOUR)
+    await tick(2000)
+    expect(fetch.requests).toHaveLength(2)
+    await delivery.flush(true)
+    expect(fetch.requests).toHaveLength(3)
+    expect(fetch.names(fetch.delivered())).toEqual(['x'])
+  })
+
+  test('the exit send goes once Retry-After is over, although the clock stepped back an hour', async () => {
+    supportKeepalive()
+    fetch.setPlan([{ status: 429, headers: { 'Retry-After': '2' } }, { status: 503 }])
+    const { add, delivery } = setup()
+    add('x')
+    await tick(5000)
+    stepClock(-HOUR)
+    await tick(2000)
+    expect(fetch.requests).toHaveLength(2)
+    delivery.exit(true)
+    await tick(0)
+    expect(fetch.requests).toHaveLength(3)
+    expect(fetch.requests[2]!.keepalive).toBe(true)
+    expect(fetch.names(fetch.delivered())).toEqual(['x'])
+  })
+})
+
+describe('an endpoint slower than the client waits for an answer', () => {
+  /** How many requests carried each event name. */
+  function sendsPerName(): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const name of fetch.names()) counts.set(name, (counts.get(name) ?? 0) + 1)
+    return counts
+  }
+
+  test('answers after 25 s: the next batch goes after 20 s, each batch is sent once, every answer counts', async () => {
+    fetch.setPlan(() => ({ delay: 25_000 }))
+    const { add, storage } = setup({ batchSize: 5 })
+    for (let i = 0; i < 15; i++) add(`e${i}`)
+    await tick(19_000)
+    expect(fetch.requests).toHaveLength(1)
+    await tick(1000)
+    expect(fetch.requests).toHaveLength(2)
+    await tick(50_000)
+    expect(fetch.requests).toHaveLength(3)
+    expect([...sendsPerName().values()].every((count) => count === 1)).toBe(true)
+    expect(fetch.delivered()).toHaveLength(15)
+    expect(fetch.maxInFlight()).toBe(2)
+    expect(await stored(storage)).toEqual([])
+  })
+
+  test('at most two requests wait for an answer; a third batch waits for one of them', async () => {
+    fetch.setPlan(() => ({ hang: true }))
+    const { add } = setup({ batchSize: 5 })
+    for (let i = 0; i < 15; i++) add(`e${i}`)
+    await tick(50_000)
+    expect(fetch.requests).toHaveLength(2)
+    fetch.release(200)
+    await tick(0)
+    expect(fetch.requests).toHaveLength(3)
+    expect(fetch.names(fetch.requests[2]!.batch.events)).toEqual(['e10', 'e11', 'e12', 'e13', 'e14'])
+  })
+
+  test('a request never answered is given up after 60 s; its events go again with the same ids', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    fetch.setPlan([{ hang: true }])
+    const { add, errors } = setup()
+    const event = add('x')
+    await tick(5000 + 59_999)
+    expect(fetch.requests).toHaveLength(1)
+    await tick(1 + 1000)
+    expect(fetch.requests).toHaveLength(2)
+    expect(fetch.delivered().map((delivered) => delivered.id)).toEqual([event.id])
+    expect(errors.map((error) => error.code)).toEqual(['delivery_failed'])
+  })
+
+  test('a failure answered late stops the run and backs off, though later batches went meanwhile', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    fetch.setPlan((n) => (n === 1 ? { delay: 25_000, status: 503 } : { delay: 30_000 }))
+    const { add } = setup({ batchSize: 5 })
+    for (let i = 0; i < 15; i++) add(`e${i}`)
+    await tick(20_000)
+    expect(fetch.requests).toHaveLength(2) // the second batch went after 20 s
+    await tick(5000) // the first is answered 503 at 25 s
+    await tick(30_000)
+    // No third batch went while backing off; the second was answered and counts.
+    expect(fetch.names(fetch.delivered())).toEqual(['e5', 'e6', 'e7', 'e8', 'e9'])
+    await tick(60_000)
+    expect(new Set(fetch.names(fetch.delivered())).size).toBe(15)
+  })
+
+  test('two batches in flight never both report the same dropped events', async () => {
+    const storage = memoryStorage()
+    await storage.write([], [], 100, 3) // 3 events were dropped before
+    fetch.setPlan(() => ({ delay: 25_000 }))
+    const { add } = setup({ storage, batchSize: 5 })
+    for (let i = 0; i < 10; i++) add(`e${i}`)
+    await tick(60_000)
+    expect(fetch.requests).toHaveLength(2)
+    expect(fetch.requests.map((request) => request.batch.dropped ?? 0)).toEqual([3, 0])
+    expect((await storage.read(10)).dropped).toBe(0)
+  })
+})
+
 describe('status handling', () => {
   test('a refused batch is dropped and the next one goes in the same flush', async () => {
     fetch.setPlan([{ status: 422 }])

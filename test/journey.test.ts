@@ -850,7 +850,7 @@ describe('retries', () => {
   })
 
   test('a hanging request is given up after a timeout and retried', async () => {
-    const requests = await attempts([{ hang: true }, { status: 200 }], 60_000)
+    const requests = await attempts([{ hang: true }, { status: 200 }], 70_000)
     expect(requests).toHaveLength(2)
     expect(requests[0]!.answered).toBe(0)
     expect(page.fetch.delivered()).toHaveLength(1)

@@ -1,8 +1,9 @@
 /**
- * Two tabs of one site share the stored journey state. A tab that was in the background reads
- * what the other tab changed when it comes back, so the visitor keeps one identity and session.
+ * Two tabs of one site share the stored journey state. A tab reads what the other tab changed
+ * as soon as the other says so (side-by-side windows, both visible), and again when it comes
+ * back into view, so the visitor keeps one identity and session.
  */
-import { expect, test, vi } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { setVisibility } from './helpers/browser'
 import { usePage } from './helpers/journey'
 import { advance, idle, START } from './helpers/time'
@@ -88,4 +89,72 @@ test('without Web Locks, a slow request keeps its sending lease: the other tab d
   second.track('other-tab')
   await advance(17_000)
   expect(page.fetch.maxInFlight()).toBe(1)
+})
+
+describe('side by side: both tabs visible, no visibility change', () => {
+  test('a tab sends with the user id another tab set a moment ago', async () => {
+    const first = page.make()
+    const second = page.make()
+    first.track('opens')
+    await first.flush()
+    await second.flush()
+    first.identify('user-7')
+    await first.flush()
+    await idle()
+    second.track('side-by-side')
+    await second.flush()
+    expect(page.fetch.sent().find((event) => event.name === 'side-by-side')!.userId).toBe('user-7')
+  })
+
+  test("a tab follows another tab's reset() (logout): new anonymous id, no user id", async () => {
+    const first = page.make()
+    const second = page.make()
+    first.identify('user-7')
+    await first.flush()
+    await idle()
+    await second.flush()
+    first.reset()
+    first.track('after-reset')
+    await first.flush()
+    await idle()
+    second.track('side-by-side')
+    await second.flush()
+    const events = page.fetch.sent()
+    const afterReset = events.find((event) => event.name === 'after-reset')!
+    const sideBySide = events.find((event) => event.name === 'side-by-side')!
+    expect(sideBySide.userId).toBeNull()
+    expect(sideBySide.anonymousId).toBe(afterReset.anonymousId)
+  })
+
+  test('an idle tab continues the session another tab keeps alive', async () => {
+    const first = page.make()
+    first.track('first-tab-opens')
+    await first.flush()
+    vi.setSystemTime(START + MINUTE)
+    const second = page.make()
+    second.track('second-tab-opens')
+    await second.flush()
+    expect(sessionOf('second-tab-opens')).toBe(sessionOf('first-tab-opens'))
+    // The visitor works in the first window; the second stays open beside it, untouched.
+    for (let minute = 10; minute <= 40; minute += 10) {
+      vi.setSystemTime(START + minute * MINUTE)
+      first.track('still-active')
+      await first.flush()
+      await idle()
+    }
+    vi.setSystemTime(START + 45 * MINUTE)
+    second.track('second-tab-again')
+    await second.flush()
+    expect(sessionOf('second-tab-again')).toBe(sessionOf('first-tab-opens'))
+  })
+
+  test('with IndexedDB unavailable (memory only) tabs share nothing, and say nothing', async () => {
+    const posted = vi.spyOn(BroadcastChannel.prototype, 'postMessage')
+    vi.stubGlobal('indexedDB', undefined)
+    const first = page.make()
+    first.identify('user-7')
+    await first.flush()
+    await idle()
+    expect(posted.mock.calls.filter(([message]) => (message as { state?: boolean })?.state)).toEqual([])
+  })
 })

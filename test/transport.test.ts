@@ -150,13 +150,14 @@ describe('send', () => {
     await expect(createTransport(ENDPOINT).send('{}')).resolves.toMatchObject({ ok: false, retry: true, status: 0 })
   })
 
-  test('a request with no answer is aborted after 20 s and counts as a network error', async () => {
+  test('a request with no answer is given up after 60 s and counts as a network error', async () => {
+    // (The sender sends its next batch after 20 s without an answer; this request goes on.)
     fetch.setPlan([{ hang: true }])
     let result: unknown
     void createTransport(ENDPOINT)
       .send('{}')
       .then((r) => (result = r))
-    await vi.advanceTimersByTimeAsync(19_999)
+    await vi.advanceTimersByTimeAsync(59_999)
     expect(result).toBeUndefined()
     await vi.advanceTimersByTimeAsync(1)
     expect(result).toMatchObject({ ok: false, retry: true, status: 0 })

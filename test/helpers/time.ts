@@ -1,6 +1,8 @@
 /**
- * The clock for unit tests: fake `setTimeout`, `clearTimeout` and `Date` only, so that
- * fake-indexeddb (which schedules its work with the real `setImmediate`) keeps working.
+ * The clock for unit tests: fake `setTimeout`, `clearTimeout`, `Date` and `performance.now()`
+ * only, so that fake-indexeddb (which schedules its work with the real `setImmediate`) keeps
+ * working. `vi.setSystemTime()` steps the wall clock (`Date`) and leaves `performance.now()`
+ * alone, as NTP or a restored VM does in a browser.
  */
 import { vi } from 'vitest'
 
@@ -8,7 +10,7 @@ export const START = Date.parse('2026-11-22T10:00:00.000Z')
 
 /** Fakes the clock at `START` (or `at`). */
 export function useFakeClock(at: number = START): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: at })
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'], now: at })
 }
 
 /** One real macrotask: lets fake-indexeddb (and Node's BroadcastChannel) make progress. */

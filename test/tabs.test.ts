@@ -4,7 +4,7 @@
  * back into view, so the visitor keeps one identity and session.
  */
 import { describe, expect, test, vi } from 'vitest'
-import { setVisibility } from './helpers/browser'
+import { fakeLocks, setVisibility } from './helpers/browser'
 import { usePage } from './helpers/journey'
 import { advance, idle, START } from './helpers/time'
 
@@ -89,6 +89,24 @@ test('without Web Locks, a slow request keeps its sending lease: the other tab d
   second.track('other-tab')
   await advance(17_000)
   expect(page.fetch.maxInFlight()).toBe(1)
+})
+
+test('with Web Locks, a sender waiting on a slow request keeps the lock: the other tab does not take it over', async () => {
+  const locks = fakeLocks()
+  locks.install()
+  page.fetch.setPlan([{ hang: true }])
+  const first = page.make({ flushInterval: 1000 })
+  first.track('slow')
+  await advance(1500)
+  expect(page.fetch.requests).toHaveLength(1)
+  const second = page.make({ flushInterval: 1000 })
+  second.track('other-tab')
+  // Well past the 10 s after which a silent holder loses the lock.
+  await advance(30_000, 250)
+  expect(locks.maxHolders()).toBe(1)
+  const names = page.fetch.names()
+  expect(names.filter((name) => name === 'slow')).toEqual(['slow'])
+  expect(names.filter((name) => name === 'other-tab')).toEqual(['other-tab'])
 })
 
 describe('side by side: both tabs visible, no visibility change', () => {

@@ -53,7 +53,12 @@ export function createSenderLock(storage: QueueStorage): SenderLock {
 
   function listen(): void {
     if (channel || typeof BroadcastChannel === 'undefined') return
-    channel = new BroadcastChannel(LOCK_NAME)
+    try {
+      channel = new BroadcastChannel(LOCK_NAME)
+    } catch {
+      // Not allowed here: the lock still works, a stuck holder is just not taken over.
+      return
+    }
     heardAt = monotonic()
     channel.onmessage = () => (heardAt = monotonic())
   }

@@ -215,7 +215,11 @@ describe('the Segment format in a journey', () => {
       expect(body.sentAt).toMatch(ISO)
     }
     const all = messages()
-    for (const message of all) expect(specProblems(message), `${message.type} ${message.event ?? ''}`).toEqual([])
+    for (const message of all) {
+      expect(specProblems(message), `${message.type} ${message.event ?? ''}`).toEqual([])
+      expect(message.messageId).toMatch(UUID)
+      expect(message.anonymousId).toMatch(UUID)
+    }
     const names = all.map((message) => message.event ?? message.type)
     expect(names).toEqual(expect.arrayContaining(['page', 'phase_change', 'outbound_click', 'file_download', 'form_submit', 'add_to_cart', 'identify', 'purchase']))
 

@@ -64,6 +64,7 @@ const TOUCHPOINT_EVENTS: Array<[string, Record<string, unknown>]> = [
   ['form_abandon', { formId: 'newsletter' }],
   ['outbound_click', { url: 'https://partner.example/x' }],
   ['file_download', { url: 'https://shop.example/price-list.pdf', extension: 'pdf' }],
+  ['contact_click', { method: 'email' }],
   ['scroll_depth', { percent: 75 }],
   ['engagement', { engagedMs: 8200, path: '/article' }],
   ['web_vital', { name: 'LCP', value: 1830, rating: 'good', id: 'v5-1', navigationType: 'navigate' }],

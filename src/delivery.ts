@@ -328,6 +328,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       let full = false
       for (const row of stored.events) {
         if (taken(row[0])) continue
+        // Unreadable, or (rarely) stored before a format was switched on and too large for it.
         const json = isEventJson(row[1]) && wire(row[1])
         if (!json) {
           corrupt.push(row[0])

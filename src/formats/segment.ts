@@ -106,7 +106,8 @@ export function toSegmentMessage(event: JourneyEvent): SegmentMessage {
     library,
     locale,
     screen,
-    journey: { phase: event.phase, sessionId: event.sessionId, channel: channel ?? null, ...rest },
+    // journeykit's own fields last: a touchpoint's context field of the same name does not hide them.
+    journey: { ...rest, phase: event.phase, sessionId: event.sessionId, channel: channel ?? null },
   }
   if (campaign) {
     const { name, source, medium, term, content, ...more } = campaign

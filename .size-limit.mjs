@@ -17,4 +17,6 @@ export default [
   { name: 'webVitals() (journeykit/web-vitals, web-vitals included)', path: 'dist/web-vitals.js', import: '{ webVitals }', limit: '2210 B' },
   { name: 'script tag: journeykit.iife.js (with defaults)', path: 'dist/journeykit.iife.js', limit: '16160 B' },
   { name: 'script tag add-on: journeykit-web-vitals.iife.js', path: 'dist/journeykit-web-vitals.iife.js', limit: '2340 B' },
+  { name: 'segment() (journeykit/segment, the Segment-spec wire format)', path: 'dist/segment.js', import: '{ segment }', limit: '860 B' },
+  { name: 'script tag: journeykit-segment.iife.js (with defaults, Segment spec)', path: 'dist/journeykit-segment.iife.js', limit: '16490 B' },
 ]

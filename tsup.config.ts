@@ -17,7 +17,7 @@ export default defineConfig([
   // The npm package: ESM + CJS + types. Each entry is a public import path.
   {
     ...shared,
-    entry: { index: 'src/index.ts', 'web-vitals': 'src/web-vitals.ts' },
+    entry: { index: 'src/index.ts', 'web-vitals': 'src/web-vitals.ts', segment: 'src/segment.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
@@ -30,6 +30,7 @@ export default defineConfig([
     entry: {
       'journeykit.iife': 'src/browser/iife.ts',
       'journeykit-web-vitals.iife': 'src/browser/web-vitals-iife.ts',
+      'journeykit-segment.iife': 'src/browser/segment-iife.ts',
     },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),

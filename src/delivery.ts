@@ -17,6 +17,7 @@
  *    or a blocker swallows the request.)
  */
 import type { Reporter } from './log'
+import type { WireFormat } from './formats/types'
 import type { SenderLock } from './lock'
 import { MAX_EVENT_BYTES } from './sanitize'
 import type { QueueStorage, StoredEvent } from './storage'
@@ -31,6 +32,8 @@ export interface DeliveryConfig {
   transport: Transport
   lock: SenderLock
   report: Reporter
+  /** A wire format other than journeykit's JSON (e.g. the Segment spec's batch). */
+  format?: WireFormat
   /** State changes to store with the next write. */
   takeStateChanges(): Array<[string, unknown]>
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
@@ -88,6 +91,8 @@ const ANSWER_WAIT = 20_000
 /** Requests of one sender in flight at most: a slow endpoint gets a second one, not a flood. */
 const MAX_REQUESTS = 2
 const CHANNEL = 'journeykit'
+/** The longest timer browsers keep (about 24.8 days): "for as long as this page lives". */
+const FOR_THIS_PAGE = 2_147_483_647
 
 /**
  * Deadlines (backoff, Retry-After, flush timers) are kept on a clock that a step of the wall clock
@@ -112,7 +117,9 @@ function isEventJson(json: unknown): json is string {
 }
 
 export function createDelivery(config: DeliveryConfig): Delivery {
-  const { batchSize, flushInterval, maxQueueSize, storage, transport, lock, report } = config
+  const { batchSize, flushInterval, maxQueueSize, storage, transport, lock, report, format } = config
+  /** A stored event as it goes on the wire; undefined when the format cannot send it. */
+  const wire = (json: string): string | undefined => (format ? format.event(json, report.warn) : json)
   let pending: Array<[string, JourneyEvent]> = []
   /** This page's events not yet acknowledged: what the exit send sends. */
   const unacknowledged = new Map<string, string>()
@@ -161,7 +168,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         report.warn('invalid_props', `Event "${event.name}" could not be serialized and was dropped`, { cause: error })
         continue
       }
-      if (byteLength(json) > MAX_EVENT_BYTES) {
+      if (byteLength(json) > MAX_EVENT_BYTES || !wire(json)) {
         report.warn('event_too_large', `Event "${event.name}" is larger than 32 KiB and was dropped`)
         continue
       }
@@ -232,11 +239,13 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     scheduleFlush(delay)
   }
 
+  /** The request body of rows whose JSON is already the format's (see `wire`). */
   function body(rows: StoredEvent[], dropped: number): string {
-    return (
-      '{"sentAt":"' + new Date().toISOString() + '","events":[' + rows.map((row) => row[1]).join(',') + ']' +
-      (dropped ? ',"dropped":' + dropped : '') + '}'
-    )
+    const events = rows.map((row) => row[1])
+    const sentAt = new Date().toISOString()
+    return format
+      ? format.batch(events, sentAt, dropped)
+      : '{"sentAt":"' + sentAt + '","events":[' + events.join(',') + ']' + (dropped ? ',"dropped":' + dropped : '') + '}'
   }
 
   /** Deletes what the endpoint has (or refused for good) and tells the other tabs. */
@@ -299,6 +308,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     } else if (result.tooLarge && keys.length > 1) {
       // 413: the endpoint takes smaller requests; from now on this page sends half as many.
       batchLimit = Math.max(1, keys.length >> 1)
+    } else if (format?.refused(result.status, keys.length, report.warn)) {
+      // A wrong write key fails every batch: stop sending (the exit send too) for this page and
+      // keep the events; the next page load, perhaps with a corrected key, tries again.
+      retryAfterUntil = monotonic() + FOR_THIS_PAGE
+      result.retry = true
     } else if (result.retry) {
       report.warn('delivery_failed', `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
         status: result.status,
@@ -366,16 +380,18 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         let full = false
         for (const row of stored.events) {
           if (taken(row[0])) continue
-          if (!isEventJson(row[1])) {
+          // Unreadable, or (rarely) stored before a format was switched on and too large for it.
+          const json = isEventJson(row[1]) && wire(row[1])
+          if (!json) {
             corrupt.push(row[0])
             continue
           }
-          const size = byteLength(row[1]) + 1
+          const size = byteLength(json) + 1
           if (rows.length >= batchLimit || (rows.length && bytes + size > MAX_BATCH_BYTES)) {
             full = true
             break
           }
-          rows.push(row)
+          rows.push([row[0], json])
           bytes += size
         }
         full ||= rows.length >= batchLimit
@@ -478,8 +494,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       })
       return true
     }
-    for (const [key, json] of unacknowledged) {
-      if (taken(key)) continue
+    for (const [key, stored] of unacknowledged) {
+      const json = !taken(key) && wire(stored)
+      if (!json) continue
       const size = byteLength(json) + 1
       if (rows.length >= batchLimit || bytes + size > budget) {
         if (!send() || BODY_OVERHEAD + size > budget) break

@@ -166,6 +166,7 @@ export function createJourney(options: JourneyOptions): Journey {
         maxQueueSize: config.maxQueueSize,
         storage,
         transport: createTransport(config.endpoint, config.headers),
+        format: config.format,
         lock: createSenderLock(storage),
         report,
         takeStateChanges() {

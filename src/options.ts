@@ -6,8 +6,8 @@ import type { ConsentState, JourneyOptions } from './types'
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Readonly<
-  Required<Omit<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams'>> &
-    Pick<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams'>
+  Required<Omit<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams' | 'format'>> &
+    Pick<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams' | 'format'>
 >
 
 export const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending']
@@ -66,6 +66,8 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
   if (headers !== undefined && (!headers || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
     fail('`headers` must be an object of string values')
   }
+  const format = options.format
+  if (format && !format.batch) fail('`format` must be a wire format')
   const redactParams = options.redactParams
   if (redactParams !== undefined && (!Array.isArray(redactParams) || redactParams.some((r) => typeof r !== 'string' && !(r instanceof RegExp)))) {
     fail('`redactParams` must be an array of parameter names or regular expressions')
@@ -80,7 +82,9 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
     sessionTimeout: positiveInteger(options, 'sessionTimeout', 30 * 60_000),
     consent,
     privacySignals,
-    headers: headers && { ...headers },
+    // The format's headers (its Content-Type, its Authorization), the site's own over them.
+    headers: (headers || format) && { ...format?.headers, ...headers },
+    format,
     redactParams: redactParams && [...redactParams],
     beforeSend: optionalFunction<JourneyOptions['beforeSend']>(options, 'beforeSend'),
     onError: optionalFunction<JourneyOptions['onError']>(options, 'onError'),

@@ -2,7 +2,10 @@
  * The public types of journeykit: the options, the journey object, the event envelope that goes
  * over the wire, and the small plugin interface that automatic touchpoints are built on.
  */
+import type { WireFormat } from './formats/types'
 import type { PhaseChange, PhaseHistoryEntry, PhasesOption } from './phases/types'
+
+export type { FormatWarn, WireFormat } from './formats/types'
 
 export type {
   Pattern,
@@ -93,6 +96,9 @@ export interface JourneyError {
    * - `delivery_rejected`: the endpoint answered a 4xx that is not retried, or a redirect; the
    *   batch is dropped
    * - `delivery_failed`: a retryable failure (network error, 408, 425, 429, 5xx); it will be retried
+   * - `write_key_refused`: the endpoint refused the format's credentials (the Segment format:
+   *   401, 403, 404); nothing more is sent from this page, the events stay queued for the next
+   *   page load
    * - `queue_full`: the oldest events were dropped to stay under `maxQueueSize`
    * - `plugin_failed`: a touchpoint or hook threw; the event goes on without it
    * - `invalid_user_id`, `invalid_consent`, `invalid_listener`, `destroyed`, `internal_error`:
@@ -155,6 +161,13 @@ export interface JourneyOptions {
    * @default 'respect'
    */
   privacySignals?: 'respect' | 'ignore'
+  /**
+   * The wire format of a batch. By default journeykit's own JSON (see the README's "What goes
+   * over the wire"); `segment({ writeKey })` from `journeykit/segment` speaks the Segment spec's
+   * `/v1/batch` for RudderStack, Jitsu, Segment and others. Tree-shaken when unused.
+   * @example createJourney({ endpoint: 'https://hosted.rudderlabs.com/v1/batch', format: segment({ writeKey }) })
+   */
+  format?: WireFormat
   /** Extra request headers. They make cross-origin requests pre-flighted, and `sendBeacon` cannot carry them. */
   headers?: Record<string, string>
   /**

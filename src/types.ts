@@ -45,6 +45,7 @@ export interface EventContext {
   /** The page URL, scrubbed of secrets (see the README's URL hygiene rules). */
   url: string
   path: string
+  /** The document title, scrubbed: e-mail addresses and tokens become `redacted`, URLs in it are scrubbed. */
   title: string
   /** The document referrer, scrubbed; empty when there is none. */
   referrer: string

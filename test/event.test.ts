@@ -66,6 +66,14 @@ describe('uuidv7', () => {
 })
 
 describe('pageContext', () => {
+  test('scrubs the title by the URL rules: e-mail addresses and tokens never leave the page', () => {
+    document.title = 'Inbox (3) – ann.canary@пример.рф'
+    expect(pageContext((url) => url).title).toBe('Inbox (3) – redacted')
+    // A new title, as a single-page app sets it: scrubbed again, and the URL scrubber is used for URLs in it.
+    document.title = 'Reset Zx8Kq2Lm9Tr4Vb7Np3Wc6Yd1 for https://app.example/?invite=abc'
+    expect(pageContext((url) => url.replace('?invite=abc', '')).title).toBe('Reset redacted for https://app.example/')
+  })
+
   test('describes the page: url, path, title, referrer, locale, screen, library', () => {
     history.replaceState(null, '', '/pricing?plan=pro#faq')
     document.title = 'Pricing'

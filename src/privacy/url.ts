@@ -59,7 +59,7 @@ const decode = (text: string): string => {
 }
 
 /** An e-mail address, a JWT or a token: never kept, wherever it is. */
-const secretShaped = (text: string): boolean => EMAIL.test(text) || JWT.test(text) || OPAQUE.test(text)
+export const secretShaped = (text: string): boolean => EMAIL.test(text) || JWT.test(text) || OPAQUE.test(text)
 
 /** Whether to keep one `name=value` pair of a query (or a `;name=value` path parameter). */
 function keep(pair: string, extra?: Array<string | RegExp>): boolean {

@@ -217,4 +217,34 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     expect(suite.collector.events().find((event) => event.context.path === '/landing')!.context.url).toMatch(/\/landing\?utm_source=news(#\/)?$/)
     expect(suite.browser.errors()).toEqual([])
   })
+
+  test('the page title is scrubbed like a URL: e-mail addresses and tokens never leave the page', async () => {
+    const token = 'Zx8Kq2Lm9Tr4Vb7Np3Wc6Yd1'
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJl'
+    suite.site.setPage('/inbox', journeyPage({ title: 'Inbox (3) – ann.canary@example.com' }))
+    const page = await open('/inbox')
+    await page.evaluate(
+      ([token, jwt]) => {
+        window.journey.track('opened')
+        // A single-page app changes the title as the visitor moves on.
+        document.title = `Reset your password, li.canary@邮件.中国 (${token})`
+        window.journey.track('reset')
+        document.title = `Session ${jwt} · Settings`
+        window.journey.track('settings')
+      },
+      [token, jwt] as const,
+    )
+    await suite.collector.waitFor((c) => ['opened', 'reset', 'settings'].every((name) => c.named(name).length === 1), 20_000, 'the three events')
+
+    const titles = Object.fromEntries(['opened', 'reset', 'settings'].map((name) => [name, suite.collector.named(name)[0]!.context.title]))
+    expect(titles).toEqual({
+      opened: 'Inbox (3) – redacted',
+      reset: 'Reset your password, redacted (redacted)',
+      settings: 'Session redacted · Settings',
+    })
+    for (const request of suite.collector.requests()) {
+      for (const canary of ['ann.canary', 'li.canary', token, jwt]) expect(request.body, `"${canary}" left the page`).not.toContain(canary)
+    }
+    expect(suite.browser.errors()).toEqual([])
+  })
 })

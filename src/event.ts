@@ -88,6 +88,10 @@ export function pageContext(scrub: (url: string) => string, href = location.href
       referrer: scrub(document.referrer),
       locale: navigator.language || '',
       screen: { width: screen.width, height: screen.height },
+      // Every field of the envelope is present, null when unknown (design.md): these two are
+      // filled in by the campaign() touchpoint when it is installed.
+      channel: null,
+      campaign: null,
       library: LIBRARY,
     }
   }

@@ -52,10 +52,10 @@ export interface EventContext {
   locale: string
   screen: { width: number; height: number }
   library: { name: 'journeykit'; version: string }
-  /** Set by the `campaign()` touchpoint: the current touch's channel, e.g. `organic_search`. */
-  channel?: string
-  /** Set by the `campaign()` touchpoint: the current touch's campaign. */
-  campaign?: Campaign
+  /** The current touch's channel, e.g. `organic_search`, set by `campaign()`; `null` without it. */
+  channel: string | null
+  /** The current touch's campaign, set by `campaign()`; `null` without it. */
+  campaign: Campaign | null
   [key: string]: unknown
 }
 

@@ -9,7 +9,7 @@ export default [
   entry('createJourney + defaults()', 'createJourney, defaults', '15750 B'),
   { name: 'phase engine (both presets)', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '2820 B' },
   touchpoint('pageViews', '595 B'),
-  touchpoint('campaign', '1350 B'),
+  touchpoint('campaign', '1365 B'),
   touchpoint('forms', '960 B'),
   touchpoint('clicks', '905 B'),
   touchpoint('scrollDepth', '440 B'),

@@ -6,10 +6,13 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const shared: Options = {
   target: 'es2020',
   define: { __VERSION__: JSON.stringify(version) },
-  // Internal fields start with `_` and get short names in the build: smaller output, and a
-  // reminder that they are not API.
+  // Internal fields written `_name_` get short names in the build: smaller output, and a
+  // reminder that they are not API. A leading underscore alone is not enough: data keys start
+  // with one too (the `_kx` click id, HubSpot's `_hsenc`, `_ga`/`_gl` linkers, `_csrf`), and a
+  // renamed one breaks silently (`?_kx=` was once read as `?a=` in the npm build and `?o=` in the
+  // script tag). test/browser/campaign-build.test.ts checks the built files.
   esbuildOptions(options) {
-    options.mangleProps = /^_/
+    options.mangleProps = /^_\w*_$/
   },
 }
 

@@ -1,6 +1,7 @@
 /**
  * Event ids and the page context every event carries.
  */
+import { scrubText } from './privacy/text'
 import type { EventContext } from './types'
 
 // Filled on first use, so that importing this module (every bundle does) costs nothing.
@@ -61,9 +62,10 @@ let cachedScrub: unknown
 let cachedContext: EventContext | undefined
 
 /**
- * The page context at this moment. Scrubbing a URL costs a few microseconds, so the context is
- * reused until the URL or the title changes (an SPA route change, a new title); the referrer
- * does not change within a document.
+ * The page context at this moment, with the URL, referrer and title scrubbed by the privacy rules
+ * (`scrub` is the URL scrubber with the site's `redactParams`). Scrubbing costs a few
+ * microseconds, so the context is reused until the URL or the title changes (an SPA route change,
+ * a new title); the referrer does not change within a document.
  */
 export function pageContext(scrub: (url: string) => string, href = location.href): EventContext {
   const title = document.title
@@ -82,10 +84,14 @@ export function pageContext(scrub: (url: string) => string, href = location.href
     cachedContext = {
       url,
       path,
-      title,
+      title: scrubText(title, scrub),
       referrer: scrub(document.referrer),
       locale: navigator.language || '',
       screen: { width: screen.width, height: screen.height },
+      // Every field of the envelope is present, null when unknown (design.md): these two are
+      // filled in by the campaign() touchpoint when it is installed.
+      channel: null,
+      campaign: null,
       library: LIBRARY,
     }
   }

@@ -2,11 +2,11 @@
  * Where problems go: a prefixed console message once per kind (so a loop of bad calls does not
  * flood the console) and `onError` every time. Nothing here throws.
  */
-import type { JourneyError } from './types'
+import type { ErrorCode, JourneyError } from './types'
 
 export interface Reporter {
   /** Reports a problem: console once per `code`, `onError` every time. */
-  warn(code: string, message: string, detail?: Omit<JourneyError, 'code' | 'message'>): void
+  warn(code: ErrorCode, message: string, detail?: Omit<JourneyError, 'code' | 'message'>): void
   /** Logs when `debug` is on. */
   debug(...args: unknown[]): void
 }
@@ -14,7 +14,7 @@ export interface Reporter {
 const PREFIX = '[journeykit]'
 
 export function createReporter(onError?: (error: JourneyError) => void, debugOn?: boolean): Reporter {
-  const warned = new Set<string>()
+  const warned = new Set<ErrorCode>()
   // An onError that tracks (or warns) again is not called again from inside itself: that would
   // recurse without end.
   let reporting = false

@@ -8,7 +8,11 @@
  *   deeper than 10 levels becomes "[Truncated]";
  * - keys `__proto__`, `constructor` and `prototype` are left out (no prototype pollution);
  * - a property whose getter throws is left out;
- * - an event larger than 32 KiB is rejected as a whole.
+ * - a typed array (`Uint8Array`, …) becomes an array of numbers;
+ * - an event larger than 32 KiB is rejected as a whole. The size is counted as cleaning goes, in
+ *   bytes of the JSON it will be: what is left out counts too (a hole or a function in an array
+ *   is a `null`; an object entry left out costs a byte), so that cleaning stops early on a
+ *   `new Array(1e7)` instead of walking ten million holes.
  * Every rule that changed something is reported once per kind.
  */
 import type { Props } from './types'
@@ -31,8 +35,9 @@ export interface CleanReport {
 export function cleanProps(input: unknown, report: CleanReport): Props | undefined {
   if (input == null) return {}
   try {
-    if (typeof input !== 'object' || Array.isArray(input) || isHostObject(input)) {
-      report.invalid = `props must be a plain object, got ${Array.isArray(input) ? 'an array' : typeof input}`
+    const list = Array.isArray(input) || ArrayBuffer.isView(input)
+    if (typeof input !== 'object' || list || isHostObject(input)) {
+      report.invalid = `props must be a plain object, got ${list ? 'an array' : typeof input}`
       return {}
     }
   } catch {
@@ -74,33 +79,51 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     case 'object':
       break
     default:
-      // undefined, function, symbol: JSON has no such thing.
+      // undefined, function, symbol: JSON has no such thing. The caller pays for the null or the
+      // looking it costs, so that an array of a million of them stops early.
       if (value !== undefined) report.cleaned = `a ${typeof value} was left out`
       return undefined
   }
-  if (value === null) return null
+  if (value === null) {
+    budget.left -= 4
+    return null
+  }
   if (parents.includes(value)) {
     report.cleaned = 'a circular reference became "[Circular]"'
+    budget.left -= 12
     return '[Circular]'
   }
   if (parents.length >= MAX_DEPTH) {
     report.cleaned = `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`
+    budget.left -= 13
     return '[Truncated]'
   }
   parents.push(value)
   // Everything below can meet a Proxy whose traps throw (even instanceof and Array.isArray do).
   try {
-    if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString()
+    if (value instanceof Date) {
+      budget.left -= 26
+      return isNaN(value.getTime()) ? null : value.toISOString()
+    }
     if (isHostObject(value)) {
       report.cleaned = 'a DOM node or window was left out'
       return undefined
     }
-    if (Array.isArray(value) || value instanceof Set) {
+    // Brackets and separators count: `[{},{},…]` of a million empty objects is not free.
+    budget.left -= 2
+    if (Array.isArray(value) || value instanceof Set || ArrayBuffer.isView(value)) {
       const out: unknown[] = []
-      for (const item of value) {
+      // A DataView is not iterable: it has no items to give.
+      for (const item of Symbol.iterator in value ? (value as Iterable<unknown>) : []) {
         if (budget.left < 0) break
-        const cleaned = cleanValue(item, parents, report, budget)
-        out.push(cleaned === undefined ? null : cleaned)
+        let cleaned = cleanValue(item, parents, report, budget)
+        // A hole, undefined, a function or a symbol is a `null` in JSON.
+        if (cleaned === undefined) {
+          cleaned = null
+          budget.left -= 4
+        }
+        budget.left -= 1
+        out.push(cleaned)
       }
       return out
     }
@@ -119,7 +142,7 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
       if (cleaned !== undefined) {
         budget.left -= key.length + 4
         out[key] = cleaned
-      }
+      } else budget.left -= 1 // left out, but it was looked at
     }
     return out
   } catch {

@@ -48,16 +48,17 @@ export interface EventContext {
   /** The page URL, scrubbed of secrets (see the README's URL hygiene rules). */
   url: string
   path: string
+  /** The document title, scrubbed: e-mail addresses and tokens become `redacted`, URLs in it are scrubbed. */
   title: string
   /** The document referrer, scrubbed; empty when there is none. */
   referrer: string
   locale: string
   screen: { width: number; height: number }
   library: { name: 'journeykit'; version: string }
-  /** Set by the `campaign()` touchpoint: the current touch's channel, e.g. `organic_search`. */
-  channel?: string
-  /** Set by the `campaign()` touchpoint: the current touch's campaign. */
-  campaign?: Campaign
+  /** The current touch's channel, e.g. `organic_search`, set by `campaign()`; `null` without it. */
+  channel: string | null
+  /** The current touch's campaign, set by `campaign()`; `null` without it. */
+  campaign: Campaign | null
   [key: string]: unknown
 }
 
@@ -87,24 +88,53 @@ export interface Batch {
   dropped?: number
 }
 
+/**
+ * Every problem journeykit reports, by code: the console shows each code once, `onError` gets
+ * every occurrence. A closed set, so an `onError` handler can `switch` over it exhaustively.
+ */
+export type ErrorCode =
+  /** An event name that is not a non-empty string of at most 255 characters: the event is dropped. */
+  | 'invalid_name'
+  /** Props that are not a plain object (tracked with `{}`), or an event that could not be serialized. */
+  | 'invalid_props'
+  /** An event larger than 32 KiB: it is dropped. */
+  | 'event_too_large'
+  /** Something in the props was left out or converted (functions, BigInt, circular references, …). */
+  | 'props_cleaned'
+  /** IndexedDB is missing or cannot be opened: the queue is kept in memory for the page. */
+  | 'storage_unavailable'
+  /** IndexedDB is failing: writes or reads did not work (memory fallback). */
+  | 'storage_failed'
+  /** Unreadable stored records (another version, tampering) were deleted. */
+  | 'storage_corrupt'
+  /** The endpoint answered a 4xx that is not retried, or a redirect: the batch is dropped. */
+  | 'delivery_rejected'
+  /** A retryable failure (network error, 408, 425, 429, 5xx): it will be retried. */
+  | 'delivery_failed'
+  /**
+   * The endpoint refused the format's credentials (the Segment format: 401, 403, 404): nothing more
+   * is sent from this page; the events stay queued for the next page load.
+   */
+  | 'write_key_refused'
+  /** The oldest events were dropped to stay under `maxQueueSize`. */
+  | 'queue_full'
+  /** A touchpoint, hook or phase listener threw: the event goes on without it. */
+  | 'plugin_failed'
+  /** `identify()` with a user id that is not a non-empty string. */
+  | 'invalid_user_id'
+  /** `consent()` with a state that is not `'granted'`, `'denied'` or `'pending'`. */
+  | 'invalid_consent'
+  /** `on()` with an unknown event or a listener that is not a function. */
+  | 'invalid_listener'
+  /** A call after `destroy()`: ignored. */
+  | 'destroyed'
+  /** journeykit itself failed; nothing else is affected. */
+  | 'internal_error'
+
 /** What `onError` receives: a delivery, storage or input problem. Nothing is ever thrown. */
 export interface JourneyError {
-  /**
-   * - `invalid_name`, `invalid_props`, `event_too_large`, `props_cleaned`: bad input to track()
-   * - `storage_unavailable`, `storage_failed`: IndexedDB is missing or failing (memory fallback)
-   * - `storage_corrupt`: unreadable stored records (another version, tampering) were deleted
-   * - `delivery_rejected`: the endpoint answered a 4xx that is not retried, or a redirect; the
-   *   batch is dropped
-   * - `delivery_failed`: a retryable failure (network error, 408, 425, 429, 5xx); it will be retried
-   * - `write_key_refused`: the endpoint refused the format's credentials (the Segment format:
-   *   401, 403, 404); nothing more is sent from this page, the events stay queued for the next
-   *   page load
-   * - `queue_full`: the oldest events were dropped to stay under `maxQueueSize`
-   * - `plugin_failed`: a touchpoint or hook threw; the event goes on without it
-   * - `invalid_user_id`, `invalid_consent`, `invalid_listener`, `destroyed`, `internal_error`:
-   *   misuse of the API (a call after destroy(), …); nothing else is affected
-   */
-  code: string
+  /** What happened ({@link ErrorCode}). */
+  code: ErrorCode
   message: string
   /** The HTTP status, for delivery errors. */
   status?: number
@@ -244,8 +274,11 @@ export interface PluginContext {
   state<T>(key: string): StateSlot<T>
   /** The session of the event being processed (valid inside `enrich`, `beforeSend` and `onEvent`). */
   session(): SessionInfo
-  /** Reports a problem once per `kind` to the console, and to `onError` (with `cause`) every time. */
-  warn(kind: string, message: string, cause?: unknown): void
+  /**
+   * Reports a problem once per `kind` to the console, and to `onError` (with `cause`) every time.
+   * A touchpoint's own failures are `plugin_failed`.
+   */
+  warn(kind: ErrorCode, message: string, cause?: unknown): void
 }
 
 /**

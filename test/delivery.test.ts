@@ -87,6 +87,8 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
         path: '/',
         title: '',
         referrer: '',
+        channel: null,
+        campaign: null,
         locale: 'en',
         screen: { width: 1, height: 1 },
         library: { name: 'journeykit', version: '0.0.0' },

@@ -4,7 +4,9 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { version } from '../package.json'
 import { LIBRARY, pageContext, uuidv7 } from '../src/event'
+import { usePage } from './helpers/journey'
 import { START, useFakeClock } from './helpers/time'
+import { campaign } from '../src/touchpoints/campaign'
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -66,6 +68,14 @@ describe('uuidv7', () => {
 })
 
 describe('pageContext', () => {
+  test('scrubs the title by the URL rules: e-mail addresses and tokens never leave the page', () => {
+    document.title = 'Inbox (3) – ann.canary@пример.рф'
+    expect(pageContext((url) => url).title).toBe('Inbox (3) – redacted')
+    // A new title, as a single-page app sets it: scrubbed again, and the URL scrubber is used for URLs in it.
+    document.title = 'Reset Zx8Kq2Lm9Tr4Vb7Np3Wc6Yd1 for https://app.example/?invite=abc'
+    expect(pageContext((url) => url.replace('?invite=abc', '')).title).toBe('Reset redacted for https://app.example/')
+  })
+
   test('describes the page: url, path, title, referrer, locale, screen, library', () => {
     history.replaceState(null, '', '/pricing?plan=pro#faq')
     document.title = 'Pricing'
@@ -77,6 +87,8 @@ describe('pageContext', () => {
       referrer: document.referrer,
       locale: navigator.language,
       screen: { width: screen.width, height: screen.height },
+      channel: null,
+      campaign: null,
       library: { name: 'journeykit', version },
     })
     expect(LIBRARY).toEqual({ name: 'journeykit', version })
@@ -120,5 +132,40 @@ describe('pageContext', () => {
     expect(context.url).toBe('[redacted]')
     // Never the raw path: it is what the scrubber took away.
     expect(context.path).toBe('')
+  })
+})
+
+describe('the envelope on the wire', () => {
+  const page = usePage()
+
+  /** The design's envelope: every field present in every event, null when unknown. */
+  const ENVELOPE = ['id', 'type', 'name', 'props', 'timestamp', 'anonymousId', 'userId', 'sessionId', 'phase', 'context']
+  const CONTEXT = ['url', 'path', 'title', 'referrer', 'locale', 'screen', 'channel', 'campaign', 'library']
+
+  test('without campaign(), every event has every field: channel and campaign are null', async () => {
+    history.replaceState(null, '', '/pricing?utm_source=news')
+    const journey = page.make()
+    journey.page()
+    journey.track('clicked')
+    journey.identify('user-1')
+    await journey.flush()
+    // As a collector sees it: parsed from the request body, where a missing field is simply absent.
+    const events = page.fetch.sent()
+    expect(events.map((event) => event.type)).toEqual(['page', 'track', 'identify'])
+    for (const event of events) {
+      expect(Object.keys(event).sort()).toEqual([...ENVELOPE].sort())
+      expect(Object.keys(event.context).sort()).toEqual([...CONTEXT].sort())
+      expect(event.context.channel).toBeNull()
+      expect(event.context.campaign).toBeNull()
+    }
+  })
+
+  test('with campaign(), channel and campaign are filled in', async () => {
+    history.replaceState(null, '', '/pricing?utm_source=news&utm_medium=email')
+    const journey = page.make({ touchpoints: [campaign()] })
+    journey.track('clicked')
+    await journey.flush()
+    const [event] = page.fetch.sent()
+    expect(event!.context).toMatchObject({ channel: 'email', campaign: { source: 'news', medium: 'email' } })
   })
 })

@@ -21,6 +21,7 @@ describe('what props may be', () => {
     ['a number', 5, 'number'],
     ['a boolean', true, 'boolean'],
     ['an array', [1, 2], 'an array'],
+    ['a typed array', new Uint8Array([1, 2]), 'an array'],
     ['a function', () => 1, 'function'],
   ])('%s → {} and reported as invalid', (_, input, word) => {
     const { out, notes } = clean(input)
@@ -191,6 +192,60 @@ describe('size', () => {
     expect(clean(huge).out).toBeUndefined()
     // About 33 values of 1 000 characters fill 32 KiB.
     expect(reads).toBeLessThan(100)
+  })
+
+  // An array of holes or of values JSON has no word for (functions, symbols, undefined) still
+  // costs a `null` each once cleaned: ten million of them are 50 MB, not nothing.
+  test.each([
+    ['a sparse array of 10 million holes', () => new Array(10_000_000)],
+    ['an array of a million functions', () => Array.from({ length: 1_000_000 }, () => () => 1)],
+    ['an array of a million symbols', () => Array.from({ length: 1_000_000 }, () => Symbol('s'))],
+    ['an array of a million undefined', () => new Array(1_000_000).fill(undefined)],
+    ['an array of a million nulls', () => new Array(1_000_000).fill(null)],
+    ['an array of a million empty objects', () => Array.from({ length: 1_000_000 }, () => ({}))],
+  ])('%s is over the limit: the event is rejected', (_, make) => {
+    const { out, notes } = clean({ list: make() })
+    expect(out).toBeUndefined()
+    expect(notes.tooLarge).toBe(true)
+  })
+
+  test('stops reading a sparse array once over the limit (holes count)', () => {
+    let reads = 0
+    const holes = new Proxy(new Array(1_000_000), {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    expect(clean({ holes }).out).toBeUndefined()
+    // Each hole becomes `null,` (5 bytes): about 6 600 of them fill 32 KiB.
+    expect(reads).toBeLessThan(10_000)
+  })
+
+  test('stops reading an object of functions once over the limit (left-out values count)', () => {
+    let reads = 0
+    const methods = {}
+    for (let i = 0; i < 100_000; i++) {
+      Object.defineProperty(methods, `m${i}`, {
+        enumerable: true,
+        get() {
+          reads++
+          return () => i
+        },
+      })
+    }
+    expect(clean({ methods }).out).toBeUndefined()
+    expect(reads).toBeLessThan(MAX_EVENT_BYTES + 1)
+  })
+
+  test('a typed array becomes an array of numbers, read only as far as the limit', () => {
+    expect(clean({ bytes: new Uint8Array([1, 2, 3]) }).out).toEqual({ bytes: [1, 2, 3] })
+    expect(clean({ bytes: new Float64Array(10_000_000) }).out).toBeUndefined()
+  })
+
+  test('what a few left-out values cost does not reject ordinary props', () => {
+    const props = { handler: () => 1, nothing: undefined, list: [undefined, 1, , 3], sym: Symbol('x'), text: 'x'.repeat(30_000) }
+    expect(clean(props).out).toEqual({ list: [null, 1, null, 3], text: 'x'.repeat(30_000) })
   })
 
   test('props comfortably under the limit pass', () => {

@@ -8,10 +8,10 @@
  * journeykit's event, stored events survive a change of format, and the id stays the same on
  * every retry.
  */
-import type { JourneyError } from '../types'
+import type { ErrorCode, JourneyError } from '../types'
 
 /** Reports a problem (console once per code, `onError` every time). */
-export type FormatWarn = (code: string, message: string, detail?: Omit<JourneyError, 'code' | 'message'>) => void
+export type FormatWarn = (code: ErrorCode, message: string, detail?: Omit<JourneyError, 'code' | 'message'>) => void
 
 /** A wire format: see {@link segment} (from `journeykit/segment`) for the one journeykit ships. */
 export interface WireFormat {

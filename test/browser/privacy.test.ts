@@ -173,4 +173,78 @@ describeBrowser('privacy (script tag, real Chromium)', () => {
     }
     expect(suite.browser.errors()).toEqual([])
   })
+
+  test('a secret in the landing URL reaches no event: not through the URL, nor through the next page\'s referrer', async () => {
+    // Credentials under short and camelCase names, an address under a Cyrillic domain, and an
+    // implicit-flow answer after a hash route; beside them a campaign parameter that must stay.
+    const secrets: Record<string, string> = {
+      pw: 'pwCanary1',
+      passcode: 'passcodeCanary2',
+      userPass: 'userPassCanary3',
+      authKey: 'authKeyCanary4',
+      cardNumber: '4111111111111111',
+      'cc-number': '5500005555555559',
+    }
+    const address = 'anna.canary@пример.рф'
+    const query = `${Object.entries(secrets).map(([name, value]) => `${name}=${value}`).join('&')}&to=${encodeURIComponent(address)}&utm_source=news`
+    suite.site.setPage('/landing', journeyPage({ body: '<a id="next" href="/next">next</a>' }))
+    suite.site.setPage('/next', journeyPage({ title: 'next' }))
+    const page = await open(`/landing?${query}#/access_token=tokenCanary5&token_type=Bearer`)
+    await suite.collector.waitFor((c) => c.events().some((event) => event.context.path === '/landing'), 20_000, 'the landing page view')
+
+    await page.click('#next')
+    await page.waitForURL(/\/next$/)
+    await waitForJourney(page)
+    // The browser hands the landing URL (query and all, fragment not) to the next page.
+    expect(await page.evaluate(() => document.referrer)).toContain('pwCanary1')
+    await suite.collector.waitFor((c) => c.events().some((event) => event.context.path === '/next'), 20_000, 'the next page view')
+    await page.evaluate(() => window.journey.flush())
+
+    const canaries = [...Object.values(secrets), 'tokenCanary5', address, encodeURIComponent(address), 'anna.canary']
+    for (const request of suite.collector.requests()) {
+      const everything = request.body + JSON.stringify(request.headers) + request.path
+      let decoded = everything
+      try {
+        decoded = decodeURIComponent(everything)
+      } catch {
+        // keep the raw text
+      }
+      for (const canary of canaries) expect(everything + decoded, `"${canary}" left the page`).not.toContain(canary)
+    }
+    const landing = `${suite.site.origin}/landing?utm_source=news`
+    const next = suite.collector.events().find((event) => event.context.path === '/next')!
+    expect(next.context.referrer).toBe(landing)
+    expect(suite.collector.events().find((event) => event.context.path === '/landing')!.context.url).toMatch(/\/landing\?utm_source=news(#\/)?$/)
+    expect(suite.browser.errors()).toEqual([])
+  })
+
+  test('the page title is scrubbed like a URL: e-mail addresses and tokens never leave the page', async () => {
+    const token = 'Zx8Kq2Lm9Tr4Vb7Np3Wc6Yd1'
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJl'
+    suite.site.setPage('/inbox', journeyPage({ title: 'Inbox (3) – ann.canary@example.com' }))
+    const page = await open('/inbox')
+    await page.evaluate(
+      ([token, jwt]) => {
+        window.journey.track('opened')
+        // A single-page app changes the title as the visitor moves on.
+        document.title = `Reset your password, li.canary@邮件.中国 (${token})`
+        window.journey.track('reset')
+        document.title = `Session ${jwt} · Settings`
+        window.journey.track('settings')
+      },
+      [token, jwt] as const,
+    )
+    await suite.collector.waitFor((c) => ['opened', 'reset', 'settings'].every((name) => c.named(name).length === 1), 20_000, 'the three events')
+
+    const titles = Object.fromEntries(['opened', 'reset', 'settings'].map((name) => [name, suite.collector.named(name)[0]!.context.title]))
+    expect(titles).toEqual({
+      opened: 'Inbox (3) – redacted',
+      reset: 'Reset your password, redacted (redacted)',
+      settings: 'Session redacted · Settings',
+    })
+    for (const request of suite.collector.requests()) {
+      for (const canary of ['ann.canary', 'li.canary', token, jwt]) expect(request.body, `"${canary}" left the page`).not.toContain(canary)
+    }
+    expect(suite.browser.errors()).toEqual([])
+  })
 })

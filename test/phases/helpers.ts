@@ -34,6 +34,8 @@ export function visitor(start = '2026-03-02T09:00:00.000Z') {
           path,
           title: '',
           referrer: '',
+          channel: null,
+          campaign: null,
           locale: 'en',
           screen: { width: 1280, height: 800 },
           library: { name: 'journeykit', version: '0.0.0' },

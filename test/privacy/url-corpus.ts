@@ -14,6 +14,20 @@ export const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301'
 /** A short secret: found only by the name it travels under. */
 export const SHORT = 'Hunter2Canary'
 
+/**
+ * E-mail addresses under internationalised domains: the address is as personal as any other, and
+ * its top-level domain is not made of Latin letters.
+ */
+export const IDN_EMAILS = [
+  'anna.canary@пример.рф',
+  'hanako.canary@例え.テスト',
+  'li.canary@邮件.中国',
+  'ravi.canary@उदाहरण.भारत',
+  'sami.canary@مثال.مصر',
+  'eleni.canary@παράδειγμα.ελ',
+  'anna.canary@xn--e1afmkfd.xn--p1ai',
+]
+
 /** Parameter names under which any value is a secret or personal. */
 export const SECRET_NAMES = [
   'token', 'access_token', 'id_token', 'refresh_token', 'auth_token', 'authenticity_token', 'oauth_token',
@@ -25,6 +39,15 @@ export const SECRET_NAMES = [
   'tel', 'mobile', 'username', 'user', 'user_id', 'login', 'ticket', 'magic', 'magic_link', 'code_verifier',
   'oauth_verifier', 'SAMLResponse', 'SAMLRequest', 'jwt', 'bearer', 'assertion', 'pin', 'first_name', 'lastName',
   'fullname', 'card_number', 'cvv', 'cvc', 'iban', 'ssn', 'auth', 'credential',
+  // camelCase, run-together and short names of the same things (issue 8, item 11)
+  'pw', 'PW', 'pword', 'passcode', 'passCode', 'passphrase', 'passkey', 'userPass', 'user_pass', 'userpass',
+  'newPwd', 'pinCode', 'PIN', 'otpCode', 'totp', 'mfaCode', 'authKey', 'AuthKey', 'authkey', 'accessKey',
+  'AWSAccessKeyId', 'secretKey', 'privateKey', 'signingKey', 'apiSecret', 'xApiKey', 'X-Api-Key', 'authToken',
+  'sessionKey', 'SessionToken', 'authorization', 'Authorization', 'cardNumber', 'CardNumber', 'cardNo',
+  'cardnumber', 'cc-number', 'cc_number', 'ccNumber', 'ccnum', 'cc', 'cc-exp', 'cc-csc', 'ccv', 'cardCvc',
+  'cvv2', 'CVV', 'creditCard', 'debitCard', 'securityCode', 'userName', 'UserID', 'userId', 'emailAddr',
+  'phoneNumber', 'mobileNo', 'telNo', 'firstName', 'givenName', 'familyName', 'surname', 'dob', 'birthDate',
+  'dateOfBirth', 'socialSecurityNumber', 'passportNumber', 'login_hint', 'loginHint',
 ]
 
 /** Values that give someone away under any name. */
@@ -39,6 +62,14 @@ export const SHAPED_VALUES: Array<[label: string, raw: string, canary: string]> 
   ['nested URL with a token', encodeURIComponent(`https://app.example/cb?token=${SHORT}`), SHORT],
   ['nested path with an OAuth code', encodeURIComponent(`/callback?code=${SHORT}&state=abc`), SHORT],
   ['nested URL with a token fragment', encodeURIComponent(`https://app.example/#access_token=${SHORT}`), SHORT],
+  // e-mail addresses whose domain is not in Latin letters, raw and percent-encoded
+  ['e-mail, Cyrillic domain', encodeURIComponent(`${IDN_EMAILS[0]}`), IDN_EMAILS[0]],
+  ['e-mail, Japanese domain, raw', IDN_EMAILS[1], IDN_EMAILS[1]],
+  ['e-mail, Chinese top-level domain', encodeURIComponent(IDN_EMAILS[2]), IDN_EMAILS[2]],
+  ['e-mail, Devanagari domain', encodeURIComponent(IDN_EMAILS[3]), IDN_EMAILS[3]],
+  ['e-mail, Arabic domain', encodeURIComponent(IDN_EMAILS[4]), IDN_EMAILS[4]],
+  ['e-mail, Greek domain', encodeURIComponent(IDN_EMAILS[5]), IDN_EMAILS[5]],
+  ['e-mail, punycode domain', IDN_EMAILS[6], IDN_EMAILS[6]],
 ]
 
 const INNOCENT_NAMES = ['ref', 'next', 'u', 'redirect_uri', 'q']
@@ -84,6 +115,24 @@ export const SECRET_URLS: Array<[string, string, string]> = [
   [`https://app.example/#!/verify/${TOKEN}`, TOKEN, 'hashbang route segment'],
   [`https://app.example/#/users/${EMAIL_ENCODED}`, EMAIL, 'hash-route e-mail segment'],
   [`https://app.example/#/login?next=%2Fcb%3Fcode%3D${SHORT}`, SHORT, 'hash-route nested code'],
+  // implicit-flow answers after a hash route (an SPA's router puts the `/` in front)
+  [`https://app.example/#/access_token=${SHORT}&token_type=Bearer&expires_in=3600`, SHORT, 'implicit flow after #/'],
+  [`https://app.example/#!/access_token=${SHORT}&token_type=Bearer`, SHORT, 'implicit flow after #!/'],
+  [`https://app.example/#/id_token=${JWT}&state=xyz`, JWT, 'OIDC id_token after #/'],
+  [`https://app.example/#/state=xyz&access_token=${SHORT}`, SHORT, 'implicit flow after #/, token second'],
+  [`https://app.example/#/callback/access_token=${SHORT}&token_type=Bearer`, SHORT, 'implicit flow as a route segment'],
+  [`https://app.example/#/callback&access_token=${SHORT}&token_type=Bearer`, SHORT, 'implicit flow glued to a route'],
+  [`https://app.example/#/callback#access_token=${SHORT}&token_type=Bearer`, SHORT, 'implicit flow in a fragment after a route'],
+  [`https://app.example/#/callback?x=1#access_token=${SHORT}`, SHORT, 'implicit flow after a route and its query'],
+  [`https://app.example/#/auth/code=${SHORT}&state=abc`, SHORT, 'OAuth code as a route segment'],
+  [`https://app.example/cb/access_token=${SHORT}&token_type=Bearer`, SHORT, 'implicit flow as a path segment'],
+  // e-mail addresses with non-Latin domains in paths, fragments and hash routes
+  ...IDN_EMAILS.map((address): [string, string, string] => [`https://app.example/u/${address}/settings`, address, `${address} in a path`]),
+  ...IDN_EMAILS.map((address): [string, string, string] => [`https://app.example/u/${encodeURIComponent(address)}/settings`, address, `${address} percent-encoded in a path`]),
+  [`https://app.example/#${encodeURIComponent(IDN_EMAILS[0]!)}`, IDN_EMAILS[0]!, 'IDN e-mail fragment'],
+  [`https://app.example/#/users/${IDN_EMAILS[1]}`, IDN_EMAILS[1]!, 'IDN e-mail hash-route segment'],
+  [`https://app.example/?${encodeURIComponent(IDN_EMAILS[2]!)}`, IDN_EMAILS[2]!, 'IDN e-mail as a bare parameter'],
+  [`mailto:${IDN_EMAILS[3]}`, IDN_EMAILS[3]!, 'IDN mailto'],
   // magic and reset links in paths
   [`https://app.example/login/magic/${TOKEN}`, TOKEN, 'magic link token'],
   [`https://app.example/reset-password/${HEX}`, HEX, 'reset link hash'],
@@ -152,6 +201,16 @@ export const KEPT_URLS: Array<[string, string]> = [
     'https://shop.example/?redirect=https%3A%2F%2Fshop.example%2Fcart%3Fstep%3D2',
     'https://shop.example/?a=&b=1',
     'https://shop.example/?flag',
+    // names that only look like the credential words, and words that contain them
+    'https://shop.example/flights?passengers=2&compass=north&bypass_cache=1',
+    'https://shop.example/?design=modern&keyboard=de&monkey=1&hotel=5&pinned=true',
+    'https://shop.example/?author=jane&cardigan=blue&scorecard=7',
+    'https://shop.example/?sort=price&experiment=b&keys=3',
+    'https://shop.example/search?q=pin+code+lookup',
+    'https://app.example/#/plans/pro',
+    'https://app.example/#/search?q=a%3Db',
+    'https://app.example/#/docs#install',
+    'https://maps.example/place/@52.5,13.4,15z/data=!3m1!4b1',
     'android-app://com.google.android.gm/',
   ].map((url): [string, string] => [url, url]),
   // trailing separators go; nothing else changes

@@ -171,7 +171,9 @@ describe('campaign(): handing the history to conversions', () => {
     plugin.reset!()
     expect(plugin.touches()).toEqual([])
     const context = enrich()
-    expect(context.campaign).toBeUndefined()
+    // Unknown again: null, as in every envelope without a campaign.
+    expect(context.campaign).toBeNull()
+    expect(context.channel).toBeNull()
     expect(context.firstTouch).toBeUndefined()
   })
 

@@ -62,6 +62,8 @@ export function event(overrides: Partial<JourneyEvent> = {}): JourneyEvent {
       path: location.pathname,
       title: document.title,
       referrer: '',
+      channel: null,
+      campaign: null,
       locale: 'en',
       screen: { width: 1, height: 1 },
       library: { name: 'journeykit', version: '0.0.0' },

@@ -16,6 +16,7 @@
  */
 import type { Reporter } from './log'
 import type { SenderLock } from './lock'
+import type { Journal } from './queue/journal'
 import { MAX_EVENT_BYTES } from './sanitize'
 import type { QueueStorage, StoredEvent } from './storage'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
@@ -29,6 +30,10 @@ export interface DeliveryConfig {
   transport: Transport
   lock: SenderLock
   report: Reporter
+  /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
+  channel: string
+  /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
+  journal?: Pick<Journal, 'hold'>
   /** State changes to store with the next write. */
   takeStateChanges(): Array<[string, unknown]>
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
@@ -76,7 +81,6 @@ const WRITE_CHUNK = 1000
 const REMOVE_EVERY = 10
 /** Renewal of the sending lease during a request: well within its 10 s. */
 const LEASE_RENEWAL = 4000
-const CHANNEL = 'journeykit'
 
 /** When an event was tracked: the milliseconds at the start of its order key, a UUIDv7. */
 function trackedAt(key: string): number {
@@ -120,7 +124,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   // Other tabs announce what they delivered, so this page does not send it again on exit.
   function openChannel(): void {
     if (channel || typeof BroadcastChannel === 'undefined') return
-    channel = new BroadcastChannel(CHANNEL)
+    channel = new BroadcastChannel(config.channel)
     channel.onmessage = (message: MessageEvent<{ delivered?: string[] }>) => forget(message.data?.delivered ?? [])
   }
   openChannel()
@@ -162,10 +166,13 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     const dropped = droppedBeforeStorage
     droppedBeforeStorage = 0
     if (!rows.length && !state.length && !dropped) return writing
+    // Not durable until its transaction commits: the journal holds it until then.
+    const written = config.journal?.hold(rows, state)
     writing = writing
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         (trimmed) => {
+          written?.()
           if (trimmed) {
             report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
           }

@@ -10,7 +10,6 @@
 import type { QueueStorage } from './storage'
 import { uuidv7 } from './event'
 
-const LOCK_NAME = 'journeykit-sender'
 const LEASE_MS = 10_000
 const LEASE_POLL_MS = 250
 
@@ -24,13 +23,14 @@ export interface SenderLock {
   run(task: (renew: () => Promise<boolean>) => Promise<void>, wait: boolean): Promise<boolean>
 }
 
-export function createSenderLock(storage: QueueStorage): SenderLock {
+/** `name`: the Web Lock's name, one per journey's queue (queue/scope.ts); the lease lives in `storage`, which is scoped too. */
+export function createSenderLock(storage: QueueStorage, name: string): SenderLock {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
   if (locks && typeof locks.request === 'function') {
     const always = () => Promise.resolve(true)
     return {
       run: (task, wait) =>
-        locks.request(LOCK_NAME, { ifAvailable: !wait }, (lock) => (lock ? task(always).then(() => true) : false)) as Promise<boolean>,
+        locks.request(name, { ifAvailable: !wait }, (lock) => (lock ? task(always).then(() => true) : false)) as Promise<boolean>,
     }
   }
   const owner = uuidv7()

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createSenderLock } from '../src/lock'
+import { queueScope } from '../src/queue/scope'
 import { indexedDBStorage, memoryStorage } from '../src/storage'
 import { fakeLocks, restoreBrowser } from './helpers/browser'
 import { freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
@@ -12,6 +13,8 @@ import { advance, idle, useFakeClock } from './helpers/time'
 beforeEach(() => {
   freshIndexedDB()
 })
+
+const scope = queueScope('https://collect.example/e')
 
 afterEach(() => {
   vi.useRealTimers()
@@ -38,21 +41,21 @@ describe('with Web Locks', () => {
   test('runs the task while holding the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(memoryStorage())
+    const lock = createSenderLock(memoryStorage(), scope.lock)
     let held = false
     expect(await lock.run(async (renew) => {
-      held = locks.isHeld('journeykit-sender')
+      held = locks.isHeld(scope.lock)
       expect(await renew()).toBe(true)
     }, false)).toBe(true)
     expect(held).toBe(true)
-    expect(locks.isHeld('journeykit-sender')).toBe(false)
+    expect(locks.isHeld(scope.lock)).toBe(false)
   })
 
   test('another tab skips while it is held, or waits for it when asked to', async () => {
     const locks = fakeLocks()
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage())
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle(2)
@@ -76,9 +79,9 @@ describe('with Web Locks', () => {
   test('a task that throws releases the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(memoryStorage())
+    const lock = createSenderLock(memoryStorage(), scope.lock)
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
-    expect(locks.isHeld('journeykit-sender')).toBe(false)
+    expect(locks.isHeld(scope.lock)).toBe(false)
     expect(await lock.run(async () => {}, false)).toBe(true)
   })
 })
@@ -90,8 +93,8 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('one holder at a time; the other skips, or waits and then runs', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage())
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle()
@@ -113,13 +116,13 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('a holder that vanished (crashed tab) loses the lease when it expires', async () => {
     useFakeClock()
-    const storage = indexedDBStorage()
-    const crashed = createSenderLock(storage)
+    const storage = indexedDBStorage(scope)
+    const crashed = createSenderLock(storage, scope.lock)
     const a = gate()
     void crashed.run(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const b = gate()
     const waitingB = tabB.run(b.task, true)
     await advance(9500, 250)
@@ -132,7 +135,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('renew() keeps the lease of a long task alive', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
     let keepGoing = true
     const runningA = tabA.run(async (renew) => {
       while (keepGoing) {
@@ -141,7 +144,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
       }
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     await advance(25_000, 500)
     expect(await tabB.run(async () => {}, false)).toBe(false)
     keepGoing = false
@@ -152,7 +155,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('waiting gives up after one lease period', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     let renewA!: () => Promise<boolean>
     void tabA.run(async (renew) => {
@@ -160,7 +163,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
       await a.task()
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     let result: boolean | undefined
     void tabB.run(async () => {}, true).then((ran) => (result = ran))
     for (let i = 0; i < 6; i++) {
@@ -172,11 +175,11 @@ describe('without Web Locks: a lease in IndexedDB', () => {
   })
 
   test('a task that throws releases the lease', async () => {
-    const storage = indexedDBStorage()
-    const lock = createSenderLock(storage)
+    const storage = indexedDBStorage(scope)
+    const lock = createSenderLock(storage, scope.lock)
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
     expect((await readDatabase())?.lease).toBeUndefined()
-    expect(await createSenderLock(indexedDBStorage()).run(async () => {}, false)).toBe(true)
+    expect(await createSenderLock(indexedDBStorage(scope), scope.lock).run(async () => {}, false)).toBe(true)
   })
 })
 
@@ -184,7 +187,7 @@ describe('memory storage', () => {
   test('has nobody to share with: runs at once, no lease', async () => {
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, 'lease')
-    const lock = createSenderLock(storage)
+    const lock = createSenderLock(storage, scope.lock)
     const a = gate()
     const running = lock.run(a.task, false)
     await Promise.resolve()

@@ -167,7 +167,8 @@ export function createJourney(options: JourneyOptions): Journey {
             cause: error,
           }),
       )
-      journal = createJournal(scope, uuidv7())
+      const opened = storage
+      journal = createJournal(scope, uuidv7(), () => opened.persistent)
       // What earlier pages journaled on their way out goes into the queue first (same ids), and
       // before the state is read (so a first visit's identity, journaled, is the one read back).
       const recovered = recoverJournal(scope)

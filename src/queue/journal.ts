@@ -96,17 +96,23 @@ interface Held {
   size?: number
 }
 
-/** The journal of one page's journey sending to `scope`; `pageId` is unique to the page. */
-export function createJournal(scope: QueueScope, pageId: string): Journal {
+/**
+ * The journal of one page's journey sending to `scope`; `pageId` is unique to the page.
+ * `durable()` says whether the queue's storage is IndexedDB: a page whose storage is memory
+ * holds nothing (its events could never be written), and a write that ended in memory because
+ * IndexedDB failed meanwhile stays held.
+ */
+export function createJournal(scope: QueueScope, pageId: string, durable: () => boolean): Journal {
   const held = new Set<Held>()
   let items = 0
   let spent = 0
   return {
     hold(events, state) {
-      if (!events.length && !state.length) return () => {}
+      if ((!events.length && !state.length) || !durable()) return () => {}
       const entry: Held = { events, state }
       held.add(entry)
       return () => {
+        if (!durable()) return
         held.delete(entry)
         if (entry.items) removeItems(entry.items)
         spent -= entry.size ?? 0

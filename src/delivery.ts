@@ -19,6 +19,7 @@
 import type { Reporter } from './log'
 import type { WireFormat } from './formats/types'
 import type { SenderLock } from './lock'
+import type { Journal } from './queue/journal'
 import { MAX_EVENT_BYTES } from './sanitize'
 import type { QueueStorage, StoredEvent } from './storage'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
@@ -34,6 +35,10 @@ export interface DeliveryConfig {
   report: Reporter
   /** A wire format other than journeykit's JSON (e.g. the Segment spec's batch). */
   format?: WireFormat
+  /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
+  channel: string
+  /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
+  journal?: Pick<Journal, 'hold'>
   /** State changes to store with the next write. */
   takeStateChanges(): Array<[string, unknown]>
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
@@ -90,7 +95,6 @@ const LEASE_RENEWAL = 4000
 const ANSWER_WAIT = 20_000
 /** Requests of one sender in flight at most: a slow endpoint gets a second one, not a flood. */
 const MAX_REQUESTS = 2
-const CHANNEL = 'journeykit'
 /** The longest timer browsers keep (about 24.8 days): "for as long as this page lives". */
 const FOR_THIS_PAGE = 2_147_483_647
 
@@ -145,7 +149,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   // when they stored state changes, so that side-by-side windows keep one identity and session.
   function openChannel(): void {
     if (channel || typeof BroadcastChannel === 'undefined') return
-    channel = new BroadcastChannel(CHANNEL)
+    channel = new BroadcastChannel(config.channel)
     channel.onmessage = (message: MessageEvent<{ delivered?: string[]; state?: boolean }>) => {
       forget(message.data?.delivered ?? [])
       if (message.data?.state) config.stateChangedElsewhere?.()
@@ -190,11 +194,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     const dropped = droppedBeforeStorage
     droppedBeforeStorage = 0
     if (!rows.length && !state.length && !dropped) return writing
+    // Not durable until its transaction commits: the journal holds it until then.
+    const written = config.journal?.hold(rows, state)
     writing = writing
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         (trimmed) => {
           if (state.length && storage.persistent) channel?.postMessage({ state: true })
+          written?.()
           if (trimmed) {
             report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
           }

@@ -15,6 +15,8 @@ import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
+import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
+import { queueScope } from './queue/scope'
 import { cleanProps, type CleanReport } from './sanitize'
 import { resilientStorage, type QueueStorage } from './storage'
 import { createTransport } from './transport'
@@ -104,6 +106,8 @@ export function createJourney(options: JourneyOptions): Journey {
   if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney()
 
   const report = createReporter(config.onError, config.debug)
+  // This journey's queue, lock and channel: its events go to its endpoint only.
+  const scope = queueScope(config.endpoint)
   const scrub = (url: string): string => scrubUrl(url, config.redactParams)
   const plugins = config.touchpoints
 
@@ -138,6 +142,10 @@ export function createJourney(options: JourneyOptions): Journey {
 
   let storage: QueueStorage | undefined
   let delivery: Delivery | undefined
+  let journal: Journal | undefined
+  /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
+  let hidden = false
+  let keepScheduled = false
   let hydrated = false
   /** Events were decided before the stored state was read (see exit()). */
   let decidedEarly = false
@@ -151,9 +159,24 @@ export function createJourney(options: JourneyOptions): Journey {
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
     if (!storage) {
-      storage = resilientStorage((error) =>
-        report.warn('storage_unavailable', 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
+      storage = resilientStorage(
+        scope,
+        (error) => report.warn('storage_unavailable', 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
+        (error) =>
+          report.warn('storage_failed', 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
+            cause: error,
+          }),
       )
+      const opened = storage
+      journal = createJournal(scope, uuidv7(), () => opened.persistent)
+      // What earlier pages journaled on their way out goes into the queue first (same ids), and
+      // before the state is read (so a first visit's identity, journaled, is the one read back).
+      const recovered = recoverJournal(scope)
+      if (recovered) {
+        storage
+          .restore(recovered.events, recovered.state, config.maxQueueSize)
+          .then(recovered.remove, (error: unknown) => report.warn('storage_failed', 'Storing the events journaled by an earlier page failed', { cause: error }))
+      }
       // Identity, session and phase state from storage win over anything made up before they
       // were read (the phase engine merges what it finds); other values this page changed
       // meanwhile win over the stored ones.
@@ -167,8 +190,10 @@ export function createJourney(options: JourneyOptions): Journey {
         storage,
         transport: createTransport(config.endpoint, config.headers),
         format: config.format,
-        lock: createSenderLock(storage),
+        lock: createSenderLock(storage, scope.lock),
         report,
+        channel: scope.channel,
+        journal,
         takeStateChanges() {
           const changes = [...changed].map((key): [string, unknown] => [key, state.get(key)])
           changed.clear()
@@ -392,29 +417,61 @@ export function createJourney(options: JourneyOptions): Journey {
       if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
       if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
       hand({ type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href ?? pageUrl()), userId: newUserId })
+      // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
+      // A microtask still runs before the page goes on unloading, after the handler returns, and
+      // keeps a burst of such calls together.
+      if (hidden && !keepScheduled) {
+        keepScheduled = true
+        queueMicrotask(() => {
+          keepScheduled = false
+          keep(false)
+        })
+      }
     } catch (error) {
       report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
     }
   }
 
   // ---- page lifecycle ---------------------------------------------------------------------------
-  /** Hidden or leaving: let touchpoints record their last events, then send what can be sent. */
+  /** Hidden or leaving: let touchpoints record their last events, then keep and send them. */
   function exit(leaving: boolean): void {
+    hidden = true
     eachPlugin('onHide')
+    keep(leaving)
+  }
+
+  /**
+   * Everything tracked so far is decided, handed to IndexedDB, journaled synchronously where
+   * that write has not committed yet (the page may be gone before it does), and sent within the
+   * keep-alive budget.
+   */
+  function keep(leaving: boolean): void {
     if (consent !== 'granted' || !delivery) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
     if (!hydrated) decidedEarly = hydrated = true
     process(true)
     delivery.exit(leaving)
+    const unsaved = journal?.save()
+    if (unsaved) {
+      report.warn('storage_failed', `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
+        count: unsaved,
+      })
+    }
   }
   const onVisibility = (): void => {
     if (document.visibilityState === 'hidden') return exit(false)
+    hidden = false
     refreshFromOtherTabs()
     delivery?.resume()
   }
   const onPageHide = (): void => exit(true)
-  const onResume = (): void => delivery?.resume()
+  // A frozen page may be discarded without another event.
+  const onFreeze = (): void => keep(false)
+  const onResume = (): void => {
+    hidden = document.visibilityState === 'hidden'
+    delivery?.resume()
+  }
   // Reading location.href costs about half of a track() call in Chromium. Where the Navigation
   // API tells us synchronously of every change of this document's URL (pushState, replaceState,
   // back/forward, fragments), the URL is read again only after one; elsewhere, every time.
@@ -426,6 +483,7 @@ export function createJourney(options: JourneyOptions): Journey {
   }
   navigation?.addEventListener('currententrychange', onUrlChange)
   document.addEventListener('visibilitychange', onVisibility)
+  document.addEventListener('freeze', onFreeze)
   addEventListener('pagehide', onPageHide)
   addEventListener('pageshow', onResume)
   addEventListener('online', onResume)
@@ -458,6 +516,9 @@ export function createJourney(options: JourneyOptions): Journey {
     changed.clear()
     hydrated = false
     guard('The phase engine (forget)', () => engine.forget())
+    // What pages journaled on their way out, for every endpoint, goes too.
+    journal = undefined
+    forgetJournals()
     const stored = storage
     storage = undefined
     if (stored) {
@@ -532,6 +593,7 @@ export function createJourney(options: JourneyOptions): Journey {
       if (destroyed) return
       destroyed = true
       document.removeEventListener('visibilitychange', onVisibility)
+      document.removeEventListener('freeze', onFreeze)
       removeEventListener('pagehide', onPageHide)
       removeEventListener('pageshow', onResume)
       removeEventListener('online', onResume)

@@ -15,7 +15,6 @@
 import type { QueueStorage } from './storage'
 import { uuidv7 } from './event'
 
-const LOCK_NAME = 'journeykit-sender'
 /** How long a sender may go without renewing before another tab takes over. */
 const LEASE_MS = 10_000
 const LEASE_POLL_MS = 250
@@ -39,7 +38,8 @@ export interface SenderLock {
   close(): void
 }
 
-export function createSenderLock(storage: QueueStorage): SenderLock {
+/** `name`: the Web Lock's name, one per journey's queue (queue/scope.ts); the lease lives in `storage`, which is scoped too. */
+export function createSenderLock(storage: QueueStorage, name: string): SenderLock {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
   /** Web Locks are there and have not been refused. */
   let webLocks = !!locks && typeof locks.request === 'function'
@@ -54,7 +54,7 @@ export function createSenderLock(storage: QueueStorage): SenderLock {
   function listen(): void {
     if (channel || typeof BroadcastChannel === 'undefined') return
     try {
-      channel = new BroadcastChannel(LOCK_NAME)
+      channel = new BroadcastChannel(name)
     } catch {
       // Not allowed here: the lock still works, a stuck holder is just not taken over.
       return
@@ -91,7 +91,7 @@ export function createSenderLock(storage: QueueStorage): SenderLock {
     const current = await Promise.resolve()
       .then(() => locks!.query())
       .then(
-        (state) => state.held?.find((held) => held.name === LOCK_NAME)?.clientId,
+        (state) => state.held?.find((held) => held.name === name)?.clientId,
         () => undefined,
       )
     if (holderSince === undefined || current !== holder) {
@@ -123,7 +123,7 @@ export function createSenderLock(storage: QueueStorage): SenderLock {
       const ended = (): void => resolve(running.then(() => true))
       const attempt = (options: LockOptions): void => {
         listen()
-        new Promise((requested) => requested(locks!.request(LOCK_NAME, options, granted))).then(
+        new Promise((requested) => requested(locks!.request(name, options, granted))).then(
           () => (entered ? ended() : void unavailable()),
           () => {
             if (entered) {

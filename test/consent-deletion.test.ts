@@ -20,7 +20,8 @@ test('after this page fell back to memory, denial still deletes what earlier pag
   await idle()
   expect((await readDatabase())?.queue.length).toBeGreaterThan(0)
 
-  failEventWrites('quota')
+  // Writes abort (not a full quota): this page switches to memory for good.
+  failEventWrites('abort-null')
   const journey = page.make({ flushInterval: 60_000 })
   journey.track('this-page')
   await advance(100)

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createDelivery, type Delivery } from '../src/delivery'
 import { createSenderLock } from '../src/lock'
 import { createReporter } from '../src/log'
+import { queueScope } from '../src/queue/scope'
 import { memoryStorage, type QueueStorage } from '../src/storage'
 import { createTransport } from '../src/transport'
 import type { JourneyError, JourneyEvent } from '../src/types'
@@ -16,6 +17,7 @@ import { flakyStorage } from './helpers/storage'
 import { START, useFakeClock } from './helpers/time'
 
 const ENDPOINT = 'https://collect.example/e'
+const SCOPE = queueScope(ENDPOINT)
 
 let fetch: FakeFetch
 const made: Delivery[] = []
@@ -63,8 +65,9 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
     maxQueueSize,
     storage,
     transport: createTransport(ENDPOINT),
-    lock: createSenderLock(storage),
+    lock: createSenderLock(storage, SCOPE.lock),
     report: createReporter((error) => errors.push(error)),
+    channel: SCOPE.channel,
     takeStateChanges: () => state.splice(0),
   })
   made.push(delivery)
@@ -666,7 +669,7 @@ describe('exit', () => {
     const { add, delivery } = setup({ storage, flushInterval: 60_000 })
     const event = add('delivered-elsewhere')
     await tick(0)
-    const other = new BroadcastChannel('journeykit')
+    const other = new BroadcastChannel(SCOPE.channel)
     other.postMessage({ delivered: [event.id + '.1'] })
     other.close()
     await new Promise((resolve) => setImmediate(resolve))

@@ -687,9 +687,18 @@ describe('when IndexedDB is missing or failing, the queue falls back to memory',
     expect(page.fetch.names(page.fetch.delivered())).toEqual(['waited', 'later'])
   })
 
-  test('writes fail with QuotaExceededError', async () => {
+  test('writes fail with QuotaExceededError: delivered from memory, IndexedDB kept for what it holds', async () => {
     failEventWrites('quota')
-    await deliversFromMemory()
+    const journey = page.make()
+    journey.track('one')
+    journey.track('two')
+    await advance(20_000)
+    journey.track('three')
+    await advance(20_000)
+    expect(page.fetch.names(page.fetch.delivered())).toEqual(['one', 'two', 'three'])
+    expect(page.errors.filter((error) => error.code === 'storage_unavailable')).toHaveLength(0)
+    expect(page.errors.filter((error) => error.code === 'storage_failed').length).toBeGreaterThan(0)
+    expect(page.warn.mock.calls.filter(([message]) => /stored/.test(String(message)))).toHaveLength(1)
   })
 
   test('writes abort with a null error (idb-keyval #163)', async () => {

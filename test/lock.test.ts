@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createSenderLock } from '../src/lock'
+import { queueScope } from '../src/queue/scope'
 import { indexedDBStorage, memoryStorage } from '../src/storage'
 import { fakeLocks, restoreBrowser } from './helpers/browser'
 import { freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
@@ -13,6 +14,8 @@ import { advance, idle, useFakeClock } from './helpers/time'
 beforeEach(() => {
   freshIndexedDB()
 })
+
+const scope = queueScope('https://collect.example/e')
 
 afterEach(() => {
   vi.useRealTimers()
@@ -39,21 +42,21 @@ describe('with Web Locks', () => {
   test('runs the task while holding the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(indexedDBStorage())
+    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
     let held = false
     expect(await lock.run(async (renew) => {
-      held = locks.isHeld('journeykit-sender')
+      held = locks.isHeld(scope.lock)
       expect(await renew()).toBe(true)
     }, false)).toBe(true)
     expect(held).toBe(true)
-    expect(locks.isHeld('journeykit-sender')).toBe(false)
+    expect(locks.isHeld(scope.lock)).toBe(false)
   })
 
   test('another tab skips while it is held, or waits for it when asked to', async () => {
     const locks = fakeLocks()
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage())
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle(2)
@@ -77,9 +80,9 @@ describe('with Web Locks', () => {
   test('a task that throws releases the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(indexedDBStorage())
+    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
-    expect(locks.isHeld('journeykit-sender')).toBe(false)
+    expect(locks.isHeld(scope.lock)).toBe(false)
     expect(await lock.run(async () => {}, false)).toBe(true)
   })
 })
@@ -89,7 +92,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
   async function stuckHolder() {
     const a = gate()
     let renew!: () => Promise<boolean>
-    const lock = createSenderLock(indexedDBStorage())
+    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
     const running = lock.run(async (r) => {
       renew = r
       await a.task()
@@ -104,7 +107,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const locks = fakeLocks()
     locks.install()
     const stuck = await stuckHolder()
-    const other = createSenderLock(indexedDBStorage())
+    const other = createSenderLock(indexedDBStorage(scope), scope.lock)
     const task = vi.fn(async () => {})
     // The other tab tries once a second, as its sender does after finding the lock taken.
     for (let second = 0; second < 10; second++) {
@@ -119,14 +122,14 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     expect(await stuck.renew()).toBe(false)
     stuck.finish()
     expect(await stuck.running).toBe(true)
-    expect(locks.isHeld('journeykit-sender')).toBe(false)
+    expect(locks.isHeld(scope.lock)).toBe(false)
   })
 
   test('a holder that keeps renewing keeps the lock however long it sends', async () => {
     useFakeClock()
     const locks = fakeLocks()
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
     let keepGoing = true
     const runningA = tabA.run(async (renew) => {
       while (keepGoing) {
@@ -135,7 +138,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
       }
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     for (let second = 0; second < 40; second++) {
       expect(await tabB.run(async () => {}, false)).toBe(false)
       await advance(1000, 250)
@@ -152,7 +155,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const locks = fakeLocks()
     locks.install()
     const stuck = await stuckHolder()
-    const other = createSenderLock(indexedDBStorage())
+    const other = createSenderLock(indexedDBStorage(scope), scope.lock)
     let result: boolean | undefined
     void other.run(async () => {}, true).then((ran) => (result = ran))
     await advance(9000, 250)
@@ -166,10 +169,10 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     useFakeClock()
     const locks = fakeLocks()
     locks.install()
-    const other = createSenderLock(indexedDBStorage())
+    const other = createSenderLock(indexedDBStorage(scope), scope.lock)
     // The other tab once found the lock taken (and started listening), then a quiet minute.
     const brief = gate()
-    const first = createSenderLock(indexedDBStorage()).run(brief.task, false)
+    const first = createSenderLock(indexedDBStorage(scope), scope.lock).run(brief.task, false)
     await idle()
     expect(await other.run(async () => {}, false)).toBe(false)
     brief.finish()
@@ -191,8 +194,8 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     useFakeClock()
     const locks = fakeLocks({ denied: true })
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage())
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle()
@@ -210,7 +213,7 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     locks.install()
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, 'lease')
-    const lock = createSenderLock(storage)
+    const lock = createSenderLock(storage, scope.lock)
     expect(await lock.run(async () => {}, false)).toBe(true)
     expect(await lock.run(async () => {}, true)).toBe(true)
     expect(lease).not.toHaveBeenCalled()
@@ -220,7 +223,7 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
   test('a task that throws still rejects (it is not mistaken for a refused lock)', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(indexedDBStorage())
+    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
     const task = vi.fn(() => Promise.reject(new Error('task')))
     await expect(lock.run(task, false)).rejects.toThrow('task')
     expect(task).toHaveBeenCalledTimes(1)
@@ -235,8 +238,8 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('one holder at a time; the other skips, or waits and then runs', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage())
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle()
@@ -258,13 +261,13 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('a holder that vanished (crashed tab) loses the lease when it expires', async () => {
     useFakeClock()
-    const storage = indexedDBStorage()
-    const crashed = createSenderLock(storage)
+    const storage = indexedDBStorage(scope)
+    const crashed = createSenderLock(storage, scope.lock)
     const a = gate()
     void crashed.run(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const b = gate()
     const waitingB = tabB.run(b.task, true)
     await advance(9500, 250)
@@ -277,7 +280,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('renew() keeps the lease of a long task alive', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
     let keepGoing = true
     const runningA = tabA.run(async (renew) => {
       while (keepGoing) {
@@ -286,7 +289,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
       }
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     await advance(25_000, 500)
     expect(await tabB.run(async () => {}, false)).toBe(false)
     keepGoing = false
@@ -297,7 +300,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('waiting gives up after one lease period', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage())
+    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     let renewA!: () => Promise<boolean>
     void tabA.run(async (renew) => {
@@ -305,7 +308,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
       await a.task()
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     let result: boolean | undefined
     void tabB.run(async () => {}, true).then((ran) => (result = ran))
     for (let i = 0; i < 6; i++) {
@@ -318,13 +321,13 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('a holder that vanished just before the wall clock stepped back an hour does not keep the lease for that hour', async () => {
     useFakeClock()
-    const crashed = createSenderLock(indexedDBStorage())
+    const crashed = createSenderLock(indexedDBStorage(scope), scope.lock)
     const a = gate()
     void crashed.run(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
     vi.setSystemTime(Date.now() - 3_600_000)
-    const tabB = createSenderLock(indexedDBStorage())
+    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
     const b = gate()
     const waitingB = tabB.run(b.task, true)
     await advance(11_000, 250)
@@ -334,11 +337,11 @@ describe('without Web Locks: a lease in IndexedDB', () => {
   })
 
   test('a task that throws releases the lease', async () => {
-    const storage = indexedDBStorage()
-    const lock = createSenderLock(storage)
+    const storage = indexedDBStorage(scope)
+    const lock = createSenderLock(storage, scope.lock)
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
     expect((await readDatabase())?.lease).toBeUndefined()
-    expect(await createSenderLock(indexedDBStorage()).run(async () => {}, false)).toBe(true)
+    expect(await createSenderLock(indexedDBStorage(scope), scope.lock).run(async () => {}, false)).toBe(true)
   })
 })
 
@@ -347,10 +350,10 @@ describe('memory storage', () => {
     const locks = fakeLocks()
     locks.install()
     const other = gate()
-    void createSenderLock(indexedDBStorage()).run(other.task, false) // another tab holds the Web Lock
+    void createSenderLock(indexedDBStorage(scope), scope.lock).run(other.task, false) // another tab holds the Web Lock
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, 'lease')
-    const lock = createSenderLock(storage)
+    const lock = createSenderLock(storage, scope.lock)
     const a = gate()
     const running = lock.run(a.task, false)
     await Promise.resolve()

@@ -4,6 +4,7 @@
  */
 import { forceCloseDatabase } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { queueScope } from '../src/queue/scope'
 import { indexedDBStorage, memoryStorage, resilientStorage, type QueueStorage, type StoredEvent } from '../src/storage'
 import {
   DB_NAME,
@@ -16,6 +17,7 @@ import {
   readDatabase,
   removeIndexedDB,
   restoreStorage,
+  seedDatabase,
 } from './helpers/storage'
 import { idle, useFakeClock } from './helpers/time'
 
@@ -29,20 +31,21 @@ afterEach(() => {
   restoreStorage()
 })
 
+const scope = queueScope('https://collect.example/e')
 const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
 
 /** The same behaviour is expected of both stores. */
 describe.each([
-  ['indexedDBStorage', indexedDBStorage],
+  ['indexedDBStorage', () => indexedDBStorage(scope)],
   ['memoryStorage', memoryStorage],
-])('%s', (_, create: () => QueueStorage) => {
+])('%s', (name, create: () => QueueStorage) => {
   test('reads events back oldest first (by order key), at most `limit`', async () => {
     const storage = create()
     await storage.write(rows('k3', 'k1', 'k2'), [], 100)
-    expect(storage.persistent).toBe(create === indexedDBStorage)
+    expect(storage.persistent).toBe(name === 'indexedDBStorage')
     const all = await storage.read(10)
     expect(all.dropped).toBe(0)
-    if (create === indexedDBStorage) expect(all.events.map(([key]) => key)).toEqual(['k1', 'k2', 'k3'])
+    if (name === 'indexedDBStorage') expect(all.events.map(([key]) => key)).toEqual(['k1', 'k2', 'k3'])
     else expect(all.events.map(([key]) => key)).toEqual(['k3', 'k1', 'k2']) // insertion order = tracking order
     expect((await storage.read(2)).events).toHaveLength(2)
   })
@@ -77,7 +80,7 @@ describe.each([
     const storage = create()
     await storage.write(rows('a'), [['anonymousId', 'x']], 100, 1)
     await storage.destroy()
-    const fresh = create === indexedDBStorage ? create() : storage
+    const fresh = name === 'indexedDBStorage' ? create() : storage
     expect(await fresh.read(10)).toEqual({ events: [], dropped: 0 })
     expect(await fresh.readState()).toEqual([])
   })
@@ -85,7 +88,7 @@ describe.each([
 
 describe('indexedDBStorage', () => {
   test('one write is one readwrite transaction, whatever it carries', async () => {
-    const storage = indexedDBStorage()
+    const storage = indexedDBStorage(scope)
     await storage.readState()
     const transactions = countTransactions()
     await storage.write(rows(...Array.from({ length: 500 }, (_, i) => `k${String(i).padStart(4, '0')}`)), [['a', 1], ['b', 2]], 10_000, 1)
@@ -93,17 +96,19 @@ describe('indexedDBStorage', () => {
     expect((await readDatabase())?.queue).toHaveLength(500)
   })
 
-  test('uses its own database and store, with q:, s: and d: keys', async () => {
-    const storage = indexedDBStorage()
+  test("uses its own database and store: the endpoint's q and d keys, shared s: keys", async () => {
+    const storage = indexedDBStorage(scope)
     await storage.write(rows('k1'), [['anonymousId', 'x']], 10, 2)
     expect(await databaseNames()).toEqual([DB_NAME])
-    expect((await readDatabase())?.keys.sort()).toEqual(['d:dropped', 'q:k1', 's:anonymousId'])
+    expect((await readDatabase())?.keys.sort()).toEqual(
+      [JSON.stringify(['d', scope.endpoint]), JSON.stringify(['q', scope.endpoint, 'k1']), 's:anonymousId'].sort(),
+    )
   })
 
   test('the sending lease: taken when free, renewed by its owner, refused to others until it expires', async () => {
     useFakeClock()
-    const a = indexedDBStorage()
-    const b = indexedDBStorage()
+    const a = indexedDBStorage(scope)
+    const b = indexedDBStorage(scope)
     const now = Date.now()
     expect(await a.lease('tab-a', now + 10_000)).toBe(true)
     expect(await b.lease('tab-b', now + 10_000)).toBe(false)
@@ -118,7 +123,7 @@ describe('indexedDBStorage', () => {
   })
 
   test('closes its connection for another tab deleting the database (not blocked)', async () => {
-    const storage = indexedDBStorage()
+    const storage = indexedDBStorage(scope)
     await storage.write(rows('a'), [], 10)
     let blocked = false
     await new Promise<void>((resolve, reject) => {
@@ -132,7 +137,7 @@ describe('indexedDBStorage', () => {
   })
 
   test('lets a newer version upgrade the database, then keeps working', async () => {
-    const storage = indexedDBStorage()
+    const storage = indexedDBStorage(scope)
     await storage.write(rows('a'), [], 10)
     const upgraded = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, 5)
@@ -151,7 +156,7 @@ describe('indexedDBStorage', () => {
       if (!connections.includes(this)) connections.push(this)
       return transaction.apply(this, args)
     })
-    const storage = indexedDBStorage()
+    const storage = indexedDBStorage(scope)
     await storage.write(rows('a'), [], 10)
     forceCloseDatabase(connections[0]! as never) // its type says the class; it takes a connection
     await idle(5)
@@ -163,7 +168,7 @@ describe('indexedDBStorage', () => {
   test('an open() that never settles is given up after 3 s', async () => {
     useFakeClock()
     openHangs()
-    const storage = indexedDBStorage()
+    const storage = indexedDBStorage(scope)
     const reading = storage.read(10)
     let error: unknown
     reading.catch((e: unknown) => (error = e))
@@ -175,17 +180,66 @@ describe('indexedDBStorage', () => {
 
   test('a throwing open() rejects the call instead of throwing', async () => {
     openThrows()
-    const storage = indexedDBStorage()
+    const storage = indexedDBStorage(scope)
     let result: Promise<unknown> | undefined
     expect(() => (result = storage.read(10))).not.toThrow()
     await expect(result).rejects.toThrow()
   })
 })
 
+describe('queues scoped by endpoint', () => {
+  const other = queueScope('https://other.example/collect')
+
+  test('two endpoints keep separate queues, dropped counts and leases, and share the state', async () => {
+    const a = indexedDBStorage(scope)
+    const b = indexedDBStorage(other)
+    await a.write(rows('k1', 'k3'), [['anonymousId', 'visitor']], 100, 2)
+    await b.write(rows('k2'), [['session', 's']], 100)
+    expect(await a.read(10)).toEqual({ events: rows('k1', 'k3'), dropped: 2 })
+    expect(await b.read(10)).toEqual({ events: rows('k2'), dropped: 0 })
+    await b.remove(['k1', 'k3'], 2)
+    expect(await a.read(10)).toEqual({ events: rows('k1', 'k3'), dropped: 2 })
+    // Trimming counts this endpoint's events only.
+    expect(await b.write(rows('k4'), [], 2)).toBe(0)
+    expect(await a.lease('tab', Date.now() + 10_000)).toBe(true)
+    expect(await b.lease('other-tab', Date.now() + 10_000)).toBe(true)
+    expect(await b.readState()).toEqual([['anonymousId', 'visitor'], ['session', 's']])
+    expect((await readDatabase())?.endpoints).toEqual({ [scope.endpoint]: ['k1', 'k3'], [other.endpoint]: ['k2', 'k4'] })
+  })
+
+  test('the queue stored before scopes is adopted by the first journey that reads, with its dropped count, once', async () => {
+    await seedDatabase([
+      ['q:k1', JSON.stringify({ name: 'k1' })],
+      ['q:k2', JSON.stringify({ name: 'k2' })],
+      ['d:dropped', 3],
+      ['s:anonymousId', 'old-visitor'],
+    ])
+    const a = indexedDBStorage(scope)
+    const b = indexedDBStorage(other)
+    expect(await a.read(10)).toEqual({ events: rows('k1', 'k2'), dropped: 3 })
+    expect(await b.read(10)).toEqual({ events: [], dropped: 0 })
+    expect(await a.readState()).toEqual([['anonymousId', 'old-visitor']])
+    const stored = await readDatabase()
+    expect(stored?.keys.filter((key) => key.startsWith('q:') || key === 'd:dropped')).toEqual([])
+    expect(stored?.endpoints).toEqual({ [scope.endpoint]: ['k1', 'k2'] })
+  })
+
+  test('restore stores journaled events and only the state values not stored already', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write([], [['session', 'newer']], 100)
+    await storage.restore(rows('j1', 'j2'), [['session', 'older'], ['anonymousId', 'journaled']], 100)
+    expect((await storage.read(10)).events).toEqual(rows('j1', 'j2'))
+    expect(new Map(await storage.readState())).toEqual(new Map([['session', 'newer'], ['anonymousId', 'journaled']]))
+    // Restoring what is stored already changes nothing.
+    await storage.restore(rows('j1'), [], 100)
+    expect((await storage.read(10)).events).toEqual(rows('j1', 'j2'))
+  })
+})
+
 describe('resilientStorage', () => {
   test('uses IndexedDB when it works, without a word', async () => {
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     await storage.write(rows('a'), [], 10)
     expect(storage.persistent).toBe(true)
     expect((await readDatabase())?.queue).toHaveLength(1)
@@ -195,7 +249,7 @@ describe('resilientStorage', () => {
   test('without indexedDB: memory, said once', async () => {
     removeIndexedDB()
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     await storage.write(rows('a'), [['k', 1]], 10)
     await storage.write(rows('b'), [], 10)
     expect(storage.persistent).toBe(false)
@@ -206,7 +260,7 @@ describe('resilientStorage', () => {
   test('open() throwing synchronously: memory, said once, nothing thrown', async () => {
     openThrows()
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     let state: Promise<unknown> | undefined
     expect(() => (state = storage.readState())).not.toThrow()
     await expect(state).resolves.toEqual([])
@@ -220,7 +274,7 @@ describe('resilientStorage', () => {
     useFakeClock()
     openHangs()
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     const writing = storage.write(rows('a'), [], 10)
     await vi.advanceTimersByTimeAsync(7000)
     await expect(writing).resolves.toBe(0)
@@ -237,7 +291,7 @@ describe('resilientStorage', () => {
       request.onerror = () => reject(request.error)
     })
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     await storage.write(rows('a'), [], 10)
     expect((await storage.read(10)).events).toEqual(rows('a'))
     expect(fallback).toHaveBeenCalledTimes(1)
@@ -247,7 +301,7 @@ describe('resilientStorage', () => {
   test('one failed call is retried on a new connection and IndexedDB stays in use', async () => {
     const failing = failEventWrites('quota', 1)
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     await storage.write(rows('a'), [], 10)
     expect(failing.failed()).toBe(1)
     expect(storage.persistent).toBe(true)
@@ -255,23 +309,60 @@ describe('resilientStorage', () => {
     expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['a'])
   })
 
-  test('a call that fails twice is served from memory: its events are not lost', async () => {
+  test('a write refused for quota twice is served from memory: its events are not lost', async () => {
     failEventWrites('quota')
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const writeFailed = vi.fn()
+    const storage = resilientStorage(scope, fallback, writeFailed)
     await storage.write(rows('a', 'b'), [['anonymousId', 'x']], 10)
     await storage.write(rows('c'), [], 10)
-    expect(storage.persistent).toBe(false)
-    expect(fallback).toHaveBeenCalledTimes(1)
-    expect(fallback.mock.calls[0]![0]).toMatchObject({ name: 'QuotaExceededError' })
+    expect(fallback).not.toHaveBeenCalled()
+    expect(writeFailed).toHaveBeenCalledTimes(2)
+    expect(writeFailed.mock.calls[0]![0]).toMatchObject({ name: 'QuotaExceededError' })
     expect((await storage.read(10)).events).toEqual(rows('a', 'b', 'c'))
     expect(await storage.readState()).toEqual([['anonymousId', 'x']])
+  })
+
+  test('a full origin still reads, sends and deletes what it stored before; later writes try IndexedDB again', async () => {
+    const earlier = indexedDBStorage(scope)
+    await earlier.write(rows('old1', 'old2'), [['anonymousId', 'stored']], 100, 1)
+    // Both attempts of the next write (the call and its retry) are refused.
+    const full = failEventWrites('quota', 2)
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback, () => {})
+    await storage.write(rows('new1'), [['session', 'this-page']], 100)
+    expect(full.failed()).toBe(2)
+    expect(storage.persistent).toBe(true)
+    // Both stores, in order; the dropped counts add up.
+    expect(await storage.read(10)).toEqual({ events: rows('new1', 'old1', 'old2'), dropped: 1 })
+    expect(new Map(await storage.readState())).toEqual(new Map([['anonymousId', 'stored'], ['session', 'this-page']]))
+    await storage.remove(['old1', 'new1'], 1)
+    expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['old2'])
+    expect(await storage.read(10)).toEqual({ events: rows('old2'), dropped: 0 })
+    expect(fallback).not.toHaveBeenCalled()
+    // Space freed: the next write lands in IndexedDB again.
+    await storage.write(rows('later'), [], 100)
+    expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['later', 'old2'])
+  })
+
+  test('a read that fails twice: memory for good, said once', async () => {
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback, () => {})
+    await storage.write(rows('a'), [], 10)
+    vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementation(() => {
+      throw new DOMException('broken', 'UnknownError')
+    })
+    expect((await storage.read(10)).events).toEqual([])
+    expect(storage.persistent).toBe(false)
+    await storage.write(rows('b'), [], 10)
+    expect((await storage.read(10)).events).toEqual(rows('b'))
+    expect(fallback).toHaveBeenCalledTimes(1)
   })
 
   test('a rejection with a null error (idb-keyval #163) is handled like any failure', async () => {
     failEventWrites('abort-null')
     const fallback = vi.fn()
-    const storage = resilientStorage(fallback)
+    const storage = resilientStorage(scope, fallback)
     await expect(storage.write(rows('a'), [], 10)).resolves.toBe(0)
     expect(storage.persistent).toBe(false)
     expect(fallback).toHaveBeenCalledTimes(1)
@@ -279,7 +370,7 @@ describe('resilientStorage', () => {
   })
 
   test('destroy deletes the database and what memory holds', async () => {
-    const storage = resilientStorage(() => {})
+    const storage = resilientStorage(scope, () => {})
     await storage.write(rows('a'), [['k', 1]], 10)
     expect(await databaseNames()).toEqual([DB_NAME])
     await storage.destroy()

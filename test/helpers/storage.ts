@@ -12,6 +12,11 @@ export const STORE_NAME = 'journeykit'
 
 const undo: Array<() => void> = []
 
+/** A key of a queued event: `['q', endpoint, orderKey]`, or `q:<orderKey>` as stored before queues were scoped by endpoint. */
+export function isEventKey(key: unknown): boolean {
+  return (typeof key === 'string' && key.startsWith('q:')) || (Array.isArray(key) && key[0] === 'q')
+}
+
 function patch<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
   const own = Object.getOwnPropertyDescriptor(target, key)
   Object.defineProperty(target, key, { configurable: true, writable: true, value })
@@ -42,9 +47,13 @@ export interface Contents {
   /** Stored events in key order: [order key, parsed event]. */
   queue: Array<[string, Record<string, unknown>]>
   state: Record<string, unknown>
+  /** Dropped counts of every endpoint, summed. */
   dropped: number
+  /** A sending lease (of any endpoint). */
   lease: unknown
-  /** Every raw key. */
+  /** Order keys of the stored events by endpoint (`''`: stored before queues were scoped). */
+  endpoints: Record<string, string[]>
+  /** Every raw key: strings as they are, array keys as JSON. */
   keys: string[]
 }
 
@@ -57,7 +66,7 @@ export async function readDatabase(): Promise<Contents | undefined> {
     request.onerror = () => reject(request.error)
   })
   try {
-    if (!db.objectStoreNames.contains(STORE_NAME)) return { queue: [], state: {}, dropped: 0, lease: undefined, keys: [] }
+    if (!db.objectStoreNames.contains(STORE_NAME)) return { queue: [], state: {}, dropped: 0, lease: undefined, endpoints: {}, keys: [] }
     const tx = db.transaction(STORE_NAME, 'readonly')
     const store = tx.objectStore(STORE_NAME)
     const keys = store.getAllKeys()
@@ -66,14 +75,24 @@ export async function readDatabase(): Promise<Contents | undefined> {
       tx.oncomplete = () => resolve()
       tx.onerror = tx.onabort = () => reject(tx.error)
     })
-    const contents: Contents = { queue: [], state: {}, dropped: 0, lease: undefined, keys: keys.result.map(String) }
+    const contents: Contents = {
+      queue: [],
+      state: {},
+      dropped: 0,
+      lease: undefined,
+      endpoints: {},
+      keys: keys.result.map((key) => (typeof key === 'string' ? key : JSON.stringify(key))),
+    }
     keys.result.forEach((key, i) => {
-      const name = String(key)
       const value = values.result[i]
-      if (name.startsWith('q:')) contents.queue.push([name.slice(2), JSON.parse(value as string) as Record<string, unknown>])
-      else if (name.startsWith('s:')) contents.state[name.slice(2)] = value
-      else if (name === 'd:dropped') contents.dropped = value as number
-      else if (name === 'l:lease') contents.lease = value
+      // Scoped keys are ['q' | 'd' | 'l', endpoint, orderKey?]; the unscoped ones 'q:…', 'd:dropped', 'l:lease'.
+      const [kind, endpoint, orderKey] = Array.isArray(key) ? (key as string[]) : [String(key).slice(0, 1), '', String(key).slice(2)]
+      if (String(key).startsWith('s:')) contents.state[String(key).slice(2)] = value
+      else if (kind === 'q') {
+        contents.queue.push([orderKey!, JSON.parse(value as string) as Record<string, unknown>])
+        ;(contents.endpoints[endpoint!] ??= []).push(orderKey!)
+      } else if (kind === 'd') contents.dropped += value as number
+      else if (kind === 'l') contents.lease = value
     })
     return contents
   } finally {
@@ -96,7 +115,7 @@ export function countTransactions() {
   } as IDBDatabase['transaction'])
   const put = IDBObjectStore.prototype.put
   patch(IDBObjectStore.prototype, 'put', function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-    if (typeof key === 'string' && key.startsWith('q:')) eventWrites.add(this.transaction)
+    if (isEventKey(key)) eventWrites.add(this.transaction)
     return put.call(this, value, key)
   } as IDBObjectStore['put'])
   return {
@@ -152,7 +171,7 @@ export function failEventWrites(kind: 'quota' | 'abort-null' = 'quota', times = 
   const failedTransactions = new Set<IDBTransaction>()
   const put = IDBObjectStore.prototype.put
   patch(IDBObjectStore.prototype, 'put', function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-    const isEvent = typeof key === 'string' && key.startsWith('q:')
+    const isEvent = isEventKey(key)
     if (isEvent && (failedTransactions.has(this.transaction) || failed < times)) {
       if (!failedTransactions.has(this.transaction)) {
         failedTransactions.add(this.transaction)
@@ -193,6 +212,7 @@ export function flakyStorage(inner: QueueStorage, error: unknown = new DOMExcept
       return inner.persistent
     },
     write: wrap('write'),
+    restore: wrap('restore'),
     read: wrap('read'),
     remove: wrap('remove'),
     readState: wrap('readState'),

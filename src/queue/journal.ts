@@ -1,0 +1,184 @@
+/**
+ * The exit journal: what is not yet durably in IndexedDB when the page is hidden, left or frozen
+ * is kept by something that completes synchronously, a localStorage write.
+ *
+ * Why: an IndexedDB write is asynchronous. A page that navigates away (or is closed, or frozen
+ * and discarded) right after tracking has handed its last events to a transaction that the
+ * browser may abort with the document, and the exit send carries at most ~60 kB and is lost when
+ * the endpoint fails at that moment. So every write is *held* here from the moment it is handed
+ * to IndexedDB until its transaction commits; on the way out, `save()` copies what is held into
+ * localStorage items; the next page load (any tab, same endpoint) `recoverJournal()`s them into
+ * IndexedDB with the same ids and order keys, and removes them once that write committed. An
+ * event that did reach IndexedDB (or the endpoint) as well is stored again under the same key:
+ * at worst a re-delivery with the same id, never a second id.
+ *
+ * Cost: nothing per event while the page is visible. On the way out, one `setItem` per held
+ * write (none when everything is written, the usual case), ~1 ms per 100 kB. Items are removed
+ * as soon as the write commits, so a page that lives on leaves nothing behind. A journal never
+ * takes more than {@link JOURNAL_BUDGET} characters of the origin's ~5 M (localStorage is shared
+ * with the site); what does not fit is reported.
+ *
+ * Consent: the journal is written and read only by a journey that may store (consent granted),
+ * and `forgetJournals()` removes every journal when consent is denied.
+ *
+ * An item: its key is `scope.journal + pageId + '.' + n` (page ids are UUIDv7, so keys sort in
+ * the order pages were created); its value is the JSON of the state changes on the first line,
+ * then one line per event, `orderKey + ' ' + json` (JSON text never contains a line break, and an
+ * order key no space).
+ */
+import type { StoredEvent } from '../storage'
+import { JOURNAL_PREFIX, type QueueScope } from './scope'
+
+/** Characters (UTF-16 units, what localStorage counts) one page's journal may take at most. */
+export const JOURNAL_BUDGET = 2_000_000
+
+export interface Journal {
+  /**
+   * Holds a write handed to IndexedDB; call the function returned once its transaction has
+   * committed (a failed write stays held, for the next page load to store).
+   */
+  hold(events: StoredEvent[], state: Array<[string, unknown]>): () => void
+  /**
+   * Synchronously journals everything held and not yet journaled. Returns how many events could
+   * not be journaled (localStorage missing, blocked or full, or the budget spent).
+   */
+  save(): number
+}
+
+/** What earlier pages journaled for one endpoint. */
+export interface Recovered {
+  events: StoredEvent[]
+  /** State changes, oldest page first (a later page's value wins). */
+  state: Array<[string, unknown]>
+  /** Removes the recovered items: call once they are stored. */
+  remove(): void
+}
+
+/** localStorage, or undefined where it is missing or access throws (sandboxed, blocked site data). */
+function local(): Storage | undefined {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage ? localStorage : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function keysStartingWith(storage: Storage, prefix: string): string[] {
+  const keys: string[] = []
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i)
+    if (key?.startsWith(prefix)) keys.push(key)
+  }
+  return keys.sort()
+}
+
+function removeItems(keys: string[]): void {
+  const storage = local()
+  try {
+    for (const key of keys) storage?.removeItem(key)
+  } catch {
+    // Nothing to do: a journal left behind is stored again on the next load, with the same ids.
+  }
+}
+
+function encode(events: StoredEvent[], state: Array<[string, unknown]>): string {
+  let text = state.length ? JSON.stringify(state) : ''
+  for (const [key, json] of events) text += '\n' + key + ' ' + json
+  return text
+}
+
+interface Held {
+  events: StoredEvent[]
+  state: Array<[string, unknown]>
+  /** The items it was journaled to; undefined while not journaled. */
+  items?: string[]
+  /** Characters journaled. */
+  size?: number
+}
+
+/**
+ * The journal of one page's journey sending to `scope`; `pageId` is unique to the page.
+ * `durable()` says whether the queue's storage is IndexedDB: a page whose storage is memory
+ * holds nothing (its events could never be written), and a write that ended in memory because
+ * IndexedDB failed meanwhile stays held.
+ */
+export function createJournal(scope: QueueScope, pageId: string, durable: () => boolean): Journal {
+  const held = new Set<Held>()
+  let items = 0
+  let spent = 0
+  return {
+    hold(events, state) {
+      if ((!events.length && !state.length) || !durable()) return () => {}
+      const entry: Held = { events, state }
+      held.add(entry)
+      return () => {
+        if (!durable()) return
+        held.delete(entry)
+        if (entry.items) removeItems(entry.items)
+        spent -= entry.size ?? 0
+      }
+    },
+    save() {
+      const storage = local()
+      let unsaved = 0
+      for (const entry of held) {
+        if (entry.items) continue
+        const text = encode(entry.events, entry.state)
+        const key = scope.journal + pageId + '.' + items++
+        try {
+          if (!storage || spent + text.length > JOURNAL_BUDGET) throw new Error('no room')
+          storage.setItem(key, text)
+          spent += entry.size = text.length
+          entry.items = [key]
+        } catch {
+          // Missing, blocked or full (QuotaExceededError): the write may still commit, and the
+          // exit send may still deliver; the caller reports what was not journaled.
+          unsaved += entry.events.length
+        }
+      }
+      return unsaved
+    },
+  }
+}
+
+/**
+ * Reads what earlier pages journaled for `scope` (synchronously); undefined when there is none.
+ * Lines that do not parse are skipped: the queue's own check drops records that are not events.
+ */
+export function recoverJournal(scope: QueueScope): Recovered | undefined {
+  const storage = local()
+  if (!storage) return undefined
+  try {
+    const keys = keysStartingWith(storage, scope.journal)
+    if (!keys.length) return undefined
+    const events: StoredEvent[] = []
+    const state = new Map<string, unknown>()
+    for (const key of keys) {
+      const [changes, ...lines] = (storage.getItem(key) ?? '').split('\n')
+      try {
+        for (const [name, value] of changes ? (JSON.parse(changes) as Array<[string, unknown]>) : []) {
+          if (typeof name === 'string') state.set(name, value)
+        }
+      } catch {
+        // A tampered first line: the events still count.
+      }
+      for (const line of lines) {
+        const space = line.indexOf(' ')
+        if (space > 0) events.push([line.slice(0, space), line.slice(space + 1)])
+      }
+    }
+    return { events, state: [...state], remove: () => removeItems(keys) }
+  } catch {
+    return undefined
+  }
+}
+
+/** Removes the journals of every endpoint (consent denied). Never throws. */
+export function forgetJournals(): void {
+  const storage = local()
+  try {
+    if (storage) removeItems(keysStartingWith(storage, JOURNAL_PREFIX))
+  } catch {
+    // Blocked storage holds no journal.
+  }
+}

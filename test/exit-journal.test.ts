@@ -1,0 +1,129 @@
+/**
+ * The way out of a page, through the journey: what has not reached IndexedDB when the page hides,
+ * is left or freezes is journaled synchronously and stored by the next load with the same ids;
+ * events tracked in a site's own hide handler are kept and sent; consent rules hold.
+ */
+import { beforeEach, describe, expect, test } from 'vitest'
+import { JOURNAL_PREFIX } from '../src/queue/scope'
+import { leavePage, setVisibility, supportKeepalive } from './helpers/browser'
+import { usePage } from './helpers/journey'
+import { freshIndexedDB, readDatabase } from './helpers/storage'
+import { advance, idle } from './helpers/time'
+
+/** The journal items in localStorage: key → value. */
+function journals(): Map<string, string> {
+  const found = new Map<string, string>()
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i)!
+    if (key.startsWith(JOURNAL_PREFIX)) found.set(key, localStorage.getItem(key)!)
+  }
+  return found
+}
+
+/** Event names and ids in the journal items. */
+function journaled(): Array<{ name: string; id: string }> {
+  return [...journals().values()].flatMap((text) =>
+    text
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line.slice(line.indexOf(' ') + 1)) as { name: string; id: string }),
+  )
+}
+
+async function storedNames(): Promise<string[]> {
+  return ((await readDatabase())?.queue ?? []).map(([, event]) => event.name as string)
+}
+
+describe('the exit journal', () => {
+  const page = usePage()
+  // The exit send goes through the fake fetch (happy-dom's own sendBeacon would use the network).
+  beforeEach(() => supportKeepalive())
+
+  test('leaving before the write committed: journaled at once, stored and sent by the next load with the same ids', async () => {
+    page.fetch.setPlan(() => ({ status: 503 }))
+    const first = page.make({ flushInterval: 60_000 })
+    await advance(300)
+    for (let i = 0; i < 3; i++) first.track('last_moment', { i })
+    leavePage()
+    // Synchronously, before IndexedDB could commit anything.
+    const left = new Map(journals())
+    expect(journaled().map((event) => event.name)).toEqual(['last_moment', 'last_moment', 'last_moment'])
+    const ids = journaled().map((event) => event.id)
+
+    // The page was gone before its write landed: a new profile's database, the journal kept.
+    await idle()
+    first.destroy()
+    await idle()
+    freshIndexedDB()
+    localStorage.clear()
+    for (const [key, value] of left) localStorage.setItem(key, value)
+
+    page.fetch.setPlan(() => ({ status: 200 }))
+    const next = page.make({ flushInterval: 200 })
+    await advance(2000)
+    const delivered = page.fetch.delivered().filter((event) => event.name === 'last_moment')
+    expect(delivered.map((event) => event.id)).toEqual(ids)
+    expect(delivered.map((event) => event.props.i)).toEqual([0, 1, 2])
+    // Restored, delivered, and the journal is gone.
+    expect(journals().size).toBe(0)
+    expect(await storedNames()).toEqual([])
+    next.destroy()
+  })
+
+  test('once the write commits the journal item goes: a page that lives on leaves nothing behind', async () => {
+    page.fetch.setPlan(() => ({ status: 503 }))
+    const journey = page.make({ flushInterval: 60_000 })
+    await advance(300)
+    journey.track('hidden_then_back')
+    setVisibility('hidden')
+    expect(journals().size).toBe(1)
+    await idle()
+    expect(journals().size).toBe(0)
+    expect(await storedNames()).toContain('hidden_then_back')
+    setVisibility('visible')
+  })
+
+  test('everything already written: hiding journals nothing', async () => {
+    const journey = page.make({ flushInterval: 60_000 })
+    journey.track('written_long_ago')
+    await advance(300)
+    leavePage()
+    expect(journals().size).toBe(0)
+  })
+
+  test('freeze journals what is not written yet', async () => {
+    const journey = page.make({ flushInterval: 60_000 })
+    await advance(300)
+    journey.track('before_freeze')
+    document.dispatchEvent(new Event('freeze'))
+    expect(journaled().map((event) => event.name)).toEqual(['before_freeze'])
+  })
+
+  test("an event tracked in the site's own hide handler, added after journeykit, is journaled and sent before unload", async () => {
+    const journey = page.make({ flushInterval: 60_000 })
+    await advance(300)
+    const leave = () => {
+      if (document.visibilityState === 'hidden') journey.track('leave')
+    }
+    document.addEventListener('visibilitychange', leave)
+    try {
+      setVisibility('hidden')
+      // The microtask that keeps it has run once the handler returned; nothing else has.
+      await Promise.resolve()
+      expect(journaled().map((event) => event.name)).toEqual(['leave'])
+      expect(page.fetch.requests.filter((request) => request.keepalive).flatMap((request) => page.fetch.names(request.batch.events))).toContain('leave')
+    } finally {
+      document.removeEventListener('visibilitychange', leave)
+    }
+  })
+
+  test('consent pending: nothing journaled; denied: every journal removed', async () => {
+    localStorage.setItem(JOURNAL_PREFIX + 'https://elsewhere.example/c 0.0', '\nk.1 {}')
+    const pending = page.make({ consent: 'pending', flushInterval: 60_000 })
+    pending.track('waiting')
+    leavePage()
+    expect([...journals().keys()]).toEqual([JOURNAL_PREFIX + 'https://elsewhere.example/c 0.0'])
+    pending.consent('denied')
+    expect(journals().size).toBe(0)
+  })
+})

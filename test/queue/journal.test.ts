@@ -1,0 +1,168 @@
+/**
+ * The exit journal (src/queue/journal.ts) on a fake localStorage: what is held until its
+ * IndexedDB write commits, journaled synchronously on the way out, recovered by the next load.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { createJournal, forgetJournals, JOURNAL_BUDGET, recoverJournal } from '../../src/queue/journal'
+import { JOURNAL_PREFIX, queueScope } from '../../src/queue/scope'
+import type { StoredEvent } from '../../src/storage'
+
+const scope = queueScope('https://collect.example/e')
+const other = queueScope('https://other.example/collect')
+const rows = (...names: string[]): StoredEvent[] => names.map((name) => [`${name}.1`, JSON.stringify({ id: name, name })])
+
+/** A localStorage whose calls can be made to fail (happy-dom's cannot be spied on: it is a Proxy). */
+class FakeStorage implements Storage {
+  items = new Map<string, string>()
+  fail: { setItem?: (key: string) => boolean; key?: boolean } = {}
+  get length() {
+    return this.items.size
+  }
+  key(index: number) {
+    if (this.fail.key) throw new DOMException('denied', 'SecurityError')
+    return [...this.items.keys()][index] ?? null
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null
+  }
+  setItem(key: string, value: string) {
+    if (this.fail.setItem?.(key)) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    this.items.set(key, String(value))
+  }
+  removeItem(key: string) {
+    this.items.delete(key)
+  }
+  clear() {
+    this.items.clear()
+  }
+}
+
+let storage: FakeStorage
+const items = () => [...storage.items.keys()].filter((key) => key.startsWith(JOURNAL_PREFIX)).sort()
+
+beforeEach(() => {
+  storage = new FakeStorage()
+  vi.stubGlobal('localStorage', storage)
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('createJournal', () => {
+  test('holds a write until it commits; save() journals what is held, once', () => {
+    const journal = createJournal(scope, 'page-1', () => true)
+    const writtenA = journal.hold(rows('a', 'b'), [['anonymousId', 'v']])
+    journal.hold(rows('c'), [])
+    expect(items()).toEqual([])
+    expect(journal.save()).toBe(0)
+    expect(items()).toEqual([scope.journal + 'page-1.0', scope.journal + 'page-1.1'])
+    // Nothing new held: nothing written again.
+    storage.fail.setItem = () => true
+    expect(journal.save()).toBe(0)
+    // The first write committed: its item goes at once.
+    writtenA()
+    expect(items()).toEqual([scope.journal + 'page-1.1'])
+  })
+
+  test('a write that committed before the page hid is never journaled', () => {
+    const journal = createJournal(scope, 'page-1', () => true)
+    journal.hold(rows('a'), [])()
+    expect(journal.save()).toBe(0)
+    expect(items()).toEqual([])
+  })
+
+  test('holds nothing while the storage is memory, and keeps a write that ended in memory', () => {
+    let durable = false
+    const journal = createJournal(scope, 'page-1', () => durable)
+    journal.hold(rows('never-storable'), [])
+    durable = true
+    const written = journal.hold(rows('switched'), [])
+    durable = false // IndexedDB failed during that write: it ended in memory
+    written()
+    journal.save()
+    expect(recoverJournal(scope)?.events).toEqual(rows('switched'))
+  })
+
+  test('a full localStorage: what did not fit is counted, the rest is journaled', () => {
+    const journal = createJournal(scope, 'page-1', () => true)
+    journal.hold(rows('fits'), [])
+    journal.hold(rows('too', 'much'), [])
+    let calls = 0
+    storage.fail.setItem = () => ++calls > 1
+    expect(journal.save()).toBe(2)
+    expect(recoverJournal(scope)?.events).toEqual(rows('fits'))
+  })
+
+  test(`never takes more than ${JOURNAL_BUDGET} characters; space freed by committed writes is reused`, () => {
+    const journal = createJournal(scope, 'page-1', () => true)
+    const big = (name: string): StoredEvent[] => [[`${name}.1`, JSON.stringify({ id: name, pad: 'x'.repeat(JOURNAL_BUDGET / 2 + 10) })]]
+    const first = journal.hold(big('first'), [])
+    journal.hold(big('second'), [])
+    expect(journal.save()).toBe(1)
+    first()
+    expect(journal.save()).toBe(0)
+    expect(recoverJournal(scope)?.events.map(([key]) => key)).toEqual(['second.1'])
+  })
+
+  test('localStorage throwing (blocked site data): nothing thrown, everything counted as not journaled', () => {
+    storage.fail.setItem = () => true
+    const journal = createJournal(scope, 'page-1', () => true)
+    journal.hold(rows('a', 'b'), [])
+    expect(() => journal.save()).not.toThrow()
+    expect(journal.save()).toBe(2)
+  })
+})
+
+describe('recoverJournal', () => {
+  test("reads every page's journal of this endpoint, in page order, and removes them when told", () => {
+    const older = createJournal(scope, '0001', () => true)
+    older.hold(rows('a'), [['session', 'old'], ['anonymousId', 'v']])
+    older.save()
+    const newer = createJournal(scope, '0002', () => true)
+    newer.hold(rows('b', 'c'), [['session', 'new']])
+    newer.save()
+    const elsewhere = createJournal(other, '0003', () => true)
+    elsewhere.hold(rows('not-ours'), [])
+    elsewhere.save()
+
+    const recovered = recoverJournal(scope)!
+    expect(recovered.events).toEqual(rows('a', 'b', 'c'))
+    // The later page's value wins.
+    expect(new Map(recovered.state)).toEqual(new Map([['session', 'new'], ['anonymousId', 'v']]))
+    recovered.remove()
+    expect(recoverJournal(scope)).toBeUndefined()
+    expect(recoverJournal(other)?.events).toEqual(rows('not-ours'))
+  })
+
+  test('event JSON survives as it was (line breaks in strings are escaped in JSON)', () => {
+    const journal = createJournal(scope, 'p', () => true)
+    const json = JSON.stringify({ id: 'x', name: 'a b\nc', props: { text: 'line\r\nbreak \u2028 sep' } })
+    journal.hold([['x.1', json]], [])
+    journal.save()
+    expect(recoverJournal(scope)?.events).toEqual([['x.1', json]])
+  })
+
+  test('a tampered item does not throw: lines without a key are skipped, a broken state line ignored', () => {
+    storage.setItem(scope.journal + 'p.0', '{not json\nno-space-here\nk.1 {"id":"k"}\n\n')
+    const recovered = recoverJournal(scope)!
+    expect(recovered.events).toEqual([['k.1', '{"id":"k"}']])
+    expect(recovered.state).toEqual([])
+  })
+
+  test('no journal: undefined; localStorage throwing: undefined', () => {
+    expect(recoverJournal(scope)).toBeUndefined()
+    storage.setItem(scope.journal + 'p.0', '\nk.1 {}')
+    storage.fail.key = true
+    expect(recoverJournal(scope)).toBeUndefined()
+  })
+})
+
+test("forgetJournals removes every endpoint's journal and nothing else", () => {
+  storage.setItem('site-own', 'keep me')
+  storage.setItem('journeykit:phases', 'not a journal')
+  for (const s of [scope, other]) {
+    const journal = createJournal(s, 'p', () => true)
+    journal.hold(rows('a'), [])
+    journal.save()
+  }
+  forgetJournals()
+  expect([...storage.items.keys()].sort()).toEqual(['journeykit:phases', 'site-own'])
+})

@@ -1,0 +1,184 @@
+// The in-page side of `npm run bench -- --peers`, shared by every product's page. Each adapter
+// (journeykit.js, snowplow.js, amplitude.js, plausible.js beside this file) is bundled with this
+// driver by esbuild into the page's one script and calls `install()` with three functions: how to
+// start the SDK against the local collector, how to track one event, and (where the SDK says when
+// a call's event was delivered) a count of calls still waiting for that answer.
+//
+// Node drives the page through page.evaluate(); measured loops run in tasks of their own
+// (setTimeout), not inside the DevTools command that started them, so that main-thread accounting
+// sees ordinary page tasks.
+
+const now = () => performance.now()
+const NAME = 'add_to_cart'
+
+/** Runs `fn` in a task of its own and resolves with what it returns. */
+const inTask = (fn) =>
+  new Promise((resolve, reject) =>
+    setTimeout(() => {
+      try {
+        resolve(fn())
+      } catch (error) {
+        reject(error)
+      }
+    }, 0),
+  )
+
+/** How many times `marker` occurs in `text`. */
+function occurrences(text, marker) {
+  let count = 0
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) count++
+  return count
+}
+
+/** A stored value as text, whatever it is (strings as they are, objects as JSON). */
+function asText(value) {
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value) ?? ''
+  } catch {
+    return String(value)
+  }
+}
+
+/**
+ * Copies of events carrying `marker` that are still stored on this origin: in localStorage and
+ * sessionStorage (Snowplow's and Amplitude's queues) and in every IndexedDB database
+ * (journeykit's), whatever their keys and record layout. An event counts as delivered and
+ * removed when no copy of it is left here.
+ */
+async function storedCopies(marker) {
+  let count = 0
+  for (const storage of [localStorage, sessionStorage]) {
+    for (let i = 0; i < storage.length; i++) count += occurrences(storage.getItem(storage.key(i)) ?? '', marker)
+  }
+  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : []
+  for (const { name } of databases) {
+    if (!name) continue
+    const db = await new Promise((resolve) => {
+      const request = indexedDB.open(name)
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = request.onblocked = () => resolve(null)
+    })
+    if (!db) continue
+    try {
+      // Another connection must not be kept from upgrading or deleting the database.
+      db.onversionchange = () => db.close()
+      const stores = [...db.objectStoreNames]
+      if (!stores.length) continue
+      const tx = db.transaction(stores, 'readonly')
+      const values = await Promise.all(
+        stores.map(
+          (store) =>
+            new Promise((resolve) => {
+              const request = tx.objectStore(store).getAll()
+              request.onsuccess = () => resolve(request.result)
+              request.onerror = () => resolve([])
+            }),
+        ),
+      )
+      for (const list of values) for (const value of list) count += occurrences(asText(value), marker)
+    } finally {
+      db.close()
+    }
+  }
+  return count
+}
+
+/** Deletes what earlier pages of this origin stored (storage, databases, cookies). */
+async function forget() {
+  try {
+    localStorage.clear()
+    sessionStorage.clear()
+  } catch {}
+  for (const cookie of document.cookie.split(';')) {
+    const name = cookie.split('=')[0].trim()
+    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
+  }
+  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : []
+  await Promise.all(
+    databases.map(
+      ({ name }) =>
+        new Promise((resolve) => {
+          const request = indexedDB.deleteDatabase(name)
+          request.onsuccess = request.onerror = request.onblocked = () => resolve()
+        }),
+    ),
+  )
+}
+
+/**
+ * Installs `window.peerBench` for one product.
+ * - `start({ collectorUrl })`: sets the SDK up (may return a promise);
+ * - `track(name, props, delivered)`: tracks one event; calls `delivered()` once the SDK reports
+ *   it sent, where the SDK has such a report (`reportsDelivery: true`).
+ * A page opened with `?collector=<url>` starts the SDK at once, as a site's own script would.
+ */
+export function install({ name, start, track, reportsDelivery = false }) {
+  let tracked = 0
+  let delivered = 0
+  const onDelivered = () => delivered++
+  const props = (i, marker) => ({ sku: 'A1', price: 20, i, run: marker })
+
+  window.peerBench = {
+    name,
+    forget,
+    storedCopies,
+    async start(config) {
+      await start(config)
+      return { name }
+    },
+
+    /** Tracks `n` events in one task; resolves with how long the loop of calls took. */
+    burst(n, marker) {
+      return inTask(() => {
+        const t0 = now()
+        for (let i = 0; i < n; i++) track(NAME, props(i, marker), onDelivered)
+        tracked += n
+        return { loopMs: now() - t0 }
+      })
+    },
+
+    /** Tracks `n` events, one every `every` ms (a timer each); resolves after the last call. */
+    spread(n, every, marker) {
+      return new Promise((resolve) => {
+        let i = 0
+        let callsMs = 0
+        const timer = setInterval(() => {
+          const t0 = now()
+          track(NAME, props(i, marker), onDelivered)
+          callsMs += now() - t0
+          tracked++
+          if (++i === n) {
+            clearInterval(timer)
+            resolve({ loopMs: callsMs })
+          }
+        }, every)
+      })
+    },
+
+    /**
+     * Tracks `n` events and navigates to `next` in the same task: the events are at best in the
+     * SDK's memory when the page starts to unload.
+     */
+    trackThenLeave(n, marker, round, next) {
+      setTimeout(() => {
+        for (let i = 0; i < n; i++) track('leave', { i, round, run: marker }, onDelivered)
+        location.href = next
+      }, 0)
+    },
+
+    /**
+     * What is still pending: calls whose delivery the SDK has not reported yet (null when it has
+     * no such report) and, with `scan`, stored copies of `marker`'s events.
+     */
+    async pending(marker, scan) {
+      return {
+        unanswered: reportsDelivery ? tracked - delivered : null,
+        stored: scan ? await storedCopies(marker) : null,
+      }
+    },
+  }
+
+  const collectorUrl = new URLSearchParams(location.search).get('collector')
+  if (collectorUrl) start({ collectorUrl })
+}

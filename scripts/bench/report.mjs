@@ -115,7 +115,7 @@ export function judge(r) {
     targets.push({
       target: `main-thread time per event, track() until acknowledged and removed, ${what}: at most ${limit} µs`,
       met: us <= limit,
-      detail: `${fmt.us(us, 1)} a event (${source})` + (source === 'delivery' && typeof peersUs === 'number' ? `; ${fmt.us(peersUs, 1)} in the peers run (with defaults())` : ''),
+      detail: `${fmt.us(us, 1)} per event (${source})` + (source === 'delivery' && typeof peersUs === 'number' ? `; ${fmt.us(peersUs, 1)} in the peers run (with defaults())` : ''),
     })
   }
   if (r.resend) {

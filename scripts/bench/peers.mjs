@@ -148,12 +148,14 @@ async function step(p, site, name, { n, every, marker }) {
   const { collector } = site
   collector.mark(marker)
   const before = collector.counts(name)
+  const answersBefore = await p.run(([m]) => peerBench.pending(m, false), [marker])
   await p.measureIdle()
   const m0 = await p.metrics()
   const calls = every ? await p.run(([n, every, m]) => peerBench.spread(n, every, m), [n, every, marker]) : await p.run(([n, m]) => peerBench.burst(n, m), [n, marker])
   const end = await settled(p, collector, name, marker, n, (every * n) + 90_000)
   const m1 = await p.metrics()
   const c = collector.counts(name)
+  const answers = await p.run(([m]) => peerBench.pending(m, false), [marker])
   return {
     events: n,
     trackUs: (calls.loopMs / n) * 1000,
@@ -164,6 +166,9 @@ async function step(p, site, name, { n, every, marker }) {
     received: c.unique,
     lost: n - c.unique,
     copies: c.copies,
+    // Events the SDK itself reported as given up on (null: it has no such report).
+    failed: answers.failed === null ? null : answers.failed - answersBefore.failed,
+    firstFailure: answers.firstFailure,
     requests: c.requests - before.requests,
     bodyBytes: c.bodyBytes - before.bodyBytes,
   }

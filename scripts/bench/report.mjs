@@ -140,7 +140,8 @@ export function peersTable(peers) {
   const products = Object.entries(peers.products)
   const base = peers.products.journeykit
   const cell = (f, show) => products.map(([name, v]) => (name === 'journeykit' || !base ? show(f(v)) : withRatio(show(f(v)), f(v), f(base))))
-  const delivered = (s) => `${fmt.n(s.received)} of ${fmt.n(s.events)}` + (s.copies ? ` +${fmt.n(s.copies)} copies` : '') + (s.finished ? '' : ' (unsettled)')
+  const delivered = (s) =>
+    `${fmt.n(s.received)} of ${fmt.n(s.events)}` + (s.copies ? ` +${fmt.n(s.copies)} copies` : '') + (s.failed ? ` (${fmt.n(s.failed)} failed)` : '') + (s.finished ? '' : ' (unsettled)')
   const rows = [
     ['script: minified bundle, brotli', ...cell((v) => v.bytes.brotli, fmt.bytes)],
     ['  gzip', ...cell((v) => v.bytes.gzip, fmt.bytes)],

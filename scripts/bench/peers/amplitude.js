@@ -11,8 +11,11 @@ install({
   start({ collectorUrl }) {
     return init('0123456789abcdef0123456789abcdef', { serverUrl: collectorUrl, fetchRemoteConfig: false, logLevel: 0 }).promise
   },
-  track(name, props, delivered) {
-    // The promise resolves once the event's batch was answered (or given up on).
-    track(name, props).promise.then(delivered, delivered)
+  track(name, props, answered) {
+    // The promise resolves once the event's batch was answered, or given up on.
+    track(name, props).promise.then(
+      (result) => answered(result?.code === 200, result?.message),
+      (error) => answered(false, error),
+    )
   },
 })

@@ -109,14 +109,23 @@ async function forget() {
 /**
  * Installs `window.peerBench` for one product.
  * - `start({ collectorUrl })`: sets the SDK up (may return a promise);
- * - `track(name, props, delivered)`: tracks one event; calls `delivered()` once the SDK reports
- *   it sent, where the SDK has such a report (`reportsDelivery: true`).
+ * - `track(name, props, answered)`: tracks one event; calls `answered(ok)` once the SDK reports
+ *   the outcome of sending it, where the SDK has such a report (`reportsDelivery: true`), with
+ *   `ok` false when it gave up on the event (a failed or refused request).
  * A page opened with `?collector=<url>` starts the SDK at once, as a site's own script would.
  */
 export function install({ name, start, track, reportsDelivery = false }) {
   let tracked = 0
-  let delivered = 0
-  const onDelivered = () => delivered++
+  let answered = 0
+  let failed = 0
+  let firstFailure = ''
+  const onDelivered = (ok, why) => {
+    answered++
+    if (ok === false) {
+      failed++
+      firstFailure ||= String(why ?? '')
+    }
+  }
   const props = (i, marker) => ({ sku: 'A1', price: 20, i, run: marker })
 
   window.peerBench = {
@@ -173,7 +182,9 @@ export function install({ name, start, track, reportsDelivery = false }) {
      */
     async pending(marker, scan) {
       return {
-        unanswered: reportsDelivery ? tracked - delivered : null,
+        unanswered: reportsDelivery ? tracked - answered : null,
+        failed: reportsDelivery ? failed : null,
+        firstFailure,
         stored: scan ? await storedCopies(marker) : null,
       }
     },

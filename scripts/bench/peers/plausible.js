@@ -13,9 +13,9 @@ install({
   start({ collectorUrl }) {
     init({ domain: 'bench.example', endpoint: collectorUrl, captureOnLocalhost: true, logging: false })
   },
-  track(name, props, delivered) {
+  track(name, props, answered) {
     // Plausible's custom properties are strings.
     const strings = Object.fromEntries(Object.entries(props).map(([key, value]) => [key, String(value)]))
-    track(name, { props: strings, callback: delivered })
+    track(name, { props: strings, callback: (result) => answered(!!result && 'status' in result && result.status < 300, result?.error ?? result?.status) })
   },
 })

@@ -152,13 +152,14 @@ async function step(p, site, name, { n, every, marker }) {
   await p.measureIdle()
   const m0 = await p.metrics()
   const calls = every ? await p.run(([n, every, m]) => peerBench.spread(n, every, m), [n, every, marker]) : await p.run(([n, m]) => peerBench.burst(n, m), [n, marker])
-  const end = await settled(p, collector, name, marker, n, (every * n) + 90_000)
+  const end = await settled(p, collector, name, marker, n, every * n + 90_000)
   const m1 = await p.metrics()
   const c = collector.counts(name)
   const answers = await p.run(([m]) => peerBench.pending(m, false), [marker])
   return {
     events: n,
-    trackUs: (calls.loopMs / n) * 1000,
+    trackUs: (calls.medianCallMs ?? calls.loopMs / n) * 1000,
+    trackMeanUs: (calls.loopMs / n) * 1000,
     mainMsPer1000: (p.busy(m0, m1) * 1000) / n,
     mainUsPerEvent: (p.busy(m0, m1) / n) * 1000,
     wallMs: end.wallMs,
@@ -169,6 +170,7 @@ async function step(p, site, name, { n, every, marker }) {
     // Events the SDK itself reported as given up on (null: it has no such report).
     failed: answers.failed === null ? null : answers.failed - answersBefore.failed,
     firstFailure: answers.firstFailure,
+    failedRequests: answers.failedRequests - answersBefore.failedRequests,
     requests: c.requests - before.requests,
     bodyBytes: c.bodyBytes - before.bodyBytes,
   }

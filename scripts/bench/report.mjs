@@ -141,18 +141,22 @@ export function peersTable(peers) {
   const base = peers.products.journeykit
   const cell = (f, show) => products.map(([name, v]) => (name === 'journeykit' || !base ? show(f(v)) : withRatio(show(f(v)), f(v), f(base))))
   const delivered = (s) =>
-    `${fmt.n(s.received)} of ${fmt.n(s.events)}` + (s.copies ? ` +${fmt.n(s.copies)} copies` : '') + (s.failed ? ` (${fmt.n(s.failed)} failed)` : '') + (s.finished ? '' : ' (unsettled)')
+    `${fmt.n(s.received)} of ${fmt.n(s.events)}` + (s.copies ? ` +${fmt.n(s.copies)} copies` : '') + (s.failed ? ` (${fmt.n(s.failed)} failed)` : '') + (s.failedRequests ? ` (failed requests: ${fmt.n(s.failedRequests)})` : '') + (s.finished ? '' : ' (unsettled)')
   const rows = [
     ['script: minified bundle, brotli', ...cell((v) => v.bytes.brotli, fmt.bytes)],
     ['  gzip', ...cell((v) => v.bytes.gzip, fmt.bytes)],
     ["  the package's prebuilt browser file, brotli", ...cell((v) => v.bytes.prebuiltBrotli, fmt.bytes)],
-    [`track() per call, loop of ${fmt.n(peers.events)}`, ...cell((v) => v.burst.trackUs, (x) => fmt.us(x))],
+    [`track() per call, loop of ${fmt.n(peers.events)}: median of its chunks of 100`, ...cell((v) => v.burst.trackUs, (x) => fmt.us(x))],
+    ['  the whole loop ÷ its calls', ...cell((v) => v.burst.trackMeanUs, (x) => fmt.us(x))],
     [`main thread per ${fmt.n(peers.events)} events until delivered and removed, burst`, ...cell((v) => v.burst.mainMsPer1000, (x) => fmt.ms(x))],
     [`  one every ${fmt.n(peers.every)} ms`, ...cell((v) => v.spread.mainMsPer1000, (x) => fmt.ms(x))],
     ['requests, burst / spread', ...products.map(([, v]) => `${fmt.n(v.burst.requests)} / ${fmt.n(v.spread.requests)}`)],
     ['request bodies, burst', ...products.map(([, v]) => fmt.kb(v.burst.bodyBytes))],
     ['delivered, burst', ...products.map(([, v]) => delivered(v.burst))],
     ['delivered, spread', ...products.map(([, v]) => delivered(v.spread))],
+    ...(products.some(([, v]) => v.burst.firstFailure || v.spread.firstFailure)
+      ? [['first failure the SDK reported', ...products.map(([, v]) => v.burst.firstFailure || v.spread.firstFailure || '')]]
+      : []),
     ['wall time from the last track() until settled, burst / spread', ...products.map(([, v]) => `${fmt.ms(v.burst.wallMs, 0)} / ${fmt.ms(v.spread.wallMs, 0)}`)],
   ]
   return {

@@ -11,11 +11,13 @@ export function median(values) {
 
 /**
  * The element-wise median of several result objects of the same shape: numbers become their
- * median, objects and arrays are combined key by key, anything else is taken from the first.
+ * median, booleans what most of them say, objects and arrays are combined key by key, anything
+ * else is taken from the first.
  */
 export function medianOf(objects) {
   const first = objects[0]
   if (typeof first === 'number') return median(objects)
+  if (typeof first === 'boolean') return objects.filter((o) => o === true).length * 2 > objects.length
   if (Array.isArray(first)) return first.map((_, i) => medianOf(objects.map((o) => o?.[i])))
   if (first && typeof first === 'object') {
     const out = {}

@@ -1,8 +1,9 @@
 // `npm run bench`: what journeykit costs a page, measured in real Chromium. Numbers, not a test:
 // it prints a table, writes it as JSON to .bench/results.json (and a copy per run under
-// .bench/runs/), and reports the targets of issue 5 as met or not met. It never fails on a number.
+// .bench/runs/), and reports the targets of issues 5 and 10 as met or not met. It never fails on a number.
 //
 //   npm run bench                       # the full run (about 2 minutes)
+//   npm run bench -- --peers            # also Snowplow, Amplitude and Plausible in the same run (+2 minutes)
 //   npm run bench -- --rounds 5         # more rounds of the 10 000 track() calls
 //   npm run bench -- --only track,startup
 //   npm run bench -- --profile          # also CPU profiles: 10 000 track() until stored, their delivery
@@ -18,11 +19,14 @@ import { findChromium, launchChromium } from './lib/chromium.mjs'
 import { delta, startCollectorForBench, startPageServer } from './bench/servers.mjs'
 import { measureSizes } from './bench/sizes.mjs'
 import { judge, medianOf, render } from './bench/report.mjs'
+import { BLOCK_OTHER_HOSTS, measurePeers, measureResend, startPeerSite } from './bench/peers.mjs'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const OUT = new URL('../.bench/', import.meta.url)
 const BUILD = new URL('dist/', OUT)
-const ALL = ['track', 'startup', 'delivery', 'longtasks', 'heap', 'sizes']
+const ALL = ['track', 'startup', 'delivery', 'longtasks', 'heap', 'sizes', 'resend']
+/** Scenarios that run only when asked for (`--peers`, or by name in `--only`). */
+const OPTIONAL = ['peers']
 
 function parseArgs(argv) {
   const args = { rounds: 3, calls: 10_000, startupSamples: 5, only: ALL, profile: false, summary: false }
@@ -33,19 +37,21 @@ function parseArgs(argv) {
     else if (arg === '--only') args.only = argv[++i].split(',').map((s) => s.trim())
     else if (arg === '--profile') args.profile = true
     else if (arg === '--summary') args.summary = true
+    else if (arg === '--peers') args.peers = true
     else if (arg === '--help' || arg === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 11).map((l) => l.slice(3)).join('\n'))
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 12).map((l) => l.slice(3)).join('\n'))
       process.exit(0)
     } else {
       console.error(`Unknown option ${arg} (see --help)`)
       process.exit(2)
     }
   }
-  const unknown = args.only.filter((name) => !ALL.includes(name))
+  const unknown = args.only.filter((name) => !ALL.includes(name) && !OPTIONAL.includes(name))
   if (unknown.length) {
-    console.error(`--only takes ${ALL.join(', ')}; got ${unknown.join(', ')}`)
+    console.error(`--only takes ${[...ALL, ...OPTIONAL].join(', ')}; got ${unknown.join(', ')}`)
     process.exit(2)
   }
+  if (args.peers) args.only = [...args.only, 'peers']
   return args
 }
 
@@ -67,7 +73,10 @@ function summary() {
     process.exit(1)
   }
   const runs = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')))
-  const combined = medianOf(runs.map(({ details, targets, sizes, ...rest }) => rest))
+  const combined = medianOf(runs.map(({ details, targets, sizes, peers, ...rest }) => rest))
+  // Peers run only when asked for: the median of the runs that have them.
+  const withPeers = runs.filter((run) => run.peers)
+  if (withPeers.length) combined.peers = { ...medianOf(withPeers.map((run) => run.peers)), runs: withPeers.length }
   // Sizes do not vary from run to run, only from build to build: the latest run's.
   combined.sizes = runs.at(-1).sizes
   combined.meta = { ...runs.at(-1).meta, runs: runs.length, date: `${runs[0].meta.date} … ${runs.at(-1).meta.date}` }
@@ -416,7 +425,7 @@ async function main() {
   const collector = await startCollectorForBench()
   const pages = await startPageServer({ lib, iife: readFileSync(new URL('journeykit.iife.js', BUILD)) })
   log(`collector: ${collector.kind} at ${collector.collectUrl}; pages at ${pages.url}`)
-  const browser = await launchChromium({ args: ['--js-flags=--expose-gc', '--enable-precise-memory-info'] })
+  const browser = await launchChromium({ args: ['--js-flags=--expose-gc', '--enable-precise-memory-info', BLOCK_OTHER_HOSTS] })
   const context = browser.context
   await context.addInitScript({ path: fileURLToPath(new URL('./bench/instrument.js', import.meta.url)) })
   const ctx = { context, collector, pages }
@@ -475,6 +484,18 @@ async function main() {
         results.longTasks[variant] = long.result
         results.details[`longtasks ${variant}`] = long.details
         if (heapResult) results.heap = heapResult
+      }
+    }
+    if (only.has('resend') || only.has('peers')) {
+      const site = await startPeerSite(fileURLToPath(BUILD))
+      try {
+        if (only.has('resend')) {
+          log('re-sends: 5 pages in a row track 50 events each right before navigating away')
+          results.resend = await measureResend({ context, site, log, trace })
+        }
+        if (only.has('peers')) results.peers = await measurePeers({ context, openPage, site, log, trace })
+      } finally {
+        await site.close()
       }
     }
   } finally {

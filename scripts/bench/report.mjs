@@ -11,11 +11,13 @@ export function median(values) {
 
 /**
  * The element-wise median of several result objects of the same shape: numbers become their
- * median, objects and arrays are combined key by key, anything else is taken from the first.
+ * median, booleans what most of them say, objects and arrays are combined key by key, anything
+ * else is taken from the first.
  */
 export function medianOf(objects) {
   const first = objects[0]
   if (typeof first === 'number') return median(objects)
+  if (typeof first === 'boolean') return objects.filter((o) => o === true).length * 2 > objects.length
   if (Array.isArray(first)) return first.map((_, i) => medianOf(objects.map((o) => o?.[i])))
   if (first && typeof first === 'object') {
     const out = {}
@@ -50,7 +52,18 @@ export function table({ title, header, rows }) {
   return ['', title, ...all.map(line)].join('\n')
 }
 
-/** The targets of issue 5, judged from one result object. */
+/**
+ * journeykit's main-thread µs per event from track() until acknowledged and removed, `label`
+ * being 'burst' or 'one every 10 ms': from the delivery scenario, else from the peers run.
+ */
+function deliveredUs(r, label) {
+  const fromDelivery = r.delivery?.[label]?.mainThreadUsPerEvent
+  if (typeof fromDelivery === 'number') return { us: fromDelivery, source: 'delivery' }
+  const fromPeers = r.peers?.products?.journeykit?.[label === 'burst' ? 'burst' : 'spread']?.mainUsPerEvent
+  return { us: fromPeers, source: 'peers run' }
+}
+
+/** The targets of issues 5 and 10, judged from one result object. */
 export function judge(r) {
   const targets = []
   const variants = Object.entries(r.track ?? {})
@@ -96,7 +109,63 @@ export function judge(r) {
       detail: runs.map(([name, v]) => `${name}: ${fmt.n(v.requests)} for ${fmt.n(v.events)} events (limit ${fmt.n(v.requestLimit)})`).join('; '),
     })
   }
+  // Issue 10: the cost of an event until its batch is acknowledged and removed, and re-sends.
+  for (const [label, limit, what] of [['burst', 60, 'in a burst of 1,000'], ['one every 10 ms', 150, 'with events every 10 ms']]) {
+    const { us, source } = deliveredUs(r, label)
+    if (typeof us !== 'number') continue
+    const peersUs = r.peers?.products?.journeykit?.[label === 'burst' ? 'burst' : 'spread']?.mainUsPerEvent
+    targets.push({
+      target: `main-thread time per event, track() until acknowledged and removed, ${what}: at most ${limit} µs`,
+      met: us <= limit,
+      detail: `${fmt.us(us, 1)} per event (${source})` + (source === 'delivery' && typeof peersUs === 'number' ? `; ${fmt.us(peersUs, 1)} in the peers run (with defaults())` : ''),
+    })
+  }
+  if (r.resend) {
+    const v = r.resend
+    targets.push({
+      target: 'at most 1 re-sent copy per 20 events tracked right before a navigation',
+      met: v.copiesPer20 <= 1 && v.lost === 0,
+      detail: `${fmt.n(v.copies)} copies for ${fmt.n(v.events)} events (${fmt.n(v.copiesPer20, 2)} per 20), ${fmt.n(v.rounds)} pages of ${fmt.n(v.perPage)}` + (v.lost ? `; ${fmt.n(v.lost)} NOT delivered` : '; all delivered'),
+    })
+  }
   return targets
+}
+
+/** `value` and its ratio to journeykit's, e.g. `15.6 kB (1.06×)`. */
+function withRatio(text, value, base) {
+  const ratio = value / base
+  return Number.isFinite(ratio) && ratio > 0 ? `${text} (${num(ratio, ratio < 10 ? 2 : 0)}×)` : text
+}
+
+/** The peers table: journeykit first, every other product with its ratio to journeykit. */
+export function peersTable(peers) {
+  const products = Object.entries(peers.products)
+  const base = peers.products.journeykit
+  const cell = (f, show) => products.map(([name, v]) => (name === 'journeykit' || !base ? show(f(v)) : withRatio(show(f(v)), f(v), f(base))))
+  const delivered = (s) =>
+    `${fmt.n(s.received)} of ${fmt.n(s.events)}` + (s.copies ? ` +${fmt.n(s.copies)} copies` : '') + (s.failed ? ` (${fmt.n(s.failed)} failed)` : '') + (s.failedRequests ? ` (failed requests: ${fmt.n(s.failedRequests)})` : '') + (s.finished ? '' : ' (unsettled)')
+  const rows = [
+    ['script: minified bundle, brotli', ...cell((v) => v.bytes.brotli, fmt.bytes)],
+    ['  gzip', ...cell((v) => v.bytes.gzip, fmt.bytes)],
+    ["  the package's prebuilt browser file, brotli", ...cell((v) => v.bytes.prebuiltBrotli, fmt.bytes)],
+    [`track() per call, loop of ${fmt.n(peers.events)}: median of its chunks of 100`, ...cell((v) => v.burst.trackUs, (x) => fmt.us(x))],
+    ['  the whole loop ÷ its calls', ...cell((v) => v.burst.trackMeanUs, (x) => fmt.us(x))],
+    [`main thread per ${fmt.n(peers.events)} events until delivered and removed, burst`, ...cell((v) => v.burst.mainMsPer1000, (x) => fmt.ms(x))],
+    [`  one every ${fmt.n(peers.every)} ms`, ...cell((v) => v.spread.mainMsPer1000, (x) => fmt.ms(x))],
+    ['requests, burst / spread', ...products.map(([, v]) => `${fmt.n(v.burst.requests)} / ${fmt.n(v.spread.requests)}`)],
+    ['request bodies, burst', ...products.map(([, v]) => fmt.kb(v.burst.bodyBytes))],
+    ['delivered, burst', ...products.map(([, v]) => delivered(v.burst))],
+    ['delivered, spread', ...products.map(([, v]) => delivered(v.spread))],
+    ...(products.some(([, v]) => v.burst.firstFailure || v.spread.firstFailure)
+      ? [['first failure the SDK reported', ...products.map(([, v]) => v.burst.firstFailure || v.spread.firstFailure || '')]]
+      : []),
+    ['wall time from the last track() until settled, burst / spread', ...products.map(([, v]) => `${fmt.ms(v.burst.wallMs, 0)} / ${fmt.ms(v.spread.wallMs, 0)}`)],
+  ]
+  return {
+    title: `peers in the same run: ${fmt.n(peers.events)} events each, default options, collector on 127.0.0.1` + (peers.runs > 1 ? ` (median of ${peers.runs} runs)` : '') + '; (×) = ratio to journeykit',
+    header: ['', ...products.map(([name, v]) => `${name} ${v.version}`)],
+    rows,
+  }
 }
 
 /** The whole report as text. */
@@ -211,6 +280,22 @@ export function render(r) {
     })
   } else if (r.sizes?.error) {
     rest.push({ title: 'sizes', rows: [['size-limit failed', r.sizes.error]] })
+  }
+  if (r.resend) {
+    const v = r.resend
+    rest.push({
+      title: `re-sends: ${fmt.n(v.rounds)} pages in a row, each tracks ${fmt.n(v.perPage)} events right before navigating away`,
+      rows: [
+        ['events delivered (unique ids)', `${fmt.n(v.received)} of ${fmt.n(v.events)}`],
+        ['re-sent copies (an id received again)', fmt.n(v.copies)],
+        ['  per 20 events', fmt.n(v.copiesPer20, 2)],
+      ],
+    })
+  }
+  if (r.peers?.products) {
+    rest.push(peersTable(r.peers))
+    const other = Object.entries(r.peers.otherHosts ?? {})
+    if (other.length) rest.push({ title: 'peers: requests to other hosts (not resolved, so blocked)', rows: other.map(([name, hosts]) => [name, hosts.join(', ')]) })
   }
   for (const section of rest) text.push(table(section))
 

@@ -154,22 +154,27 @@ export function delta(after, before) {
   return out
 }
 
+/** The HTML of a bench page that loads `scripts` in order. */
+export const benchHtml = (scripts) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>journeykit bench</title></head>` +
+  `<body><h1>journeykit bench</h1>${scripts.map((src) => `<script src="${src}"></script>`).join('')}</body></html>`
+
 /**
  * Serves the bench pages, cross-origin isolated. `lib` is the bundled ESM build (as a page script
- * that sets `window.journeykit`), `iife` the script-tag build.
+ * that sets `window.journeykit`), `iife` the script-tag build. `pages` adds pages by path (the
+ * scripts each loads) and `scripts` their files by path (text).
  */
-export async function startPageServer({ lib, iife }) {
+export async function startPageServer({ lib, iife, pages = {}, scripts = {} }) {
   const driver = () => readFileSync(new URL('./page.js', import.meta.url))
-  const html = (scripts) =>
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>journeykit bench</title></head>` +
-    `<body><h1>journeykit bench</h1>${scripts.map((src) => `<script src="${src}"></script>`).join('')}</body></html>`
   const routes = {
-    '/bench.html': ['text/html', () => html(['/lib.js', '/driver.js'])],
-    '/blank.html': ['text/html', () => html(['/driver.js'])],
+    '/bench.html': ['text/html', () => benchHtml(['/lib.js', '/driver.js'])],
+    '/blank.html': ['text/html', () => benchHtml(['/driver.js'])],
     '/lib.js': ['text/javascript', () => lib],
     '/driver.js': ['text/javascript', driver],
     '/journeykit.iife.js': ['text/javascript', () => iife],
   }
+  for (const [path, list] of Object.entries(pages)) routes[path] = ['text/html', () => benchHtml(list)]
+  for (const [path, text] of Object.entries(scripts)) routes[path] = ['text/javascript', () => text]
   const server = createServer((req, res) => {
     const route = routes[req.url.split('?')[0]]
     if (!route) return res.writeHead(404).end()

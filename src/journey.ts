@@ -11,6 +11,7 @@
 import { createDelivery, type Delivery } from './delivery'
 import { pageContext, uuidv7 } from './event'
 import { createSenderLock } from './lock'
+import { claim, liveJourney, register, release } from './instances'
 import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
@@ -19,7 +20,9 @@ import { cleanProps, type CleanReport } from './sanitize'
 import { resilientStorage, type QueueStorage } from './storage'
 import { createTransport } from './transport'
 import type {
+  AnyEvents,
   ConsentState,
+  EventMap,
   EventContext,
   EventType,
   Journey,
@@ -87,6 +90,9 @@ function inertJourney(): Journey {
     flush: () => Promise.resolve(),
     reset: nothing,
     destroy: nothing,
+    ready: Promise.resolve(),
+    anonymousId: undefined,
+    sessionId: undefined,
   }
 }
 
@@ -99,17 +105,23 @@ function inertJourney(): Journey {
  * const journey = createJourney({ endpoint: '/collect', touchpoints: defaults() })
  * journey.track('add_to_cart', { sku: 'A1', price: 20 })
  */
-export function createJourney(options: JourneyOptions): Journey {
+export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase extends string = string>(
+  options: JourneyOptions,
+): Journey<Events, Phase> {
   const config = resolveOptions(options)
-  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney()
+  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney() as Journey<Events, Phase>
+  // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
+  const live = liveJourney(config.endpoint, true)
+  if (live) return live as Journey<Events, Phase>
+  const carried = claim(config.endpoint)
 
   const report = createReporter(config.onError, config.debug)
   const scrub = (url: string): string => scrubUrl(url, config.redactParams)
   const plugins = config.touchpoints
 
   // ---- state: read from storage once consent allows, written with the events -------------------
-  const state = new Map<string, unknown>()
-  const changed = new Set<string>()
+  const state = carried?.state ?? new Map<string, unknown>()
+  const changed = carried?.changed ?? new Set<string>()
   const slot = <T>(key: string): StateSlot<T> => ({
     get: () => state.get(key) as T | undefined,
     set(value) {
@@ -142,11 +154,13 @@ export function createJourney(options: JourneyOptions): Journey {
   /** Events were decided before the stored state was read (see exit()). */
   let decidedEarly = false
   let destroyed = false
-  const intake: Intake[] = []
+  const intake = (carried?.intake.splice(0) ?? []) as Intake[]
   let intakeDropped = 0
   let processScheduled = false
   /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
   let hydration: Promise<void> = Promise.resolve()
+  let whenReady: () => void
+  const ready = new Promise<void>((resolve) => (whenReady = resolve))
 
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
@@ -212,6 +226,7 @@ export function createJourney(options: JourneyOptions): Journey {
       .then(() => {
         if (storage !== opened) return
         hydrated = true
+        whenReady()
         process()
       })
   }
@@ -361,7 +376,7 @@ export function createJourney(options: JourneyOptions): Journey {
   }
 
   // ---- capture: the hot path --------------------------------------------------------------------
-  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string): void {
+  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string): void {
     try {
       if (destroyed) return report.warn('destroyed', `"${String(name)}" was tracked after destroy() and ignored`)
       if (consent === 'denied') return
@@ -376,7 +391,7 @@ export function createJourney(options: JourneyOptions): Journey {
       if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
       if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
       if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href ?? pageUrl()), userId: newUserId })
+      hand({ type, name: name as string, props: cleaned, time: time ?? Date.now(), context: pageContext(scrub, href ?? pageUrl(), title), userId: newUserId })
     } catch (error) {
       report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
     }
@@ -418,7 +433,8 @@ export function createJourney(options: JourneyOptions): Journey {
   // ---- touchpoints ------------------------------------------------------------------------------
   const pluginContext: PluginContext = {
     track: (name, props) => capture('track', name, props),
-    page: (props, href) => capture('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined),
+    page: (props, href, time, title) =>
+      capture('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined, typeof time === 'number' ? time : undefined, typeof title === 'string' ? title : undefined),
     scrubUrl: scrub,
     state: slot,
     session: () => {
@@ -437,6 +453,7 @@ export function createJourney(options: JourneyOptions): Journey {
 
   /** Consent denied: drop what waits and delete what earlier pages stored. */
   function forgetEverything(): void {
+    whenReady()
     intake.length = 0
     intakeDropped = 0
     state.clear()
@@ -461,9 +478,23 @@ export function createJourney(options: JourneyOptions): Journey {
   if (consent === 'granted') start()
   else if (consent === 'denied') forgetEverything()
 
-  return {
+  /** Ids exist once the stored state is read, with consent. */
+  const known = (): boolean => hydrated && consent === 'granted'
+  const journey: Journey = {
     track: (name, props) => capture('track', name, props),
     page: (props) => capture('page', 'page_view', props),
+    ready,
+    get anonymousId() {
+      if (!known()) return undefined
+      let id = anonymousId.get()
+      if (!id) anonymousId.set((id = uuidv7()))
+      return id
+    },
+    get sessionId() {
+      const current = session.get()
+      // An expired session is not current: the next event starts a new one, as it would anyway.
+      return !known() ? undefined : current && Date.now() - current.lastActivity <= config.sessionTimeout ? current.id : currentSession(Date.now()).id
+    },
     identify(id, traits) {
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
         return report.warn('invalid_user_id', `identify() needs a non-empty string user id; got ${describe(id)}`)
@@ -516,6 +547,7 @@ export function createJourney(options: JourneyOptions): Journey {
     destroy() {
       if (destroyed) return
       destroyed = true
+      release(config.endpoint, journey, { state, changed, intake })
       document.removeEventListener('visibilitychange', onVisibility)
       removeEventListener('pagehide', onPageHide)
       removeEventListener('pageshow', onResume)
@@ -531,4 +563,6 @@ export function createJourney(options: JourneyOptions): Journey {
       })
     },
   }
+  register(config.endpoint, journey)
+  return journey as Journey<Events, Phase>
 }

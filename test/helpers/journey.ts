@@ -38,6 +38,8 @@ export function usePage(plan: Step[] = [], otherwise?: Step): Page {
     page.errors = []
     page.warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     page.make = (options = {}) => {
+      // Each make() is another tab: forget the page's one-journey-per-endpoint registry (src/instances.ts).
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for('journeykit.journeys')]
       const journey = createJourney({
         endpoint: ENDPOINT,
         phases: QUIET_PHASES,

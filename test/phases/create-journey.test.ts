@@ -14,6 +14,8 @@ let delivered: JourneyEvent[]
 const journeys: Journey[] = []
 
 function open(options: Partial<JourneyOptions> = {}): Journey {
+  // Each open() is a new page load: forget the page's one-journey-per-endpoint registry.
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for('journeykit.journeys')]
   const journey = createJourney({ endpoint: ENDPOINT, flushInterval: 60_000, ...options })
   journeys.push(journey)
   return journey

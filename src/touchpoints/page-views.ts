@@ -72,8 +72,8 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
     pending = undefined
     clearTimeout(view.timer)
     const title = document.title
-    const route = routeOf?.()
     try {
+      const route = routeOf?.()
       ctx.page(route ? { route } : undefined, view.href, view.time, cut && title === view.title ? '' : title)
     } catch (error) {
       ctx.warn('plugin_failed', `pageViews: ${error}`, error)

@@ -11,7 +11,7 @@
 import { createDelivery, type Delivery } from './delivery'
 import { pageContext, uuidv7 } from './event'
 import { createSenderLock } from './lock'
-import { claim, liveJourney, register, release } from './instances'
+import { instance, leave } from './instances'
 import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
@@ -111,9 +111,14 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const config = resolveOptions(options)
   if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney() as Journey<Events, Phase>
   // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
-  const live = liveJourney(config.endpoint, true)
-  if (live) return live as Journey<Events, Phase>
-  const carried = claim(config.endpoint)
+  const place = instance(config.endpoint)
+  if (place.live) {
+    if (!place.warned) console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
+    place.warned = true
+    return place.live as Journey<Events, Phase>
+  }
+  const carried = place.left
+  place.left = undefined
 
   const report = createReporter(config.onError, config.debug)
   const scrub = (url: string): string => scrubUrl(url, config.redactParams)
@@ -547,7 +552,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     destroy() {
       if (destroyed) return
       destroyed = true
-      release(config.endpoint, journey, { state, changed, intake })
+      leave(place, journey, { state, changed, intake })
       document.removeEventListener('visibilitychange', onVisibility)
       removeEventListener('pagehide', onPageHide)
       removeEventListener('pageshow', onResume)
@@ -563,6 +568,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       })
     },
   }
-  register(config.endpoint, journey)
+  place.live = journey
   return journey as Journey<Events, Phase>
 }

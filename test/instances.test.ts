@@ -41,7 +41,7 @@ describe('one journey per page and endpoint', () => {
     const third = create()
     expect(second).toBe(first)
     expect(third).toBe(first)
-    const warnings = page.warn.mock.calls.filter(([message]) => String(message).includes('called again'))
+    const warnings = page.warn.mock.calls.filter(([message]) => String(message).includes('has a live journey'))
     expect(warnings).toHaveLength(1)
     expect(String(warnings[0]![0])).toContain(ENDPOINT)
   })

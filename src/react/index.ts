@@ -6,11 +6,15 @@
  * The journey itself is created by the app, once, outside components (see the README's React
  * section): a component that creates it would run again on every remount.
  */
-import { createContext, createElement, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, createElement, useContext, useEffect, useLayoutEffect, useSyncExternalStore, type ReactNode } from 'react'
 import { setRouteSource } from '../touchpoints/page-views'
 import type { AnyEvents, EventMap, Journey, Props } from '../types'
 
 const JourneyContext = createContext<Journey | undefined>(undefined)
+
+// A layout effect runs in the commit that renders the first route, before the page view of that
+// route is recorded (on its title change, observed a microtask later). The server has none.
+const useCommitEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect
 
 /** What {@link JourneyProvider} takes. */
 export interface JourneyProviderProps {
@@ -48,7 +52,7 @@ export function routeTemplate(matches: RouteMatches['state']['matches']): string
  * createRoot(root).render(<JourneyProvider journey={journey} router={router}><RouterProvider router={router} /></JourneyProvider>)
  */
 export function JourneyProvider({ journey, router, children }: JourneyProviderProps): ReactNode {
-  useEffect(() => {
+  useCommitEffect(() => {
     if (!router) return
     setRouteSource(() => routeTemplate(router.state.matches))
     return () => setRouteSource(undefined)

@@ -321,7 +321,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   }
 
   /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
-  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset', event?: JourneyEvent): void {
+  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack', event?: JourneyEvent): void {
     for (const plugin of plugins) {
       const run = plugin[hook]
       if (run) guard(`Touchpoint "${plugin.name}" (${hook})`, () => run.call(plugin, event!))
@@ -485,9 +485,14 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
 
   /** Ids exist once the stored state is read, with consent. */
   const known = (): boolean => hydrated && consent === 'granted'
+  /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
+  const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
+    eachPlugin('beforeTrack')
+    capture(type, name, props, newUserId)
+  }
   const journey: Journey = {
-    track: (name, props) => capture('track', name, props),
-    page: (props) => capture('page', 'page_view', props),
+    track: (name, props) => fromApp('track', name, props),
+    page: (props) => fromApp('page', 'page_view', props),
     ready,
     get anonymousId() {
       if (!known()) return undefined
@@ -504,7 +509,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
         return report.warn('invalid_user_id', `identify() needs a non-empty string user id; got ${describe(id)}`)
       }
-      capture('identify', 'identify', traits, String(id).trim())
+      fromApp('identify', 'identify', traits, String(id).trim())
     },
     get phase() {
       return engine.phase

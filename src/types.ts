@@ -302,4 +302,9 @@ export interface Plugin {
   onHide?(): void
   /** `journey.reset()` was called: forget what the plugin keeps about the visitor. */
   reset?(): void
+  /**
+   * The app is about to record an event (`track`, `page` or `identify`): record first what
+   * happened before it, so it keeps its place in the journey (a page view waiting for its title).
+   */
+  beforeTrack?(): void
 }

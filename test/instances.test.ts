@@ -61,12 +61,31 @@ describe('one journey per page and endpoint', () => {
     await deliver(second)
 
     const sent = page.fetch.sent()
-    expect(page.fetch.names()).toEqual(['early', 'page_view'])
+    // The early event recorded the waiting page view first; the second journey does not record it again.
+    expect(page.fetch.names()).toEqual(['page_view', 'early'])
     expect(new Set(sent.map((event) => event.anonymousId)).size).toBe(1)
     expect(new Set(sent.map((event) => event.sessionId)).size).toBe(1)
     expect(sent.map((event) => event.phase)).toEqual(['awareness', 'awareness'])
     expect(second.phase).toBe('awareness')
     expect(second.anonymousId).toBe(sent[0]!.anonymousId)
+  })
+
+  test('StrictMode with nothing tracked before the unmount: the second journey records the page view, once', async () => {
+    const first = create({ touchpoints: [pageViews()], phases: 'default' })
+    first.destroy()
+    const second = create({ touchpoints: [pageViews()], phases: 'default' })
+    await deliver(second)
+    expect(page.fetch.names()).toEqual(['page_view'])
+  })
+
+  test('a reload (a new journey, nothing carried over) records its page view though the stored state has the last one', async () => {
+    const first = create({ touchpoints: [pageViews()] })
+    await deliver(first)
+    first.destroy()
+    forgetRegistry() // a new page load
+    const second = create({ touchpoints: [pageViews()] })
+    await deliver(second)
+    expect(page.fetch.names()).toEqual(['page_view', 'page_view'])
   })
 
   test('destroy then createJourney in a microtask continues the visitor, session and phase in memory', async () => {

@@ -1,7 +1,7 @@
 /**
  * `pageViews()`: a `page_view` on load and on every route change of a single-page app.
  */
-import type { Plugin, PluginContext } from '../types'
+import type { Plugin, PluginContext, StateSlot } from '../types'
 import { listeners } from './shared'
 
 /** Options for {@link pageViews}. */
@@ -53,8 +53,8 @@ export function setRouteSource(route: (() => string | undefined) | undefined): v
  * prerendered page counts only once it is shown.
  *
  * Titles: a view keeps the URL and time of its change and takes the page title once it has
- * settled: when `document.title` changes, after {@link TITLE_WAIT_MS} ms, or when the page is
- * hidden, whichever comes first. When the next route change comes before the title changed, the
+ * settled: when `document.title` changes, after {@link TITLE_WAIT_MS} ms, when the app tracks an
+ * event (the view keeps its place before it), or when the page is hidden, whichever comes first. When the next route change comes before the title changed, the
  * view's title is empty rather than the previous page's.
  *
  * @example
@@ -63,8 +63,10 @@ export function setRouteSource(route: (() => string | undefined) | undefined): v
 export function pageViews(options: PageViewsOptions = {}): Plugin {
   const { hashRoutes, queryChanges = 'push' } = options
   /** The view waiting for its title; recorded by `settle`. */
-  let pending: { href: string; time: number; title: string; timer: ReturnType<typeof setTimeout> } | undefined
+  let pending: { href: string; time: number; title: string; timer: ReturnType<typeof setTimeout>; load?: boolean } | undefined
   let ctx: PluginContext
+  /** The page load (`performance.timeOrigin`) whose first view was recorded: a successor journey does not record it again. */
+  let loads: StateSlot<number>
   /** Records the waiting view; `cut` when the next change came first (the title is not this page's then, unless it changed). */
   const settle = (cut?: boolean): void => {
     const view = pending
@@ -73,6 +75,7 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
     clearTimeout(view.timer)
     const title = document.title
     try {
+      if (view.load) loads.set(performance.timeOrigin)
       const route = routeOf?.()
       ctx.page(route ? { route } : undefined, view.href, view.time, cut && title === view.title ? '' : title)
     } catch (error) {
@@ -83,12 +86,16 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
     name: 'pageViews',
     setup(context) {
       ctx = context
+      loads = ctx.state('pageViews.load')
+      // Read before the stored state is: only a journey destroyed in this task (React StrictMode,
+      // hot reload), whose state this one continues, can have recorded this page load's view.
+      const continued = loads.get() === performance.timeOrigin
       const { on, wrap, off } = listeners(ctx, 'pageViews')
       let path: string | undefined
       let query: string | undefined
-      const wait = (): void => {
+      const wait = (load?: boolean): void => {
         settle(true)
-        pending = { href: location.href, time: Date.now(), title: document.title, timer: setTimeout(settle, TITLE_WAIT_MS) }
+        pending = { href: location.href, time: Date.now(), title: document.title, timer: setTimeout(settle, TITLE_WAIT_MS), load }
       }
       const view = (change: Change): void => {
         const newPath = location.pathname + (hashRoutes ? location.hash : '')
@@ -126,7 +133,13 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
       }
       on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && shown())
       if ((document as { prerendering?: boolean }).prerendering) on(document, 'prerenderingchange', shown)
-      else view(0)
+      else {
+        view(0)
+        if (continued) {
+          clearTimeout(pending!.timer)
+          pending = undefined
+        } else pending!.load = true
+      }
       return () => {
         off()
         titles?.disconnect()
@@ -138,5 +151,7 @@ export function pageViews(options: PageViewsOptions = {}): Plugin {
     },
     // Hidden or leaving: the title is what it is; the view goes out with the last send.
     onHide: () => settle(),
+    // The app tracks on the new page: the page is there, and its view comes first.
+    beforeTrack: () => settle(),
   }
 }

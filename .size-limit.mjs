@@ -4,11 +4,14 @@
 const entry = (name, imports, limit) => ({ name, path: 'dist/index.js', import: `{ ${imports} }`, limit })
 const touchpoint = (name, limit) => entry(`${name}()`, name, limit)
 
+/** A framework binding's subpath, its framework left out (the app has it anyway). */
+const binding = (name, imports, ignore) => ({ name, path: `dist/${name.split('/')[1]}.js`, import: `{ ${imports} }`, ignore: [ignore] })
+
 export default [
   entry('createJourney (core, phases, idb-keyval)', 'createJourney', '13430 B'),
   entry('createJourney + defaults()', 'createJourney, defaults', '16580 B'),
   { name: 'phase engine (both presets)', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '2820 B' },
-  touchpoint('pageViews', '595 B'),
+  touchpoint('pageViews', '865 B'),
   touchpoint('campaign', '1365 B'),
   touchpoint('forms', '960 B'),
   touchpoint('clicks', '905 B'),
@@ -19,4 +22,6 @@ export default [
   { name: 'script tag add-on: journeykit-web-vitals.iife.js', path: 'dist/journeykit-web-vitals.iife.js', limit: '2340 B' },
   { name: 'segment() (journeykit/segment, the Segment-spec wire format)', path: 'dist/segment.js', import: '{ segment }', limit: '860 B' },
   { name: 'script tag: journeykit-segment.iife.js (with defaults, Segment spec)', path: 'dist/journeykit-segment.iife.js', limit: '16490 B' },
+  { ...binding('journeykit/react', 'JourneyProvider, useJourney, usePhase, usePageView', 'react'), limit: '355 B' },
+  { ...binding('journeykit/vue', 'journeyPlugin, useJourney, usePhase', 'vue'), limit: '305 B' },
 ]

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { defineConfig, type Options } from 'tsup'
+import { STUB } from './src/browser/stub'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -20,7 +21,15 @@ export default defineConfig([
   // The npm package: ESM + CJS + types. Each entry is a public import path.
   {
     ...shared,
-    entry: { index: 'src/index.ts', 'web-vitals': 'src/web-vitals.ts', segment: 'src/segment.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'web-vitals': 'src/web-vitals.ts',
+      // Framework bindings; react and vue stay external (optional peer dependencies).
+      react: 'src/react/index.ts',
+      vue: 'src/vue/index.ts',
+      // Wire formats other than journeykit's own JSON.
+      segment: 'src/segment.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
@@ -39,5 +48,8 @@ export default defineConfig([
     outExtension: () => ({ js: '.js' }),
     minify: true,
     treeshake: true,
+    // The inline stub as a file too, byte for byte, for pages whose CSP allows no inline script
+    // (README: Content Security Policy). Same bytes, same sha256 as the inline one.
+    onSuccess: async () => writeFileSync('dist/journeykit-stub.js', STUB),
   },
 ])

@@ -1,5 +1,5 @@
-// `npm test`: builds the package, type-checks, runs every suite (unit, size budgets, the real
-// Chromium suite, the example collector's tests) and ends with one line that counts them all:
+// `npm test`: builds the package, type-checks, checks the packed package (attw, publint), runs
+// every suite (unit, size budgets, the real Chromium suite, the example collector's tests) and ends with one line that counts them all:
 // `tests: N passed, N failed` (plus skipped, when a suite was skipped).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -21,6 +21,15 @@ let ok = run('build', 'npx', ['tsup', '--silent']) && run('type check', 'npx', [
 if (!ok) failed++
 
 if (ok) {
+  // The package as npm would publish it: types resolve in every TypeScript mode (attw), and
+  // package.json follows the rules bundlers and Node rely on (publint). One count each.
+  for (const [title, args] of [
+    ['package types (attw)', ['attw', '--pack', '.']],
+    ['package.json (publint)', ['publint', '--strict']],
+  ]) {
+    if (run(title, 'npx', args)) passed++
+    else failed++
+  }
   run('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`])
   try {
     const report = JSON.parse(readFileSync(`${results}/vitest.json`, 'utf8'))

@@ -67,8 +67,7 @@ let cachedContext: EventContext | undefined
  * microseconds, so the context is reused until the URL or the title changes (an SPA route change,
  * a new title); the referrer does not change within a document.
  */
-export function pageContext(scrub: (url: string) => string, href = location.href): EventContext {
-  const title = document.title
+export function pageContext(scrub: (url: string) => string, href = location.href, title = document.title): EventContext {
   if (href !== cachedHref || title !== cachedTitle || scrub !== cachedScrub || !cachedContext) {
     const url = scrub(href)
     // The path of the scrubbed URL, never the raw one: a URL scrubbed to nothing has no path.

@@ -11,6 +11,7 @@
 import { createDelivery, type Delivery } from './delivery'
 import { pageContext, uuidv7 } from './event'
 import { createSenderLock } from './lock'
+import { instance, leave } from './instances'
 import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
@@ -21,7 +22,9 @@ import { cleanProps, type CleanReport } from './sanitize'
 import { resilientStorage, type QueueStorage } from './storage'
 import { createTransport } from './transport'
 import type {
+  AnyEvents,
   ConsentState,
+  EventMap,
   EventContext,
   EventType,
   Journey,
@@ -89,6 +92,9 @@ function inertJourney(): Journey {
     flush: () => Promise.resolve(),
     reset: nothing,
     destroy: nothing,
+    ready: Promise.resolve(),
+    anonymousId: undefined,
+    sessionId: undefined,
   }
 }
 
@@ -101,9 +107,20 @@ function inertJourney(): Journey {
  * const journey = createJourney({ endpoint: '/collect', touchpoints: defaults() })
  * journey.track('add_to_cart', { sku: 'A1', price: 20 })
  */
-export function createJourney(options: JourneyOptions): Journey {
+export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase extends string = string>(
+  options: JourneyOptions,
+): Journey<Events, Phase> {
   const config = resolveOptions(options)
-  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney()
+  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney() as Journey<Events, Phase>
+  // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
+  const place = instance(config.endpoint)
+  if (place.live) {
+    if (!place.warned) console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
+    place.warned = true
+    return place.live as Journey<Events, Phase>
+  }
+  const carried = place.left
+  place.left = undefined
 
   const report = createReporter(config.onError, config.debug)
   // This journey's queue, lock and channel: its events go to its endpoint only.
@@ -112,8 +129,8 @@ export function createJourney(options: JourneyOptions): Journey {
   const plugins = config.touchpoints
 
   // ---- state: read from storage once consent allows, written with the events -------------------
-  const state = new Map<string, unknown>()
-  const changed = new Set<string>()
+  const state = carried?.state ?? new Map<string, unknown>()
+  const changed = carried?.changed ?? new Set<string>()
   const slot = <T>(key: string): StateSlot<T> => ({
     get: () => state.get(key) as T | undefined,
     set(value) {
@@ -150,11 +167,13 @@ export function createJourney(options: JourneyOptions): Journey {
   /** Events were decided before the stored state was read (see exit()). */
   let decidedEarly = false
   let destroyed = false
-  const intake: Intake[] = []
+  const intake = (carried?.intake.splice(0) ?? []) as Intake[]
   let intakeDropped = 0
   let processScheduled = false
   /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
   let hydration: Promise<void> = Promise.resolve()
+  let whenReady: () => void
+  const ready = new Promise<void>((resolve) => (whenReady = resolve))
 
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
@@ -239,6 +258,7 @@ export function createJourney(options: JourneyOptions): Journey {
       .then(() => {
         if (storage !== opened) return
         hydrated = true
+        whenReady()
         // Another tab wrote while this read was under way (perhaps after it had started).
         if (readAgain) {
           readAgain = false
@@ -341,7 +361,7 @@ export function createJourney(options: JourneyOptions): Journey {
   }
 
   /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
-  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset', event?: JourneyEvent): void {
+  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack', event?: JourneyEvent): void {
     for (const plugin of plugins) {
       const run = plugin[hook]
       if (run) guard(`Touchpoint "${plugin.name}" (${hook})`, () => run.call(plugin, event!))
@@ -401,7 +421,7 @@ export function createJourney(options: JourneyOptions): Journey {
   }
 
   // ---- capture: the hot path --------------------------------------------------------------------
-  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string): void {
+  function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string): void {
     try {
       if (destroyed) return report.warn('destroyed', `"${String(name)}" was tracked after destroy() and ignored`)
       if (consent === 'denied') return
@@ -416,7 +436,7 @@ export function createJourney(options: JourneyOptions): Journey {
       if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
       if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
       if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ type, name: name as string, props: cleaned, time: Date.now(), context: pageContext(scrub, href ?? pageUrl()), userId: newUserId })
+      hand({ type, name: name as string, props: cleaned, time: time ?? Date.now(), context: pageContext(scrub, href ?? pageUrl(), title), userId: newUserId })
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
       // keeps a burst of such calls together.
@@ -491,7 +511,8 @@ export function createJourney(options: JourneyOptions): Journey {
   // ---- touchpoints ------------------------------------------------------------------------------
   const pluginContext: PluginContext = {
     track: (name, props) => capture('track', name, props),
-    page: (props, href) => capture('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined),
+    page: (props, href, time, title) =>
+      capture('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined, typeof time === 'number' ? time : undefined, typeof title === 'string' ? title : undefined),
     scrubUrl: scrub,
     state: slot,
     session: () => {
@@ -510,6 +531,7 @@ export function createJourney(options: JourneyOptions): Journey {
 
   /** Consent denied: drop what waits and delete what earlier pages stored. */
   function forgetEverything(): void {
+    whenReady()
     intake.length = 0
     intakeDropped = 0
     state.clear()
@@ -537,14 +559,33 @@ export function createJourney(options: JourneyOptions): Journey {
   if (consent === 'granted') start()
   else if (consent === 'denied') forgetEverything()
 
-  return {
-    track: (name, props) => capture('track', name, props),
-    page: (props) => capture('page', 'page_view', props),
+  /** Ids exist once the stored state is read, with consent. */
+  const known = (): boolean => hydrated && consent === 'granted'
+  /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
+  const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
+    eachPlugin('beforeTrack')
+    capture(type, name, props, newUserId)
+  }
+  const journey: Journey = {
+    track: (name, props) => fromApp('track', name, props),
+    page: (props) => fromApp('page', 'page_view', props),
+    ready,
+    get anonymousId() {
+      if (!known()) return undefined
+      let id = anonymousId.get()
+      if (!id) anonymousId.set((id = uuidv7()))
+      return id
+    },
+    get sessionId() {
+      const current = session.get()
+      // An expired session is not current: the next event starts a new one, as it would anyway.
+      return !known() ? undefined : current && Date.now() - current.lastActivity <= config.sessionTimeout ? current.id : currentSession(Date.now()).id
+    },
     identify(id, traits) {
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
         return report.warn('invalid_user_id', `identify() needs a non-empty string user id; got ${describe(id)}`)
       }
-      capture('identify', 'identify', traits, String(id).trim())
+      fromApp('identify', 'identify', traits, String(id).trim())
     },
     get phase() {
       return engine.phase
@@ -592,6 +633,7 @@ export function createJourney(options: JourneyOptions): Journey {
     destroy() {
       if (destroyed) return
       destroyed = true
+      leave(place, journey, { state, changed, intake })
       document.removeEventListener('visibilitychange', onVisibility)
       document.removeEventListener('freeze', onFreeze)
       removeEventListener('pagehide', onPageHide)
@@ -608,4 +650,6 @@ export function createJourney(options: JourneyOptions): Journey {
       })
     },
   }
+  place.live = journey
+  return journey as Journey<Events, Phase>
 }

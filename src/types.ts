@@ -217,16 +217,41 @@ export interface JourneyOptions {
   debug?: boolean
 }
 
-/** The object {@link createJourney} returns. */
-export interface Journey {
+/**
+ * A catalogue of the events an app tracks: event name → its props (`undefined` for none). Give it
+ * to `createJourney<Events>()` and `track()` rejects unknown names and wrong props at compile time.
+ * @example
+ * type Events = { add_to_cart: { sku: string; price: number }; signup: undefined }
+ * const journey = createJourney<Events>({ endpoint: '/collect' })
+ * journey.track('add_to_cart', { sku: 'A1', price: 20 }) // journey.track('add_to_cartt') is an error
+ */
+export type EventMap<Events> = { [Name in keyof Events]: object | undefined }
+
+/** Any event name with any props: what `track()` takes without an {@link EventMap}. */
+export type AnyEvents = Record<string, Props | undefined>
+
+/** `track()`'s props argument for one event of a catalogue: required when the event has props that must be given. */
+export type TrackProps<Props> = undefined extends Props ? [props?: Props] : [props: Props]
+
+/** The phases of the built-in `'default'` model, for `createJourney<Events, DefaultPhase>()`. */
+export type DefaultPhase = 'awareness' | 'consideration' | 'decision' | 'retention' | 'advocacy'
+
+/** The phases of the built-in `'b2b'` model, for `createJourney<Events, B2BPhase>()`. */
+export type B2BPhase = 'need' | 'research' | 'evaluation' | 'negotiation' | 'onboarding' | 'retention' | 'expansion' | 'advocacy'
+
+/**
+ * The object {@link createJourney} returns. `Events` types `track()` (see {@link EventMap});
+ * `Phase` is the union of the model's phases (e.g. {@link DefaultPhase}).
+ */
+export interface Journey<Events extends EventMap<Events> = AnyEvents, Phase extends string = string> {
   /** Records a custom touchpoint. Never throws; bad input is reported once and dropped or cleaned. */
-  track(name: string, props?: Props): void
+  track<Name extends keyof Events & string>(name: Name, ...props: TrackProps<Events[Name]>): void
   /** Records a page view of the current page now. */
   page(props?: Props): void
   /** Ties later events to a known user; `traits` travel as the identify event's props. */
   identify(userId: string, traits?: Props): void
   /** The current journey phase. */
-  readonly phase: string
+  readonly phase: Phase
   /** Why the visitor is in the current phase: every phase change so far, oldest first. */
   explain(): PhaseHistoryEntry[]
   /** Subscribes to phase changes; returns the unsubscribe function. */
@@ -237,8 +262,31 @@ export interface Journey {
   flush(): Promise<void>
   /** Forgets identity and journey state (logout): new anonymous id, session and phase. */
   reset(): void
-  /** Removes every listener and timer it installed. Queued events stay stored for the next load. */
+  /**
+   * Removes every listener and timer it installed. Queued events stay stored for the next load.
+   * A `createJourney` for the same endpoint later in the same task (React StrictMode, hot reload)
+   * continues this journey's visitor, session and phase.
+   */
   destroy(): void
+  /**
+   * Resolves once the stored state (visitor, session, phase) has been read, so that
+   * {@link Journey.anonymousId} and {@link Journey.phase} are the stored ones; or once consent is
+   * `'denied'`. While consent is `'pending'` it waits for the answer. Never rejects.
+   * @example
+   * await journey.ready
+   * abTesting.setUser(journey.anonymousId)
+   */
+  readonly ready: Promise<void>
+  /**
+   * The visitor's anonymous id (UUIDv7), the one every event carries; `undefined` before
+   * {@link Journey.ready} and without consent. Reading it on a first visit makes it.
+   */
+  readonly anonymousId: string | undefined
+  /**
+   * The current session's id; `undefined` before {@link Journey.ready} and without consent.
+   * After 30 minutes (`sessionTimeout`) without events, reading it starts the next session.
+   */
+  readonly sessionId: string | undefined
 }
 
 /** A value kept in the journey's IndexedDB state (memory only while consent is pending). */
@@ -263,11 +311,11 @@ export interface PluginContext {
   /** Records a touchpoint (reserved names allowed). Never throws. */
   track(name: string, props?: Props): void
   /**
-   * Records a page view. `url` is the page's URL when the view happened, for a view recorded a
-   * moment later (so that the title a router sets after changing the URL is the new page's);
-   * the title is read at the call.
+   * Records a page view. For a view recorded a moment after it happened (once the title a router
+   * sets after changing the URL is there): `url` and `time` (ms since epoch) of the change, and
+   * the `title` to record. Left out, each is read at the call.
    */
-  page(props?: Props, url?: string): void
+  page(props?: Props, url?: string, time?: number, title?: string): void
   /** Removes secrets from a URL by the privacy rules (plus the site's `redactParams`). */
   scrubUrl(url: string): string
   /** A persisted value; `key` is namespaced by the caller (e.g. `campaign.first`). */
@@ -300,4 +348,9 @@ export interface Plugin {
   onHide?(): void
   /** `journey.reset()` was called: forget what the plugin keeps about the visitor. */
   reset?(): void
+  /**
+   * The app is about to record an event (`track`, `page` or `identify`): record first what
+   * happened before it, so it keeps its place in the journey (a page view waiting for its title).
+   */
+  beforeTrack?(): void
 }

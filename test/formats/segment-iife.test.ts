@@ -9,6 +9,7 @@ import type { Journey } from '../../src/types'
 import { fakeFetch, type FakeFetch } from '../helpers/fetch'
 import { freshIndexedDB, restoreStorage } from '../helpers/storage'
 import { advance, useFakeClock } from '../helpers/time'
+import { forgetJourneys } from '../helpers/instances'
 
 type PageWindow = Window & { journey?: Journey; happyDOM?: { settings: { handleDisabledFileLoadingAsSuccess: boolean } } }
 const page = window as PageWindow
@@ -30,6 +31,7 @@ beforeEach(() => {
 afterEach(() => {
   if (typeof page.journey?.destroy === 'function') page.journey.destroy()
   Reflect.deleteProperty(page, 'journey')
+  forgetJourneys()
   for (const script of document.querySelectorAll('script')) script.remove()
   vi.useRealTimers()
   vi.unstubAllGlobals()

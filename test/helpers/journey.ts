@@ -9,6 +9,7 @@ import { restoreBrowser } from './browser'
 import { fakeFetch, type FakeFetch, type Step } from './fetch'
 import { freshIndexedDB, restoreStorage } from './storage'
 import { useFakeClock } from './time'
+import { forgetJourneys } from './instances'
 
 export const ENDPOINT = 'https://collect.example/e'
 
@@ -38,6 +39,8 @@ export function usePage(plan: Step[] = [], otherwise?: Step): Page {
     page.errors = []
     page.warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     page.make = (options = {}) => {
+      // Each make() is another tab: forget the page's one-journey-per-endpoint registry (src/instances.ts).
+      forgetJourneys()
       const journey = createJourney({
         endpoint: ENDPOINT,
         phases: QUIET_PHASES,

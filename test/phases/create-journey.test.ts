@@ -7,6 +7,7 @@ import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJourney } from '../../src/journey'
 import type { Batch, Journey, JourneyEvent, JourneyOptions, PhaseChange } from '../../src/types'
+import { forgetJourneys } from '../helpers/instances'
 
 const ENDPOINT = 'https://collect.example/events'
 
@@ -14,6 +15,8 @@ let delivered: JourneyEvent[]
 const journeys: Journey[] = []
 
 function open(options: Partial<JourneyOptions> = {}): Journey {
+  // Each open() is a new page load: forget the page's one-journey-per-endpoint registry.
+  forgetJourneys()
   const journey = createJourney({ endpoint: ENDPOINT, flushInterval: 60_000, ...options })
   journeys.push(journey)
   return journey

@@ -11,8 +11,12 @@ export interface Recorded {
   type: 'track' | 'page'
   name: string
   props: Props | undefined
-  /** location.href when it was recorded. */
+  /** location.href when it was recorded (for a page view: the URL of its change). */
   url: string
+  /** For a page view: the title it records (document.title when the touchpoint gave none). */
+  title?: string
+  /** For a page view: the time of its change (Date.now() when the touchpoint gave none). */
+  time?: number
 }
 
 export function fakeContext() {
@@ -21,7 +25,8 @@ export function fakeContext() {
   const session: SessionInfo = { id: 'session-1', count: 1, startedAt: 0 }
   const ctx: PluginContext = {
     track: (name, props) => void recorded.push({ type: 'track', name, props, url: location.href }),
-    page: (props, url) => void recorded.push({ type: 'page', name: 'page_view', props, url: url ?? location.href }),
+    page: (props, url, time, title) =>
+      void recorded.push({ type: 'page', name: 'page_view', props, url: url ?? location.href, time: time ?? Date.now(), title: title ?? document.title }),
     scrubUrl: (url) => scrubUrl(url),
     state: <T>(key: string) => ({ get: () => store.get(key) as T | undefined, set: (value: T | undefined) => void store.set(key, value) }),
     session: () => session,

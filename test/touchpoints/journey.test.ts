@@ -8,7 +8,7 @@ import { campaign } from '../../src/touchpoints/campaign'
 import { forms } from '../../src/touchpoints/forms'
 import { defaults } from '../../src/touchpoints'
 import { engagement } from '../../src/touchpoints/engagement'
-import { pageViews } from '../../src/touchpoints/page-views'
+import { pageViews, TITLE_WAIT_MS } from '../../src/touchpoints/page-views'
 import { scrollDepth } from '../../src/touchpoints/scroll-depth'
 import type { JourneyEvent } from '../../src/types'
 import { fakeBeacon, leavePage, setVisibility } from '../helpers/browser'
@@ -30,8 +30,9 @@ const wire = () => [...page.fetch.requests.map((request) => request.body), ...be
 const sent = (name?: string): JourneyEvent[] => page.fetch.sent().filter((event) => !name || event.name === name)
 /** At least once: what a beacon carried stays stored and goes again; collectors de-duplicate by id. */
 const unique = (events: JourneyEvent[]) => [...new Map(events.map((event) => [event.id, event])).values()]
-/** Lets the journey read its state, decide and send what was tracked. */
+/** Lets the journey read its state, page views take their title, then decides and sends what was tracked. */
 async function deliver(journey: { flush(): Promise<void> }) {
+  await advance(TITLE_WAIT_MS)
   await idle()
   await journey.flush()
   await idle()

@@ -1,10 +1,20 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { pageViews, type PageViewsOptions } from '../../src/touchpoints/page-views'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { pageViews, setRouteSource, TITLE_WAIT_MS, type PageViewsOptions } from '../../src/touchpoints/page-views'
 import { install } from './context'
 
 const originalPush = history.pushState
 const originalReplace = history.replaceState
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
+/** Lets a view that is waiting for its title give up waiting (the fake clock moves past the cap). */
+const tick = async () => {
+  // happy-dom fires popstate and hashchange from a task or a (fake) 0 ms timer
+  await new Promise((resolve) => setImmediate(resolve))
+  vi.advanceTimersByTime(0)
+  vi.advanceTimersByTime(TITLE_WAIT_MS)
+}
+/** The next hashchange (happy-dom dispatches it from a timer of its own). */
+const hashchanged = () => new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }))
+/** Lets the MutationObserver that watches the title report (it delivers in a microtask). */
+const observed = () => new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => new Promise<void>((resolve) => queueMicrotask(resolve)))
 const pageshow = (persisted: boolean) => window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted }))
 
 let active: ReturnType<typeof install> | undefined
@@ -16,9 +26,13 @@ function start(options?: PageViewsOptions) {
 const views = () => active!.recorded.filter((event) => event.type === 'page').map((event) => event.url.slice(location.origin.length))
 
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-12-01T10:00:00Z') })
   originalReplace.call(history, null, '', '/start')
+  document.title = 'Start'
 })
 afterEach(() => {
+  vi.useRealTimers()
+  setRouteSource(undefined)
   active?.teardown()
   active = undefined
   delete (window as { navigation?: unknown }).navigation
@@ -26,8 +40,10 @@ afterEach(() => {
 })
 
 describe('pageViews()', () => {
-  test('records the page it loads on', () => {
+  test('records the page it loads on, once its title had time to settle', async () => {
     start()
+    expect(views()).toEqual([])
+    await tick()
     expect(views()).toEqual(['/start'])
   })
 
@@ -84,16 +100,21 @@ describe('pageViews()', () => {
     active!.teardown()
 
     start({ hashRoutes: true })
+    let changed = hashchanged()
     location.hash = '#/pricing'
+    await changed
     await tick()
+    changed = hashchanged()
     location.hash = '#/pricing' // unchanged: no event, no view
     location.hash = '#/plans'
+    await changed
     await tick()
     expect(views()).toEqual(['/start#section-2', '/start#/pricing', '/start#/plans'])
   })
 
-  test('counts a page restored from the back/forward cache, not a normal pageshow', () => {
+  test('counts a page restored from the back/forward cache, not a normal pageshow', async () => {
     start()
+    await tick()
     pageshow(false)
     pageshow(true)
     expect(views()).toEqual(['/start', '/start'])
@@ -129,6 +150,7 @@ describe('pageViews()', () => {
 
   test('teardown restores history and removes its listeners', async () => {
     start()
+    await tick()
     active!.teardown()
     expect(history.pushState).toBe(originalPush)
     expect(history.replaceState).toBe(originalReplace)
@@ -139,8 +161,9 @@ describe('pageViews()', () => {
     expect(views()).toEqual(['/start'])
   })
 
-  test('teardown leaves a wrapper added later by another script in place, its own part inert', () => {
+  test('teardown leaves a wrapper added later by another script in place, its own part inert', async () => {
     start()
+    await tick()
     const ours = history.pushState
     let theirs = 0
     history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
@@ -167,35 +190,109 @@ describe('pageViews()', () => {
     fake.teardown()
   })
 
-  test('the title a router sets right after changing the URL is the new view\'s, with the URL of the change', async () => {
-    const titles: string[] = []
-    const fake = install(pageViews())
-    const record = fake.ctx.page
-    fake.ctx.page = (props, url) => {
-      titles.push(`${document.title} @ ${url ?? location.href}`)
-      record(props, url)
-    }
-    document.title = 'Home'
-    history.pushState({}, '', '/pricing')
-    document.title = 'Pricing' // a router renders, then sets the title
-    history.pushState({}, '', '/plans')
-    document.title = 'Plans'
-    await tick()
-    expect(titles).toEqual([`Plans @ ${location.origin}/pricing`, `Plans @ ${location.origin}/plans`])
-    fake.teardown()
-  })
-
   test('teardown cancels a view still waiting for its title', async () => {
     start()
+    await tick()
     history.pushState({}, '', '/late')
     active!.teardown()
     await tick()
     expect(views()).toEqual(['/start'])
   })
 
-  test('the page’s own history errors still reach it, and are not counted as views', () => {
+  test('the page’s own history errors still reach it, and are not counted as views', async () => {
     start()
+    await tick()
     expect(() => history.pushState({}, '', 'https://elsewhere.example/')).toThrow()
     expect(views()).toEqual(['/start'])
+  })
+})
+
+describe('pageViews() titles', () => {
+  /** Each recorded view as `path "title"`. */
+  const titled = () =>
+    active!.recorded.filter((event) => event.type === 'page').map((event) => `${event.url.slice(location.origin.length)} "${event.title}"`)
+
+  test('a view takes the title the router sets after the URL, however late within the wait, with the time of the change', async () => {
+    start()
+    document.title = 'Home - Shop' // the router renders the first route after createJourney ran
+    await observed()
+    expect(titled()).toEqual(['/start "Home - Shop"'])
+
+    vi.advanceTimersByTime(1000)
+    const changedAt = Date.now()
+    history.pushState({}, '', '/pricing')
+    vi.advanceTimersByTime(94) // React Router 7 commits the new route in a transition
+    await observed()
+    expect(titled()).toHaveLength(1) // still waiting: the title has not changed
+    document.title = 'Pricing - Shop'
+    await observed()
+    expect(titled()).toEqual(['/start "Home - Shop"', '/pricing "Pricing - Shop"'])
+    expect(active!.recorded.at(-1)!.time).toBe(changedAt)
+  })
+
+  test('a <title> element swapped in <head> (React 19, Vue head managers) counts as the title change', async () => {
+    start()
+    await tick()
+    history.pushState({}, '', '/products/2')
+    document.querySelector('title')?.remove()
+    const title = document.createElement('title')
+    title.textContent = 'Product 2 - Shop'
+    document.head.append(title)
+    await observed()
+    expect(titled()).toEqual(['/start "Start"', '/products/2 "Product 2 - Shop"'])
+  })
+
+  test('without a title change, the view is recorded after the wait with the title as it is (pages may share one)', async () => {
+    start()
+    await tick()
+    history.pushState({}, '', '/same')
+    vi.advanceTimersByTime(TITLE_WAIT_MS - 1)
+    expect(titled()).toEqual(['/start "Start"'])
+    vi.advanceTimersByTime(1)
+    expect(titled()).toEqual(['/start "Start"', '/same "Start"'])
+  })
+
+  test('the next route change ends the wait: never the previous page\'s title for the new URL, never the next page\'s', async () => {
+    start()
+    await tick()
+    history.pushState({}, '', '/a')
+    history.pushState({}, '', '/b') // before /a set its title
+    document.title = 'B'
+    await observed()
+    history.pushState({}, '', '/c')
+    await tick()
+    expect(titled()).toEqual(['/start "Start"', '/a ""', '/b "B"', '/c "B"'])
+  })
+
+  test('back and forward wait for the title like a push', async () => {
+    start()
+    await tick()
+    history.pushState({}, '', '/about')
+    document.title = 'About'
+    await observed()
+    history.back()
+    await new Promise((resolve) => setImmediate(resolve)) // happy-dom dispatches popstate in a task
+    document.title = 'Start'
+    await observed()
+    expect(titled()).toEqual(['/start "Start"', '/about "About"', '/start "Start"'])
+  })
+
+  test('a view still waiting when the page is hidden is recorded then, to leave with the last send', async () => {
+    const fake = start()
+    await tick()
+    history.pushState({}, '', '/leaving')
+    fake.plugin.onHide!()
+    expect(titled()).toEqual(['/start "Start"', '/leaving "Start"'])
+    await tick()
+    expect(titled()).toHaveLength(2)
+  })
+
+  test('views carry the route template a binding set as the route source', async () => {
+    setRouteSource(() => (location.pathname.startsWith('/products/') ? '/products/:id' : undefined))
+    start()
+    await tick()
+    history.pushState({}, '', '/products/7')
+    await tick()
+    expect(active!.recorded.filter((event) => event.type === 'page').map((event) => event.props)).toEqual([undefined, { route: '/products/:id' }])
   })
 })

@@ -47,3 +47,15 @@ export function leave(place: Instance, journey: Journey, left: Carried): void {
   place.left = left
   setTimeout(() => (place.left = undefined))
 }
+
+const VISITOR = Symbol.for('journeykit.visitor')
+
+/**
+ * The anonymous id for a visitor with none stored: one per page, so that journeys for different
+ * endpoints created on a first visit (each reads the empty store before either writes) name the
+ * same visitor. Later pages read it from storage.
+ */
+export function newVisitorId(make: () => string): string {
+  const page = globalThis as { [VISITOR]?: string }
+  return (page[VISITOR] ??= make())
+}

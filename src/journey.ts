@@ -11,7 +11,7 @@
 import { createDelivery, type Delivery } from './delivery'
 import { pageContext, uuidv7 } from './event'
 import { createSenderLock } from './lock'
-import { instance, leave } from './instances'
+import { instance, leave, newVisitorId } from './instances'
 import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
@@ -373,7 +373,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     const id = uuidv7()
     if (captured.userId !== undefined) userId.set(captured.userId)
     let anonymous = anonymousId.get()
-    if (!anonymous) anonymousId.set((anonymous = uuidv7()))
+    if (!anonymous) anonymousId.set((anonymous = newVisitorId(uuidv7)))
     const event: JourneyEvent = {
       id,
       type,
@@ -573,7 +573,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     get anonymousId() {
       if (!known()) return undefined
       let id = anonymousId.get()
-      if (!id) anonymousId.set((id = uuidv7()))
+      if (!id) anonymousId.set((id = newVisitorId(uuidv7)))
       return id
     },
     get sessionId() {

@@ -52,6 +52,19 @@ describe('one journey per page and endpoint', () => {
     expect(other).not.toBe(shop)
   })
 
+  test('journeys for different endpoints created together on a first visit name one visitor', async () => {
+    const shop = create()
+    const other = create({ endpoint: 'https://collect.example/other' })
+    shop.track('shop_event')
+    other.track('other_event')
+    await deliver(shop)
+    await deliver(other)
+    const ids = new Set(page.fetch.delivered().map((event) => event.anonymousId))
+    expect(page.fetch.delivered().map((event) => event.name).filter((name) => name !== 'phase_change').sort()).toEqual(['other_event', 'shop_event'])
+    expect(ids.size).toBe(1)
+    expect(shop.anonymousId).toBe(other.anonymousId)
+  })
+
   test('StrictMode on a first visit (create, destroy, create in one task): one visitor, one session, one page view, still in awareness', async () => {
     const first = create({ touchpoints: [pageViews()], phases: 'default' })
     first.track('early') // an effect that tracked before the unmount

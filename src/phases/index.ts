@@ -50,9 +50,9 @@ const SLOT = 'phases'
 const MIRROR_KEY = 'journeykit:phases'
 const MAX_SESSIONS = 8
 const MAX_HISTORY = 32
-const RULE_KEYS = ' id to type name event page form notOn path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
+const RULE_KEYS = ' id to type name event page form unless path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
 /** Rule conditions that name concepts of the model's words. */
-const CONCEPT_KEYS = ['event', 'page', 'form', 'notOn'] as const
+const CONCEPT_KEYS = ['event', 'page', 'form', 'unless'] as const
 
 function fail(message: string): never {
   throw new Error('[journeykit] phases: ' + message)
@@ -146,7 +146,7 @@ function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts, seen: 
       (!rule.event || (!seen.undone && has(rule.event, [seen.name]))) &&
       (!rule.page || (event.type === 'page' && !seen.content && has(rule.page, seen.segments))) &&
       (!rule.form || (!seen.formContent && has(rule.form, seen.form))) &&
-      (!rule.notOn || !has(rule.notOn, seen.segments)) &&
+      (!rule.unless || !has(rule.unless, [seen.name, ...seen.form, ...seen.segments])) &&
       test(rule.path, event.context && event.context.path, true) &&
       Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
       AT_LEAST.every((key) => rule[key] == null || facts[key] >= rule[key]!) &&

@@ -21,6 +21,7 @@ export function normalizeName(name: unknown): string {
     .toLowerCase()
     .replace(/[äöüß]/g, (letter) => UMLAUTS[letter]!)
     .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '') // the accents NFD split off: é → e
     .replace(/[^a-z\d]+/g, '_')
     .replace(/^_|_$/g, '')
 }

@@ -105,8 +105,12 @@ export interface PhaseRule {
    * @example form: 'contact' // formId "contact-form", formName "kontaktformular", action "/kontakt"
    */
   form?: string | string[]
-  /** A concept of the model's words the event's page path must not have (as `page` matches it). */
-  notOn?: string | string[]
+  /**
+   * Concepts of the model's words that the event must not have, in its name, its form's id, name
+   * or action, or its page path (each matched as above).
+   * @example unless: 'newsletter' // a newsletter_signup is not a sign-up for the product
+   */
+  unless?: string | string[]
   /** `true`: only for visitors converted before this event; `false`: only for the others. */
   converted?: boolean
   /** `true` marks the visitor converted when the rule matches (whether or not the phase moves); `false` unmarks. */

@@ -10,6 +10,7 @@ import { createJourney } from '../../src/journey'
 import { phasePresets } from '../../src/phases'
 import type { Batch, JourneyEvent } from '../../src/types'
 import { corpus, type CorpusFile, type LabelledJourney } from './corpus'
+import { heldOut } from './corpus/held-out'
 import { parseStep } from './corpus/steps'
 
 /** One labelled step and what the SDK said. */
@@ -24,13 +25,15 @@ export interface Outcome {
   got: string
   /** Whether this is the journey's last labelled step. */
   last: boolean
+  /** From the held-out journeys (./corpus/held-out.ts), reported on their own. */
+  heldOut: boolean
 }
 
 const START = Date.parse('2026-03-02T09:00:00.000Z')
 const MINUTE = 60_000
 
 /** Plays one journey in a fresh browser profile; returns every labelled step's outcome. */
-export async function playJourney(file: CorpusFile, journey: LabelledJourney): Promise<Outcome[]> {
+export async function playJourney(file: CorpusFile, journey: LabelledJourney, isHeldOut = false): Promise<Outcome[]> {
   globalThis.indexedDB = new IDBFactory()
   localStorage.clear()
   history.replaceState(null, '', '/')
@@ -75,6 +78,7 @@ export async function playJourney(file: CorpusFile, journey: LabelledJourney): P
       ...step,
       got: events[index]!.phase,
       last: index === labelled.length - 1,
+      heldOut: isHeldOut,
     }))
   } finally {
     sdk.destroy()
@@ -83,10 +87,11 @@ export async function playJourney(file: CorpusFile, journey: LabelledJourney): P
   }
 }
 
-/** Plays the whole corpus, journey after journey. */
+/** Plays the whole corpus, then the held-out journeys, journey after journey. */
 export async function playCorpus(): Promise<Outcome[]> {
   const outcomes: Outcome[] = []
   for (const file of corpus) for (const journey of file.journeys) outcomes.push(...(await playJourney(file, journey)))
+  for (const file of heldOut) for (const journey of file.journeys) outcomes.push(...(await playJourney(file, journey, true)))
   return outcomes
 }
 
@@ -127,8 +132,12 @@ export function agreement(group: string, outcomes: Outcome[]): Agreement {
   }
 }
 
-/** The groups the aim is set for: each preset, each language, and the whole corpus. */
-export function agreements(outcomes: Outcome[]): Agreement[] {
+/**
+ * The groups the aim is set for: each preset, each language, and the whole corpus; with
+ * `held` the same groups of the held-out journeys.
+ */
+export function agreements(outcomes: Outcome[], held = false): Agreement[] {
+  outcomes = outcomes.filter((o) => o.heldOut === held)
   const groups: Array<[string, (o: Outcome) => boolean]> = [
     ['default preset', (o) => o.preset === 'default'],
     ['b2b preset', (o) => o.preset === 'b2b'],
@@ -150,8 +159,9 @@ export function render(outcomes: Outcome[]): string {
   const lines: string[] = []
   const row = (cells: Array<string | number>, widths: number[]) => cells.map((cell, i) => String(cell).padEnd(widths[i]!)).join('  ').trimEnd()
   const widths = [18, 8, 16, 16, 16, 6, 6]
-  lines.push(row(['group', 'journeys', 'steps', 'clear steps', 'final phase', 'ahead', 'behind'], widths))
-  for (const a of agreements(outcomes)) {
+  const table = (held: boolean) => {
+  lines.push(row([held ? 'held out' : 'group', 'journeys', 'steps', 'clear steps', 'final phase', 'ahead', 'behind'], widths))
+  for (const a of agreements(outcomes, held)) {
     lines.push(
       row(
         [
@@ -167,11 +177,15 @@ export function render(outcomes: Outcome[]): string {
       ),
     )
   }
+  }
+  table(false)
+  lines.push('')
+  table(true)
   for (const preset of ['default', 'b2b'] as const) {
     const phases = order(preset)
-    const mine = outcomes.filter((o) => o.preset === preset)
+    const mine = outcomes.filter((o) => o.preset === preset && !o.heldOut)
     const w = [14, ...phases.map((p) => Math.max(5, p.length))]
-    lines.push('', `confusion, ${preset} preset (rows: label, columns: the SDK's phase)`, row(['', ...phases], w))
+    lines.push('', `confusion, ${preset} preset, corpus (rows: label, columns: the SDK's phase)`, row(['', ...phases], w))
     for (const label of phases) {
       lines.push(row([label, ...phases.map((got) => mine.filter((o) => o.label === label && o.got === got).length || '·')], w))
     }

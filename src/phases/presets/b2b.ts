@@ -14,13 +14,13 @@ export const b2b: PhaseModel = {
   rules: [
     { id: 'research.solution-page', to: 'research', page: 'offer' },
     { id: 'research.third-page-view', to: 'research', type: 'page', pageViews: 3 },
-    { id: 'research.second-session', to: 'research', sessions: 2, notOn: 'content' },
-    { id: 'research.content', to: 'research', event: 'download', notOn: 'content' },
+    { id: 'research.second-session', to: 'research', sessions: 2, unless: 'content' },
+    { id: 'research.content', to: 'research', event: ['download', 'newsletter'], unless: 'content' },
     // Long cycles stall: a lead back after half a year starts researching again.
     { id: 'research.lead-returns', to: 'research', back: true, converted: false, away: 15_552_000_000 /* 180 days */ },
     { id: 'evaluation.pricing-page', to: 'evaluation', page: ['pricing', 'contact'] },
-    { id: 'evaluation.trial-or-demo', to: 'evaluation', event: ['lead', 'contact'] },
-    { id: 'evaluation.contact-form', to: 'evaluation', form: ['contact', 'lead'] },
+    { id: 'evaluation.trial-or-demo', to: 'evaluation', event: ['lead', 'contact'], unless: 'newsletter' },
+    { id: 'evaluation.contact-form', to: 'evaluation', form: ['contact', 'lead'], unless: 'newsletter' },
     { id: 'negotiation.sales-contact', to: 'negotiation', event: ['quote', 'cart'] },
     { id: 'negotiation.order-page', to: 'negotiation', page: 'quote' },
     { id: 'negotiation.quote-form', to: 'negotiation', form: 'quote' },
@@ -29,7 +29,7 @@ export const b2b: PhaseModel = {
     { id: 'retention.activated', to: 'retention', converted: true, event: ['activated', 'renewal'] },
     // Onboarding takes a while: a customer still coming back two weeks on has settled in, unless
     // they are back on the onboarding pages.
-    { id: 'retention.returning-customer', to: 'retention', converted: true, sessionStart: true, inPhaseFor: 1_209_600_000 /* 14 days */, notOn: 'onboarding' },
+    { id: 'retention.returning-customer', to: 'retention', converted: true, sessionStart: true, inPhaseFor: 1_209_600_000 /* 14 days */, unless: 'onboarding' },
     { id: 'retention.support-page', to: 'retention', converted: true, page: ['support', 'renewal'] },
     { id: 'retention.support-form', to: 'retention', converted: true, form: 'support' },
     { id: 'expansion.upgrade', to: 'expansion', converted: true, event: 'expansion' },

@@ -116,6 +116,11 @@ interface Seen {
   form: string[]
   /** The form's action is in a content section. */
   formContent: boolean
+  /** `[name]`, and name, form and segments together (what `event` and `unless` look at). */
+  names: string[]
+  all: string[]
+  /** Concept tests done so far for this event. */
+  hits: Record<string, boolean>
 }
 
 /** Whether `value` matches `pattern`; a string `pattern` with `under` also matches paths below it. */
@@ -135,18 +140,24 @@ const AT_LEAST = ['pageViews', 'sessions', 'away', 'inPhaseFor'] as const
 const FLAGS = ['sessionStart', 'converted'] as const
 
 function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts, seen: Seen, words: Map<string, WordTest>): boolean {
-  /** Whether any of `names` has a word of any of the concepts. */
-  const has = (concepts: string | string[] | undefined, names: string[]): boolean => list(concepts).some((concept) => names.some(words.get(concept)!))
+  /** Whether any of `names` has a word of any of the concepts (remembered per event: rules share concepts). */
+  const has = (concepts: string | string[] | undefined, names: string[]): boolean =>
+    list(concepts).some((concept) => {
+      const key = concept + (names === seen.segments ? '/' : names === seen.form ? '#' : names === seen.all ? '*' : '')
+      let hit = seen.hits[key]
+      if (hit === undefined) hit = seen.hits[key] = names.some(words.get(concept)!)
+      return hit
+    })
   try {
     const props = event.props || {}
     return (
       test(rule.type, event.type) &&
       // A name given as a string is compared normalized: 'Order Completed' is order_completed.
       (rule.name === undefined || list(rule.name).some((one) => (one instanceof RegExp ? test(one, event.name) : normalizeName(one) === seen.name))) &&
-      (!rule.event || (!seen.undone && has(rule.event, [seen.name]))) &&
+      (!rule.event || (!seen.undone && has(rule.event, seen.names))) &&
       (!rule.page || (event.type === 'page' && !seen.content && has(rule.page, seen.segments))) &&
       (!rule.form || (!seen.formContent && has(rule.form, seen.form))) &&
-      (!rule.unless || !has(rule.unless, [seen.name, ...seen.form, ...seen.segments])) &&
+      (!rule.unless || !has(rule.unless, seen.all)) &&
       test(rule.path, event.context && event.context.path, true) &&
       Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
       AT_LEAST.every((key) => rule[key] == null || facts[key] >= rule[key]!) &&
@@ -199,13 +210,17 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     const segments = pathSegments(event.context && event.context.path)
     const props = event.props || {}
     const action = name === 'form_submit' ? pathSegments(props.action) : []
+    const form = name === 'form_submit' ? [props.formId, props.formName].filter((value) => typeof value === 'string').map(normalizeName).concat(action) : []
     return {
       name,
       segments,
       content: segments.some(isContent),
       undone: name.split('_').some(undoes),
-      form: name === 'form_submit' ? [props.formId, props.formName].filter((value) => typeof value === 'string').map(normalizeName).concat(action) : [],
+      form,
       formContent: action.some(isContent),
+      names: [name],
+      all: [name, ...form, ...segments],
+      hits: {},
     }
   }
   const slot = ctx.state<State>(SLOT)

@@ -16,7 +16,26 @@ const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss'
  * @example normalizeName('Product Added to Cart') // 'product_added_to_cart'
  */
 export function normalizeName(name: unknown): string {
-  return String(name)
+  name = String(name)
+  // Most names are normalized already (page_view, scroll_depth): one test instead of six passes.
+  return /^[a-z\d]+(_[a-z\d]+)*$/.test(name as string) ? (name as string) : remembered(names, name as string, fold)
+}
+
+/** Results kept per input: a site sends few distinct names and paths, again and again. */
+const names = new Map<string, string>()
+const paths = new Map<string, string[]>()
+
+function remembered<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
+  let value = cache.get(key)
+  if (value === undefined) {
+    if (cache.size > 500) cache.clear()
+    cache.set(key, (value = make(key)))
+  }
+  return value
+}
+
+function fold(name: string): string {
+  return name
     .replace(/([a-z\d])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[äöüß]/g, (letter) => UMLAUTS[letter]!)
@@ -28,7 +47,10 @@ export function normalizeName(name: unknown): string {
 
 /** The segments of a page path, each normalized, file extensions dropped: `/De/Mein-Konto.html` → `['de', 'mein_konto']`. */
 export function pathSegments(path: unknown): string[] {
-  if (typeof path !== 'string') return []
+  return typeof path === 'string' ? remembered(paths, path, split) : []
+}
+
+function split(path: string): string[] {
   return path
     .split('/')
     .map((segment) => {
@@ -54,9 +76,19 @@ export type WordTest = (name: string) => boolean
  * whole segment, `/blog/…`, while `/compliance-guide` is a page about something).
  */
 export function wordTest(words: string, wholeOnly?: boolean): WordTest {
+  // Only anchored tests (they fail at the first letter): the name, then its first and last parts.
   const whole = new RegExp(`^(?:${words})$`)
-  const part = new RegExp(`^(?:${words})_|_(?:${words})$`)
-  return (name) => whole.test(name) || (!wholeOnly && name.split('_').length < 4 && part.test(name))
+  const answers = new Map<string, boolean>()
+  const test = (name: string): boolean => {
+    if (whole.test(name)) return true
+    const parts = wholeOnly ? [] : name.split('_')
+    for (let cut = 1; parts.length < 4 && cut < parts.length; cut++) {
+      if (whole.test(parts.slice(0, cut).join('_')) || whole.test(parts.slice(cut).join('_'))) return true
+    }
+    return false
+  }
+  // Names and segments repeat from event to event: each is tested once.
+  return (name) => remembered(answers, name, test)
 }
 
 /** A model's vocabularies joined: every concept's words from every language, one test each. */

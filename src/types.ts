@@ -14,6 +14,7 @@ export type {
   PhaseRule,
   PhasesOption,
   PresetName,
+  Vocabulary,
 } from './phases/types'
 
 /** Whether the visitor allowed tracking. */
@@ -180,7 +181,12 @@ export interface Journey {
   track(name: string, props?: Props): void
   /** Records a page view of the current page now. */
   page(props?: Props): void
-  /** Ties later events to a known user; `traits` travel as the identify event's props. */
+  /**
+   * Ties later events to a known user; `traits` travel as the identify event's props. Two traits
+   * tell the phase engine what the site knows: `customer: true` (a known customer) and `phase`
+   * (the phase the server knows, e.g. `'retention'`).
+   * @example journey.identify('u-881', { customer: true })
+   */
   identify(userId: string, traits?: Props): void
   /** The current journey phase. */
   readonly phase: string

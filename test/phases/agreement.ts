@@ -69,7 +69,7 @@ export async function playJourney(file: CorpusFile, journey: LabelledJourney, is
     await vi.waitFor(async () => {
       await sdk.flush()
       if (touchpoints().length < labelled.length) throw new Error(`${journey.id}: ${touchpoints().length} of ${labelled.length} delivered`)
-    })
+    }, { timeout: 30_000 }) // a shared, loaded machine: wait on the condition, not a short time
     const events = touchpoints().sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))
     return labelled.map((step, index) => ({
       journey: journey.id,

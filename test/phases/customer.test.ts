@@ -20,7 +20,7 @@ async function deliver(journey: Journey, count: number): Promise<void> {
   await vi.waitFor(async () => {
     await journey.flush()
     expect(delivered.length).toBeGreaterThanOrEqual(count)
-  })
+  }, { timeout: 30_000 })
 }
 
 beforeEach(() => {

@@ -8,9 +8,14 @@ const touchpoint = (name, limit) => entry(`${name}()`, name, limit)
 const binding = (name, imports, ignore) => ({ name, path: `dist/${name.split('/')[1]}.js`, import: `{ ${imports} }`, ignore: [ignore] })
 
 export default [
-  entry('createJourney (core, phases, idb-keyval)', 'createJourney', '13430 B'),
-  entry('createJourney + defaults()', 'createJourney, defaults', '16580 B'),
-  { name: 'phase engine (both presets)', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '2820 B' },
+  entry('createJourney (core, phases, idb-keyval)', 'createJourney', '15360 B'),
+  entry('createJourney + defaults()', 'createJourney, defaults', '18560 B'),
+  { name: 'phase engine (both presets)', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '6155 B' },
+  // Each preset is a standalone model object with its words: what it costs on its own.
+  { name: 'phase preset: default (rules, English and German words)', path: 'src/phases/presets/default.ts', import: '{ standard }', limit: '2365 B' },
+  { name: 'phase preset: b2b (rules, English and German words)', path: 'src/phases/presets/b2b.ts', import: '{ b2b }', limit: '2725 B' },
+  { name: 'phase words: English (both presets)', path: 'src/phases/words/en.ts', import: '{ en, enB2b }', limit: '1140 B' },
+  { name: 'phase words: German (both presets)', path: 'src/phases/words/de.ts', import: '{ de, deB2b }', limit: '1150 B' },
   touchpoint('pageViews', '865 B'),
   touchpoint('campaign', '1365 B'),
   touchpoint('forms', '960 B'),
@@ -18,7 +23,7 @@ export default [
   touchpoint('scrollDepth', '440 B'),
   touchpoint('engagement', '585 B'),
   { name: 'webVitals() (journeykit/web-vitals, web-vitals included)', path: 'dist/web-vitals.js', import: '{ webVitals }', limit: '2210 B' },
-  { name: 'script tag: journeykit.iife.js (with defaults)', path: 'dist/journeykit.iife.js', limit: '16930 B' },
+  { name: 'script tag: journeykit.iife.js (with defaults)', path: 'dist/journeykit.iife.js', limit: '18890 B' },
   { name: 'script tag add-on: journeykit-web-vitals.iife.js', path: 'dist/journeykit-web-vitals.iife.js', limit: '2340 B' },
   { name: 'segment() (journeykit/segment, the Segment-spec wire format)', path: 'dist/segment.js', import: '{ segment }', limit: '860 B' },
   { name: 'script tag: journeykit-segment.iife.js (with defaults, Segment spec)', path: 'dist/journeykit-segment.iife.js', limit: '16490 B' },

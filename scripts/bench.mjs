@@ -6,6 +6,7 @@
 //   npm run bench -- --peers            # also Snowplow, Amplitude and Plausible in the same run (+2 minutes)
 //   npm run bench -- --rounds 5         # more rounds of the 10 000 track() calls
 //   npm run bench -- --only track,startup
+//   node scripts/phase-agreement.mjs    # only the phase agreement (also the last part of every run)
 //   npm run bench -- --profile          # also CPU profiles: 10 000 track() until stored, their delivery
 //   npm run bench -- --summary          # the median of every run saved in .bench/runs/ (delete it to start over)
 //   BENCH_VERBOSE=1 npm run bench       # with progress timings
@@ -24,7 +25,7 @@ import { BLOCK_OTHER_HOSTS, measurePeers, measureResend, startPeerSite } from '.
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const OUT = new URL('../.bench/', import.meta.url)
 const BUILD = new URL('dist/', OUT)
-const ALL = ['track', 'startup', 'delivery', 'longtasks', 'heap', 'sizes', 'resend']
+const ALL = ['track', 'startup', 'delivery', 'longtasks', 'heap', 'sizes', 'resend', 'phases']
 /** Scenarios that run only when asked for (`--peers`, or by name in `--only`). */
 const OPTIONAL = ['peers']
 
@@ -535,6 +536,8 @@ async function main() {
     `\n${results.meta.seconds} s · .bench/results.json` +
       (complete ? ' · the median of every saved run: npm run bench -- --summary' : ' (a partial or profiled run: not kept for --summary)'),
   )
+  // The phase engine's agreement with the labelled corpus: a script of its own (no browser), run last.
+  if (only.has('phases')) spawnSync(process.execPath, [fileURLToPath(new URL('./phase-agreement.mjs', import.meta.url))], { stdio: 'inherit' })
 }
 
 main().catch((error) => {

@@ -17,6 +17,7 @@ export type {
   PhaseRule,
   PhasesOption,
   PresetName,
+  Vocabulary,
 } from './phases/types'
 
 /** Whether the visitor allowed tracking. */
@@ -248,7 +249,12 @@ export interface Journey<Events extends EventMap<Events> = AnyEvents, Phase exte
   track<Name extends keyof Events & string>(name: Name, ...props: TrackProps<Events[Name]>): void
   /** Records a page view of the current page now. */
   page(props?: Props): void
-  /** Ties later events to a known user; `traits` travel as the identify event's props. */
+  /**
+   * Ties later events to a known user; `traits` travel as the identify event's props. Two traits
+   * tell the phase engine what the site knows: `customer: true` (a known customer) and `phase`
+   * (the phase the server knows, e.g. `'retention'`).
+   * @example journey.identify('u-881', { customer: true })
+   */
   identify(userId: string, traits?: Props): void
   /** The current journey phase. */
   readonly phase: Phase

@@ -3,6 +3,7 @@
  * of a phase model (see `./types` for the rule language and `./presets` for the built-in models).
  */
 import type { JourneyEvent } from '../types'
+import { compileWords, normalizeName, pathSegments, type WordTest } from './match'
 import { phasePresets } from './presets'
 import type {
   Pattern,
@@ -17,6 +18,7 @@ import type {
 } from './types'
 
 export type * from './types'
+export { normalizeName, pathSegments, wordTest } from './match'
 export { phasePresets } from './presets'
 
 /**
@@ -48,7 +50,9 @@ const SLOT = 'phases'
 const MIRROR_KEY = 'journeykit:phases'
 const MAX_SESSIONS = 8
 const MAX_HISTORY = 32
-const RULE_KEYS = ' id to type name path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
+const RULE_KEYS = ' id to type name event page form unless path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
+/** Rule conditions that name concepts of the model's words. */
+const CONCEPT_KEYS = ['event', 'page', 'form', 'unless'] as const
 
 function fail(message: string): never {
   throw new Error('[journeykit] phases: ' + message)
@@ -68,13 +72,17 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
     const remove = option.remove || []
     for (const id of remove) if (!base.rules.some((rule) => rule.id === id)) fail(`cannot remove ${JSON.stringify(id)}: preset ${option.extends} has no such rule`)
     const rules = base.rules.filter((rule) => !remove.includes(rule.id)).map((rule) => own.find((mine) => mine && mine.id === rule.id) || rule)
-    model = { phases: base.phases, rules: rules.concat(own.filter((rule) => !rules.includes(rule))) }
+    if (option.words != null && !Array.isArray(option.words)) fail('`words` must be a list of vocabularies, e.g. [{ purchase: "abo_gebucht" }]')
+    model = { ...base, rules: rules.concat(own.filter((rule) => !rules.includes(rule))), words: (base.words || []).concat(option.words || []) }
   } else model = option
-  const { phases, rules } = model
+  const { phases, rules, words = [], customer } = model
   if (!Array.isArray(phases) || !phases.length || phases.some((phase) => !phase || typeof phase !== 'string') || new Set(phases).size < phases.length) {
     fail('`phases` must be a non-empty list of distinct names')
   }
   if (!Array.isArray(rules)) fail('`rules` must be a list')
+  if (!Array.isArray(words) || words.some((vocabulary) => !vocabulary || typeof vocabulary !== 'object' || Object.values(vocabulary).some((w) => typeof w !== 'string'))) {
+    fail('`words` must be a list of vocabularies: objects of concept → "word|word"')
+  }
   const ids = new Set<string>()
   for (const rule of rules) {
     const id = rule && rule.id
@@ -82,8 +90,37 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
     ids.add(id)
     if (!phases.includes(rule.to)) fail(`rule ${id}: \`to\` must be one of ${phases.join(', ')}`)
     for (const key in rule) if (!RULE_KEYS.includes(` ${key} `)) fail(`rule ${id}: unknown condition \`${key}\``)
+    for (const key of CONCEPT_KEYS) {
+      for (const concept of list(rule[key])) if (!words.some((vocabulary) => vocabulary && typeof vocabulary[concept] === 'string')) fail(`rule ${id}: no words for the concept ${JSON.stringify(concept)}`)
+    }
   }
+  if (customer != null && !phases.includes(customer)) fail(`\`customer\` must be one of ${phases.join(', ')}`)
   return model
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  return value == null ? [] : Array.isArray(value) ? value : [value]
+}
+
+/** What the rules look at in one event, worked out once per event. */
+interface Seen {
+  /** The event name, normalized. */
+  name: string
+  /** Its page path's segments, normalized. */
+  segments: string[]
+  /** The path is in a content section. */
+  content: boolean
+  /** The name has a part that undoes it (the `not` concept). */
+  undone: boolean
+  /** For a `form_submit`: its id, name and action segments, normalized; else empty. */
+  form: string[]
+  /** The form's action is in a content section. */
+  formContent: boolean
+  /** `[name]`, and name, form and segments together (what `event` and `unless` look at). */
+  names: string[]
+  all: string[]
+  /** Concept tests done so far for this event. */
+  hits: Record<string, boolean>
 }
 
 /** Whether `value` matches `pattern`; a string `pattern` with `under` also matches paths below it. */
@@ -102,17 +139,30 @@ const AT_LEAST = ['pageViews', 'sessions', 'away', 'inPhaseFor'] as const
 /** Flag conditions: the rule's flag must equal the fact of the same name. */
 const FLAGS = ['sessionStart', 'converted'] as const
 
-function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts): boolean {
+function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts, seen: Seen, words: Map<string, WordTest>): boolean {
+  /** Whether any of `names` has a word of any of the concepts (remembered per event: rules share concepts). */
+  const has = (concepts: string | string[] | undefined, names: string[]): boolean =>
+    list(concepts).some((concept) => {
+      const key = concept + (names === seen.segments ? '/' : names === seen.form ? '#' : names === seen.all ? '*' : '')
+      let hit = seen.hits[key]
+      if (hit === undefined) hit = seen.hits[key] = names.some(words.get(concept)!)
+      return hit
+    })
   try {
     const props = event.props || {}
     return (
       test(rule.type, event.type) &&
-      test(rule.name, event.name) &&
+      // A name given as a string is compared normalized: 'Order Completed' is order_completed.
+      (rule.name === undefined || list(rule.name).some((one) => (one instanceof RegExp ? test(one, event.name) : normalizeName(one) === seen.name))) &&
+      (!rule.event || (!seen.undone && has(rule.event, seen.names))) &&
+      (!rule.page || (event.type === 'page' && !seen.content && has(rule.page, seen.segments))) &&
+      (!rule.form || (!seen.formContent && has(rule.form, seen.form))) &&
+      (!rule.unless || !has(rule.unless, seen.all)) &&
       test(rule.path, event.context && event.context.path, true) &&
       Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
       AT_LEAST.every((key) => rule[key] == null || facts[key] >= rule[key]!) &&
       FLAGS.every((key) => rule[key] == null || rule[key] === facts[key]) &&
-      Object.keys(rule.events || {}).every((name) => (facts.counts[name] || 0) >= rule.events![name]!) &&
+      Object.keys(rule.events || {}).every((name) => (facts.counts[normalizeName(name)] || 0) >= rule.events![name]!) &&
       (!rule.when || !!rule.when(event, facts))
     )
   } catch {
@@ -145,9 +195,34 @@ function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts): boole
  * const change = engine.decide(event) // { from: 'awareness', to: 'decision', rule: 'decision.quote-page', reason: 'page /quote matched decision.quote-page' }
  */
 export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEngineContext): PhaseEngine {
-  const { phases, rules } = resolve(option)
+  const { phases, rules, words: vocabularies = [], customer } = resolve(option)
   const rank = new Map(phases.map((phase, index) => [phase, index]))
-  const counted = new Set(rules.flatMap((rule) => Object.keys(rule.events || {})))
+  const counted = new Set(rules.flatMap((rule) => Object.keys(rule.events || {}).map(normalizeName)))
+  const words = compileWords(vocabularies)
+  const none: WordTest = () => false
+  const isContent = words.get('content') || none
+  const undoes = words.get('not') || none
+  const customerRank = customer == null ? Infinity : rank.get(customer)!
+
+  /** What the rules look at in `event`, worked out once. */
+  function inspect(event: JourneyEvent): Seen {
+    const name = normalizeName(event.name)
+    const segments = pathSegments(event.context && event.context.path)
+    const props = event.props || {}
+    const action = name === 'form_submit' ? pathSegments(props.action) : []
+    const form = name === 'form_submit' ? [props.formId, props.formName].filter((value) => typeof value === 'string').map(normalizeName).concat(action) : []
+    return {
+      name,
+      segments,
+      content: segments.some(isContent),
+      undone: name.split('_').some(undoes),
+      form,
+      formContent: action.some(isContent),
+      names: [name],
+      all: [name, ...form, ...segments],
+      hits: {},
+    }
+  }
   const slot = ctx.state<State>(SLOT)
   const fresh = (epoch: number): State => ({ e: epoch, p: phases[0]!, c: false, n: 0, s: [], k: {}, r: {}, h: [], t: 0 })
 
@@ -244,7 +319,9 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     const current = state.p
     const sessionId = event.sessionId || ''
     const session = state.s.find(([id]) => id === sessionId)
-    const pageViews = (session ? session[1] : 0) + (event.type === 'page' ? 1 : 0)
+    const seen = inspect(event)
+    // Content pages (blog, press, jobs, legal) are not steps towards buying: they do not count.
+    const pageViews = (session ? session[1] : 0) + (event.type === 'page' && !seen.content ? 1 : 0)
     const next: State = {
       ...state,
       // The current session moves to the end, so the oldest is dropped first.
@@ -253,7 +330,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
       r: state.r[current] ? state.r : { ...state.r, [current]: time },
       t: time,
     }
-    if (counted.has(event.name)) next.k = { ...state.k, [event.name]: (state.k[event.name] || 0) + 1 }
+    if (counted.has(seen.name)) next.k = { ...state.k, [seen.name]: (state.k[seen.name] || 0) + 1 }
     const facts: PhaseFacts = {
       phase: current,
       converted: state.c,
@@ -265,10 +342,10 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
       counts: next.k,
     }
     const from = rank.get(current)!
-    let winner: PhaseRule | undefined
+    // Assigned in consider(): a plain annotation would let TypeScript narrow it to undefined.
+    let winner = undefined as PhaseRule | undefined
     let winnerRank = -1
-    for (const rule of rules) {
-      if (!matches(rule, event, facts)) continue
+    const consider = (rule: PhaseRule): void => {
       if (rule.convert != null) next.c = rule.convert
       const to = rank.get(rule.to)!
       if (to !== from && (to > from || rule.back) && to > winnerRank) {
@@ -276,9 +353,17 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
         winnerRank = to
       }
     }
+    for (const rule of rules) if (matches(rule, event, facts, seen, words)) consider(rule)
+    // What the site knows and tells through identify(): a customer, or the phase itself.
+    if (event.type === 'identify') {
+      const { customer: isCustomer, phase: declared } = event.props || {}
+      if (isCustomer === true) consider(customer == null ? { id: 'customer.declared', to: current, convert: true } : { id: customer + '.known-customer', to: customer, convert: true })
+      if (typeof declared === 'string' && rank.has(declared)) consider({ id: declared + '.declared', to: declared, convert: rank.get(declared)! >= customerRank || undefined })
+    }
     let change: PhaseChange | undefined
     if (winner) {
-      const where = event.type === 'page' ? 'page ' + (event.context && event.context.path) : event.type + ' ' + event.name
+      const where =
+        event.type === 'page' ? 'page ' + (event.context && event.context.path) : event.type === 'identify' ? 'identify' : event.type + ' ' + event.name
       change = { from: current, to: winner.to, rule: winner.id, reason: `${where} matched ${winner.id}` }
       next.p = winner.to
       if (winnerRank < from) next.e++

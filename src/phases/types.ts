@@ -84,6 +84,33 @@ export interface PhaseRule {
   away?: number
   /** At least this many milliseconds since the visitor reached their current phase. */
   inPhaseFor?: number
+  /**
+   * A concept of the model's {@link PhaseModel.words}: the event name (normalized: case and
+   * separators do not matter) is one of its words, or starts or ends with one. Page views are
+   * named `page_view`. A name with a part of the `not` concept (`purchase_failed`,
+   * `remove_from_cart`) matches no concept.
+   * @example event: 'purchase' // purchase, Order Completed, checkout_completed, bestellung_abgeschlossen, …
+   */
+  event?: string | string[]
+  /**
+   * A concept of the model's words: a page view whose path has a segment that is one of its words
+   * (or a segment of at most three parts that starts or ends with one), outside content sections
+   * (a path with a segment of the `content` concept never matches).
+   * @example page: 'checkout' // /cart, /de/warenkorb, /kasse.html, /checkout/step-2, not /blog/checkout-tips
+   */
+  page?: string | string[]
+  /**
+   * A concept of the model's words: a `form_submit` whose `formId`, `formName` or `action` path
+   * has one of its words (matched like a path segment), unless the action is in a content section.
+   * @example form: 'contact' // formId "contact-form", formName "kontaktformular", action "/kontakt"
+   */
+  form?: string | string[]
+  /**
+   * Concepts of the model's words that the event must not have, in its name, its form's id, name
+   * or action, or its page path (each matched as above).
+   * @example unless: 'newsletter' // a newsletter_signup is not a sign-up for the product
+   */
+  unless?: string | string[]
   /** `true`: only for visitors converted before this event; `false`: only for the others. */
   converted?: boolean
   /** `true` marks the visitor converted when the rule matches (whether or not the phase moves); `false` unmarks. */
@@ -114,7 +141,26 @@ export interface PhaseModel {
   phases: string[]
   /** The rules, each with a unique id and a `to` among `phases`. */
   rules: PhaseRule[]
+  /**
+   * The vocabularies the rules' `event`, `page`, `form` and `notOn` conditions name concepts of,
+   * one per language (or per site): the words of every entry count. Two concepts have a meaning
+   * of their own: `content` (sections that are not the offer: page rules and page counts skip
+   * them) and `not` (name parts that undo an event, `failed`, `removed`).
+   */
+  words?: Vocabulary[]
+  /**
+   * The phase a customer declared by `identify(id, { customer: true })` moves to. A phase declared
+   * by `identify(id, { phase })` at or after this one marks the visitor converted.
+   */
+  customer?: string
 }
+
+/**
+ * Words by concept: each a list of normalized words (lower case, `_` between words, `ä` as `ae`)
+ * separated by `|`, where `( | )` and `?` work as in a regular expression.
+ * @example { purchase: 'abo_gebucht|kauf_(ok|fertig)', checkout: 'panier|caisse' }
+ */
+export type Vocabulary = Record<string, string>
 
 /**
  * A preset with the site's own rules added: a rule whose id is the preset's replaces that rule in
@@ -137,6 +183,11 @@ export interface PhaseModelExtension {
   rules?: PhaseRule[]
   /** Ids of preset rules to leave out. */
   remove?: string[]
+  /**
+   * More words for the preset's concepts: a site's own conversions, or another language.
+   * @example [{ purchase: 'abo_gebucht', checkout: 'mon_panier' }]
+   */
+  words?: Vocabulary[]
 }
 
 /** The built-in models: `default` (awareness → advocacy) and `b2b` (need → advocacy). */

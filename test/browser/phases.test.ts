@@ -1,7 +1,9 @@
 /**
  * Journey phases in real Chromium: one visitor walks through real page loads of a site that uses
  * the script tag (default touchpoints, default phase model), across two sessions, and the
- * collector checks what was decided.
+ * collector checks what was decided. Then a sample of the labelled corpus (test/phases/corpus)
+ * is played with real navigations, a real `tel:` click and the browser's clock moved on for the
+ * corpus's absences, and every step's phase must be the one the unit suite measured.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -16,6 +18,8 @@ import {
   type Collector,
   type Site,
 } from './harness'
+import { corpus } from '../phases/corpus'
+import { parseStep } from '../phases/corpus/steps'
 
 /** Short enough to wait out in a test. */
 const SESSION_TIMEOUT = 1500
@@ -139,4 +143,65 @@ describeBrowser('journey phases', () => {
       await visitor.close()
     }
   })
+})
+
+/**
+ * Corpus journeys played in Chromium: each step's phase as the collector received it must be the
+ * journey's label wherever the unit suite agrees with the label (all of these).
+ */
+const SAMPLE = ['en-shop-02', 'de-shop-09', 'de-saas-16', 'de-shop-08', 'en-b2b-05', 'de-b2b-09']
+
+describeBrowser('journey phases: a sample of the labelled corpus', () => {
+  for (const id of SAMPLE) {
+    const file = corpus.find((f) => f.journeys.some((j) => j.id === id))!
+    const journey = file.journeys.find((j) => j.id === id)!
+    test(`${id} (${file.preset}, ${file.language}): ${journey.story}`, async () => {
+      const visitor = await openBrowser()
+      const own = await startCollector()
+      try {
+        const html = scriptTagPage({
+          collectorUrl: own.url,
+          attrs: { 'flush-interval': 100, phases: file.preset },
+          body: '<h1>corpus page</h1><a id="call" href="tel:+493012345678">call us</a>',
+        })
+        // The browser's clock, moved on by the corpus's absences (timers keep running for real).
+        let now = Date.parse('2026-03-02T09:00:00.000Z')
+        await visitor.context.clock.setSystemTime(now)
+        const page = await visitor.newPage()
+        const results: Array<[string, string]> = []
+        for (const text of journey.steps) {
+          const step = parseStep(text)
+          if (step.kind === 'wait') {
+            now += step.ms
+            await visitor.context.clock.setSystemTime(now)
+            continue
+          }
+          const name = step.kind === 'page' ? 'page_view' : step.kind === 'identify' ? 'identify' : step.name
+          const mine = () => own.named(name)
+          const before = mine().length
+          if (step.kind === 'page') {
+            site.setPage(step.path, html)
+            await page.goto(site.url(step.path))
+            await waitForJourney(page)
+          } else if (step.kind === 'track' && step.name === 'contact_click') {
+            await page.evaluate(() => document.getElementById('call')!.addEventListener('click', (event) => event.preventDefault()))
+            await page.click('#call') // the clicks() touchpoint records it
+          } else if (step.kind === 'track') {
+            await page.evaluate(([event, props]) => window.journey.track(event as string, props as Record<string, unknown>), [step.name, step.props])
+          } else {
+            await page.evaluate(([user, traits]) => window.journey.identify(user as string, traits as Record<string, unknown>), [step.userId, step.traits])
+          }
+          await page.evaluate(() => window.journey.flush())
+          await own.waitFor(() => mine().length > before, 10_000, `${id}: ${text}`)
+          results.push([text, mine().at(-1)!.phase])
+        }
+        const labels = journey.steps.map(parseStep).flatMap((step, index) => ('label' in step ? [[journey.steps[index]!, step.label.phase]] : []))
+        expect(results).toEqual(labels)
+        expect(visitor.errors()).toEqual([])
+      } finally {
+        await visitor.close()
+        await own.close()
+      }
+    })
+  }
 })

@@ -61,6 +61,8 @@ const defaultJourneys: Journey[] = [
     ],
   },
   {
+    // Changed with the conversion model: a sign-up comes before the purchase (seed 004), so it no
+    // longer converts, and an `invite` (of a teammate) is using the product, not recommending it.
     name: 'advocacy only after conversion',
     steps: [
       ['page /', 'awareness'],
@@ -69,9 +71,12 @@ const defaultJourneys: Journey[] = [
       ['page /features', 'consideration', 'consideration.product-page'],
       ['track referral', 'consideration'],
       ['track add_to_cart', 'decision', 'decision.intent'],
-      ['track invite', 'decision'],
+      ['track refer_a_friend', 'decision'],
       ['track signup', 'decision'],
-      ['track invite', 'advocacy', 'advocacy.recommendation'],
+      ['track invite', 'decision'],
+      ['track purchase', 'decision'],
+      ['track invite', 'retention', 'retention.product-use'],
+      ['track refer_a_friend', 'advocacy', 'advocacy.recommendation'],
     ],
   },
   {
@@ -123,19 +128,27 @@ const defaultJourneys: Journey[] = [
     steps: [['track form_submit {"formId":"f1","formName":"contact_us"}', 'consideration', 'consideration.contact-form']],
   },
   {
+    // Changed with segment-aware words: a word may also be the first or last part of a segment of
+    // at most three parts (`/pricing-faq` is about pricing), never inside a longer slug; and
+    // `/blog/…` is a content section, where no funnel rule applies.
     name: 'page paths match a segment anywhere, with or without an extension',
     steps: [
-      ['page /pricing-faq', 'awareness'],
+      ['page /why-pricing-pages-fail-often', 'awareness'],
+      ['page /pricingfaq', 'awareness'],
       ['page /blog/compare-tools', 'awareness'],
+      ['page /blog/pricing', 'awareness'],
       ['page /en/pricing.html', 'consideration', 'consideration.product-page'],
       ['page /products/a1/cart', 'decision', 'decision.checkout-page'],
     ],
   },
   {
+    // Changed with the event vocabulary: `checkout` is now a word of the buying steps for events
+    // too (Segment's "Checkout Started", GA4's begin_checkout), while page-only words stay pages.
     name: 'an event named like a page does not count as that page',
     steps: [
       ['track pricing', 'awareness'],
-      ['track checkout', 'awareness'],
+      ['track features', 'awareness'],
+      ['track checkout', 'decision', 'decision.intent'],
     ],
   },
   {
@@ -143,7 +156,10 @@ const defaultJourneys: Journey[] = [
     steps: [
       ['page /account', 'awareness'],
       ['track login', 'awareness'],
-      ['track subscribe', 'decision', 'decision.conversion'],
+      // Changed: a bare `subscribe` is a newsletter (consideration); with a plan it is a purchase.
+      ['track subscribe', 'consideration', 'consideration.contact'],
+      ['page /help/billing', 'consideration'],
+      ['track subscribe {"plan":"pro"}', 'decision', 'decision.paid-subscription'],
       ['page /help/billing', 'retention', 'retention.account-page'],
     ],
   },

@@ -1,0 +1,330 @@
+import type { CorpusFile } from './types'
+
+/**
+ * Held out: journeys written after the vocabulary was, labelled before the engine ran on them, and
+ * never tuned against. Their agreement is reported on its own, as a check of how the words
+ * carry over to sites the vocabulary was not written beside.
+ */
+export const heldOut: CorpusFile[] = [
+  {
+    preset: 'default',
+    language: 'en',
+    journeys: [
+      {
+        id: 'ho-en-01',
+        site: 'shop',
+        story: 'a furniture shop: room ideas, a sofa, a fabric sample, delivery slot, order',
+        steps: [
+          'page /ideas/living-room > awareness?',
+          'page /sofas/oslo-3-seater > consideration',
+          'track "Product Viewed" {"sku":"oslo3"} > consideration',
+          'track sample_ordered > consideration?',
+          'track "Product Added" > decision',
+          'page /basket > decision',
+          'page /checkout/delivery > decision',
+          'track "Order Completed" {"revenue":1290} > decision',
+        ],
+      },
+      {
+        id: 'ho-en-02',
+        site: 'saas',
+        story: 'a newsletter tool: templates, pricing, free account, paid plan a month later, then support',
+        steps: [
+          'page /templates > awareness?',
+          'page /pricing > consideration',
+          'page /signup > decision',
+          'track "Account Created" > decision',
+          'wait 30d',
+          'track "Subscription Started" {"plan":"growth"} > decision',
+          'new session',
+          'page /support/contact > retention',
+        ],
+      },
+      {
+        id: 'ho-en-03',
+        site: 'booking',
+        story: 'a yoga studio: timetable, intro offer bought, later classes booked as a member',
+        steps: [
+          'page /timetable > consideration?',
+          'page /intro-offer > consideration?',
+          'track purchase {"value":30} > decision',
+          'new session',
+          'page /account/bookings > retention',
+          'track class_booked > retention',
+        ],
+      },
+      {
+        id: 'ho-en-04',
+        site: 'service',
+        story: 'a law firm: articles, an area of practice, a consultation request',
+        steps: [
+          'page /insights/new-tenancy-rules > awareness',
+          'page /insights/what-is-a-lasting-power-of-attorney > awareness',
+          'page /practice-areas/family-law > consideration',
+          'page /contact > consideration',
+          'track form_submit {"formId":"consultation-request","method":"post","fields":5} > decision?',
+        ],
+      },
+      {
+        id: 'ho-en-05',
+        site: 'shop',
+        story: 'a customer exchanges a size and rates the product',
+        steps: [
+          'track purchase {"value":65} > decision',
+          'wait 6d',
+          'page /orders/1234/exchange > retention',
+          'track exchange_requested > retention',
+          'track "Product Reviewed" {"rating":4} > advocacy',
+        ],
+      },
+      {
+        id: 'ho-en-06',
+        site: 'shop',
+        story: 'a job seeker and a press visitor on a shop, no buying',
+        steps: [
+          'page /about/careers > awareness',
+          'page /about/careers/store-manager-berlin > awareness',
+          'page /about/press > awareness',
+          'page /about/sustainability > awareness?',
+        ],
+      },
+    ],
+  },
+  {
+    preset: 'default',
+    language: 'de',
+    journeys: [
+      {
+        id: 'ho-de-01',
+        site: 'shop',
+        story: 'Weinhandel: Rotweine, ein Wein, Warenkorb, Bestellung',
+        steps: [
+          'page /rotwein > consideration?',
+          'page /rotwein/spanien/rioja-reserva-2019 > consideration?',
+          'track add_to_cart > decision',
+          'page /warenkorb > decision',
+          'page /kasse/adresse > decision',
+          'track purchase {"value":84} > decision',
+        ],
+      },
+      {
+        id: 'ho-de-02',
+        site: 'service',
+        story: 'Zahnarzt: Behandlungen, Online-Termin, Erinnerung',
+        steps: [
+          'page /behandlungen/prophylaxe > consideration?',
+          'page /online-termin > decision',
+          'track termin_gebucht > decision',
+          'new session',
+          'page /patienten/termin-absagen > retention?',
+        ],
+      },
+      {
+        id: 'ho-de-03',
+        site: 'saas',
+        story: 'Zeiterfassung: Funktionen, Preise, kostenlos testen, Abo, später Hilfe',
+        steps: [
+          'page /funktionen/zeiterfassung > consideration',
+          'page /preise > consideration',
+          'page /kostenlos-testen > decision',
+          'track trial_started > decision',
+          'wait 14d',
+          'track abo_abgeschlossen > decision',
+          'new session',
+          'page /hilfe/export > retention',
+        ],
+      },
+      {
+        id: 'ho-de-04',
+        site: 'shop',
+        story: 'Blogleserin, die nie kauft, über drei Besuche',
+        steps: [
+          'page /blog/tomaten-selbst-ziehen > awareness',
+          'page /blog/hochbeet-anlegen > awareness',
+          'new session',
+          'page /blog/kompost-richtig-nutzen > awareness',
+          'new session',
+          'page /blog > awareness',
+        ],
+      },
+      {
+        id: 'ho-de-05',
+        site: 'shop',
+        story: 'Stammkunde auf neuem Handy, bestellt nach',
+        steps: [
+          'page / > awareness',
+          'identify k-77 {"customer":true} > retention',
+          'page /mein-konto/bestellungen > retention',
+          'track bestellung_abgeschlossen > retention',
+        ],
+      },
+      {
+        id: 'ho-de-06',
+        site: 'booking',
+        story: 'Ferienwohnung: Wohnungen, Verfügbarkeit, Anfrage, Buchung',
+        steps: [
+          'page /ferienwohnungen > consideration?',
+          'page /ferienwohnungen/seeblick > consideration?',
+          'track verfuegbarkeit_pruefen > decision?',
+          'track form_submit {"formId":"buchungsanfrage","method":"post","fields":6} > decision',
+          'track buchung_bestaetigt > decision',
+        ],
+      },
+    ],
+  },
+  {
+    preset: 'b2b',
+    language: 'en',
+    journeys: [
+      {
+        id: 'ho-en-b2b-01',
+        site: 'vendor',
+        story: 'a security vendor: report download, platform, a pricing call, a quote, a signed order',
+        steps: [
+          'page /reports/state-of-phishing-2026 > need?',
+          'track file_download {"extension":"pdf"} > research',
+          'page /platform/email-security > research',
+          'page /pricing > evaluation',
+          'track "Demo Requested" > evaluation',
+          'page /quote/acme > negotiation',
+          'track contract_signed > onboarding',
+        ],
+      },
+      {
+        id: 'ho-en-b2b-02',
+        site: 'vendor',
+        story: 'a customer in the admin console for months, renews, buys another product line',
+        steps: [
+          'track purchase {"value":20000} > onboarding',
+          'wait 40d',
+          'page /console > retention',
+          'page /console/billing/renewal > retention',
+          'page /products/data-loss-prevention > retention',
+          'track cross_sell_purchased > expansion',
+        ],
+      },
+      {
+        id: 'ho-en-b2b-03',
+        site: 'vendor',
+        story: 'an analyst reads guides and the glossary only',
+        steps: [
+          'page /guides/what-is-sase > need',
+          'page /glossary/zero-trust > need',
+          'page /guides/sase-vs-sse > need',
+          'new session',
+          'page /guides > need',
+        ],
+      },
+      {
+        id: 'ho-en-b2b-04',
+        site: 'vendor',
+        story: 'a buyer asks sales for a quote by form, then a procurement portal',
+        steps: [
+          'page /solutions/retail > research',
+          'page /talk-to-sales > negotiation?',
+          'track form_submit {"formId":"talk-to-sales","method":"post","fields":7} > negotiation',
+        ],
+      },
+      {
+        id: 'ho-en-b2b-05',
+        site: 'vendor',
+        story: 'a champion speaks at the user conference and leaves a G2 review',
+        steps: [
+          'track contract_signed > onboarding',
+          'wait 200d',
+          'page /community > retention',
+          'track review_submitted {"site":"g2"} > advocacy',
+        ],
+      },
+      {
+        id: 'ho-en-b2b-06',
+        site: 'vendor',
+        story: 'onboarding with the implementation team over a month',
+        steps: [
+          'track contract_signed > onboarding',
+          'page /implementation/kickoff > onboarding',
+          'wait 20d',
+          'page /implementation/data-migration > onboarding',
+          'track onboarding_completed > retention',
+        ],
+      },
+    ],
+  },
+  {
+    preset: 'b2b',
+    language: 'de',
+    journeys: [
+      {
+        id: 'ho-de-b2b-01',
+        site: 'vendor',
+        story: 'Maschinenbauer: Produkte, Datenblatt, Anfrage, Angebot, Auftrag',
+        steps: [
+          'page /produkte/fraesmaschinen > research',
+          'track file_download {"extension":"pdf"} > research',
+          'page /kontakt > evaluation',
+          'track form_submit {"formId":"anfrage","method":"post","fields":8} > evaluation?',
+          'page /angebot/4711 > negotiation',
+          'track auftrag_erteilt > onboarding',
+        ],
+      },
+      {
+        id: 'ho-de-b2b-02',
+        site: 'vendor',
+        story: 'Software-Kunde nach der Einführung: Support, Verlängerung, mehr Lizenzen',
+        steps: [
+          'track vertrag_unterschrieben > onboarding',
+          'wait 45d',
+          'page /kundenportal > retention',
+          'page /support/tickets > retention',
+          'track vertrag_verlaengert > retention',
+          'track lizenzen_hinzugefuegt > expansion',
+        ],
+      },
+      {
+        id: 'ho-de-b2b-03',
+        site: 'vendor',
+        story: 'Leser der Wissensseiten',
+        steps: [
+          'page /wissen/was-ist-edi > need',
+          'page /wissen/edi-standards > need',
+          'page /wissen/edi-kosten > need',
+        ],
+      },
+      {
+        id: 'ho-de-b2b-04',
+        site: 'vendor',
+        story: 'Vergleich, Preise, Testzugang, Rückkehr nach sieben Monaten',
+        steps: [
+          'page /vergleich > evaluation',
+          'page /preise > evaluation',
+          'track testzugang_angefordert > evaluation',
+          'wait 210d',
+          'page / > research?',
+        ],
+      },
+      {
+        id: 'ho-de-b2b-05',
+        site: 'vendor',
+        story: 'Kunde empfiehlt weiter und wird Referenzkunde',
+        steps: [
+          'track bestellung_abgeschlossen > onboarding',
+          'wait 120d',
+          'page /kundenportal > retention',
+          'track referenz_freigegeben > advocacy',
+        ],
+      },
+      {
+        id: 'ho-de-b2b-06',
+        site: 'vendor',
+        story: 'Onboarding mit Schulungen über drei Wochen',
+        steps: [
+          'track vertrag_unterschrieben > onboarding',
+          'page /onboarding/kickoff > onboarding',
+          'wait 20d',
+          'page /schulungen/anwender > onboarding',
+          'track schulung_abgeschlossen > onboarding?',
+        ],
+      },
+    ],
+  },
+]

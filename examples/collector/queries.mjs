@@ -39,7 +39,12 @@ function visitorsCte(p, { from, to, channel, campaign, landing, device, visitor 
     : `GROUP BY anonymous_id HAVING MIN(server_ts) >= ${p.$(from ?? -8.64e15)} AND MIN(server_ts) < ${p.$(to ?? 8.64e15)}`
   return `
 cohort AS (SELECT anonymous_id, MIN(server_ts) AS first_seen FROM events ${period}),
-ev AS (SELECT e.* FROM events e JOIN cohort c ON c.anonymous_id = e.anonymous_id),
+ev AS (
+  SELECT e.id, e.seq, e.anonymous_id, e.session_id, e.user_id, e.type, e.name, e.phase, e.ts, e.server_ts, e.path,
+    e.channel, e.campaign_source, e.campaign_medium, e.campaign_name, e.ft_channel, e.ft_campaign_source, e.ft_campaign_medium, e.ft_campaign_name,
+    e.device, e.to_phase, e.rule
+  FROM events e JOIN cohort c ON c.anonymous_id = e.anonymous_id
+),
 touch AS (
   SELECT anonymous_id, channel, campaign_name, campaign_source, campaign_medium FROM (
     SELECT anonymous_id,

@@ -58,7 +58,7 @@ test('uses the b2b lanes, or the phases seen in order, for other models', () => 
 })
 
 test('serves the list and the visitor map, escaping what pages sent', async () => {
-  const collector = await startCollector({ port: 0, dataFile: join(dir, 'events.ndjson') })
+  const collector = await startCollector({ port: 0, database: join(dir, 'events.duckdb') })
   const hostile = '<img src=x onerror=alert(1)>'
   const events = shopJourney('anon-c')
   events.push(event({ anonymousId: 'anon-c', name: hostile, props: { note: hostile }, context: { path: `/${hostile}` } }))

@@ -10,7 +10,7 @@ const OUTCOME_COLORS = { converted: '#10b981', 'not converted': '#94a3b8' }
  * The SVG of the flow, `width` × `height` CSS pixels. `flow` is `journeyMap().flow`;
  * `phases` orders the phase columns. Returns an empty string when there is nothing to draw.
  */
-export function flowSvg(flow, phases, { width = 1180, height = 340 } = {}) {
+export function flowSvg(flow, phases, { width = 800, height = 360 } = {}) {
   if (!flow.links.length) return ''
   const present = phases.filter((phase) => flow.nodes.some((node) => node.kind === 'phase' && node.name === phase))
   const depthOf = (node) => (node.kind === 'channel' ? 0 : node.kind === 'phase' ? 1 + present.indexOf(node.name) : 1 + present.length)
@@ -23,7 +23,7 @@ export function flowSvg(flow, phases, { width = 1180, height = 340 } = {}) {
         {
           type: 'sankey',
           left: 8,
-          right: 118,
+          right: 122,
           top: 10,
           bottom: 10,
           nodeWidth: 14,
@@ -33,7 +33,7 @@ export function flowSvg(flow, phases, { width = 1180, height = 340 } = {}) {
           data: flow.nodes.map((node) => ({ name: node.id, depth: depthOf(node), itemStyle: { color: colorOf(node), borderWidth: 0 } })),
           links: flow.links,
           label: {
-            fontSize: 12,
+            fontSize: 13,
             color: '#0f172a',
             // Node ids carry their column (`phase:decision`); show the name and the visitors.
             formatter: ({ name, value }) => `${name.slice(name.indexOf(':') + 1)}  ${value}`,

@@ -2,7 +2,8 @@
 // use only what both understand). Nothing here loads every event into memory; every answer is
 // an aggregate or a bounded list.
 //
-// The unit of analysis is the visitor (anonymous id). A period selects the visitors who
+// The unit of analysis is the visitor (anonymous id), with the per-visitor facts kept in the
+// `visitors` and `visitor_phases` tables (store/visitors.mjs). A period selects the visitors who
 // arrived in it (their first event) and follows each of them through all their events: a
 // cohort, so that "which channel brings customers" counts a purchase made a week after the
 // newsletter click. The filters (channel, campaign, landing page, device) apply to how the
@@ -23,60 +24,27 @@ function params() {
 }
 
 /**
- * The common part of every map query: `cohort` (visitors who arrived in the period), `ev` (all
- * their events), `touch` (each one's first-touch channel and campaign), `arrival` (landing page
- * and device of the first event), `conv` (the first conversion) and `v`: one row per visitor
- * who passes the filters, with all of that.
+ * The common part of every map query: `v`, one row of the `visitors` table (store/visitors.mjs)
+ * per visitor who arrived in the period and passes the filters, and `ev`, all their events
+ * (only the columns the queries read).
  */
-function visitorsCte(p, { from, to, channel, campaign, landing, device, visitor } = {}, conversions) {
+function visitorsCte(p, { from, to, channel, campaign, landing, device, visitor } = {}) {
   const where = []
-  if (channel) where.push(`COALESCE(t.channel, ${p.$(UNKNOWN_CHANNEL)}) = ${p.$(channel)}`)
-  if (campaign) where.push(`t.campaign_name = ${p.$(campaign)}`)
-  if (landing) where.push(`a.landing = ${p.$(landing)}`)
-  if (device) where.push(`a.device = ${p.$(device)}`)
-  const period = visitor
-    ? `WHERE anonymous_id = ${p.$(visitor)} GROUP BY anonymous_id`
-    : `GROUP BY anonymous_id HAVING MIN(server_ts) >= ${p.$(from ?? -8.64e15)} AND MIN(server_ts) < ${p.$(to ?? 8.64e15)}`
+  if (visitor) where.push(`anonymous_id = ${p.$(visitor)}`)
+  else where.push(`first_seen >= ${p.$(from ?? -8.64e15)}`, `first_seen < ${p.$(to ?? 8.64e15)}`)
+  if (channel) where.push(`COALESCE(channel, ${p.$(UNKNOWN_CHANNEL)}) = ${p.$(channel)}`)
+  if (campaign) where.push(`campaign_name = ${p.$(campaign)}`)
+  if (landing) where.push(`landing = ${p.$(landing)}`)
+  if (device) where.push(`device = ${p.$(device)}`)
   return `
-cohort AS (SELECT anonymous_id, MIN(server_ts) AS first_seen FROM events ${period}),
-ev AS (
-  SELECT e.id, e.seq, e.anonymous_id, e.session_id, e.user_id, e.type, e.name, e.phase, e.ts, e.server_ts, e.path,
-    e.channel, e.campaign_source, e.campaign_medium, e.campaign_name, e.ft_channel, e.ft_campaign_source, e.ft_campaign_medium, e.ft_campaign_name,
-    e.device, e.to_phase, e.rule
-  FROM events e JOIN cohort c ON c.anonymous_id = e.anonymous_id
-),
-touch AS (
-  SELECT anonymous_id, channel, campaign_name, campaign_source, campaign_medium FROM (
-    SELECT anonymous_id,
-      COALESCE(ft_channel, channel) AS channel,
-      CASE WHEN ft_channel IS NOT NULL THEN ft_campaign_name ELSE campaign_name END AS campaign_name,
-      CASE WHEN ft_channel IS NOT NULL THEN ft_campaign_source ELSE campaign_source END AS campaign_source,
-      CASE WHEN ft_channel IS NOT NULL THEN ft_campaign_medium ELSE campaign_medium END AS campaign_medium,
-      ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY CASE WHEN ft_channel IS NULL THEN 1 ELSE 0 END, ts, seq) AS rn
-    FROM ev WHERE COALESCE(ft_channel, channel) IS NOT NULL
-  ) ranked WHERE rn = 1
-),
-arrival AS (
-  SELECT anonymous_id, landing, device FROM (
-    SELECT anonymous_id, path AS landing, device,
-      ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY CASE WHEN type = 'page' THEN 0 ELSE 1 END, ts, seq) AS rn
-    FROM ev
-  ) ranked WHERE rn = 1
-),
-conv AS (
-  SELECT anonymous_id, name AS conversion, ts AS converted_ts FROM (
-    SELECT anonymous_id, name, ts, ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY ts, seq) AS rn
-    FROM ev WHERE type = 'track' AND name IN (${p.list(conversions)})
-  ) ranked WHERE rn = 1
-),
 v AS (
-  SELECT c.anonymous_id, c.first_seen, COALESCE(t.channel, ${p.$(UNKNOWN_CHANNEL)}) AS channel,
-    t.campaign_name, t.campaign_source, t.campaign_medium, a.landing, a.device, k.conversion, k.converted_ts
-  FROM cohort c
-  JOIN arrival a ON a.anonymous_id = c.anonymous_id
-  LEFT JOIN touch t ON t.anonymous_id = c.anonymous_id
-  LEFT JOIN conv k ON k.anonymous_id = c.anonymous_id
-  ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  SELECT anonymous_id, first_seen, last_seen, events, COALESCE(channel, ${p.$(UNKNOWN_CHANNEL)}) AS channel,
+    campaign_name, campaign_source, campaign_medium, landing, device, conversion, converted_ts
+  FROM visitors WHERE ${where.join(' AND ')}
+),
+ev AS (
+  SELECT e.anonymous_id, e.seq, e.type, e.name, e.phase, e.ts, e.path, e.to_phase, e.rule
+  FROM events e JOIN v ON v.anonymous_id = e.anonymous_id
 )`
 }
 
@@ -85,9 +53,8 @@ function phasesCte(p, phases) {
   return `,
 ph (phase, idx) AS (VALUES ${phases.map((phase, i) => `(${p.$(phase)}, ${i})`).join(', ')}),
 entries AS (
-  SELECT e.anonymous_id, ph.idx, MIN(e.ts) AS entered
-  FROM ev e JOIN v ON v.anonymous_id = e.anonymous_id JOIN ph ON ph.phase = e.phase
-  GROUP BY e.anonymous_id, ph.idx
+  SELECT p.anonymous_id, ph.idx, p.entered
+  FROM visitor_phases p JOIN v ON v.anonymous_id = p.anonymous_id JOIN ph ON ph.phase = p.phase
 ),
 steps AS (
   SELECT anonymous_id, idx, entered,
@@ -108,8 +75,8 @@ export function createQueries(query, { conversions }) {
     async phases(filter) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)}
-SELECT e.phase, COUNT(DISTINCT e.anonymous_id) AS visitors FROM ev e JOIN v ON v.anonymous_id = e.anonymous_id GROUP BY e.phase ORDER BY visitors DESC, e.phase`,
+        `WITH ${visitorsCte(p, filter)}
+SELECT p.phase, COUNT(*) AS visitors FROM visitor_phases p JOIN v ON v.anonymous_id = p.anonymous_id GROUP BY p.phase ORDER BY visitors DESC, p.phase`,
         p.values,
       )
     },
@@ -118,9 +85,8 @@ SELECT e.phase, COUNT(DISTINCT e.anonymous_id) AS visitors FROM ev e JOIN v ON v
     async totals(filter) {
       const p = params()
       const [row] = await query(
-        `WITH ${visitorsCte(p, filter, conversions)}
-SELECT (SELECT COUNT(*) FROM v) AS visitors, (SELECT COUNT(*) FROM v WHERE converted_ts IS NOT NULL) AS converted,
-  (SELECT COUNT(*) FROM ev e JOIN v ON v.anonymous_id = e.anonymous_id) AS events`,
+        `WITH ${visitorsCte(p, filter)}
+SELECT COUNT(*) AS visitors, COUNT(converted_ts) AS converted, COALESCE(SUM(events), 0) AS events FROM v`,
         p.values,
       )
       return row
@@ -135,7 +101,7 @@ SELECT (SELECT COUNT(*) FROM v) AS visitors, (SELECT COUNT(*) FROM v WHERE conve
     async funnel(filter, phases) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)}${phasesCte(p, phases)}
+        `WITH ${visitorsCte(p, filter)}${phasesCte(p, phases)}
 SELECT ph.phase, ph.idx,
   (SELECT COUNT(*) FROM entries n WHERE n.idx = ph.idx) AS reached,
   (SELECT COUNT(*) FROM steps s WHERE s.idx = ph.idx AND s.next_idx IS NOT NULL) AS moved_on,
@@ -154,7 +120,7 @@ FROM ph ORDER BY ph.idx`,
     async flow(filter, phases) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)}${phasesCte(p, phases)}
+        `WITH ${visitorsCte(p, filter)}${phasesCte(p, phases)}
 SELECT 'channel' AS kind, v.channel AS source, CAST(f.start AS TEXT) AS target, COUNT(*) AS visitors
   FROM furthest f JOIN v ON v.anonymous_id = f.anonymous_id GROUP BY v.channel, f.start
 UNION ALL
@@ -172,9 +138,9 @@ ORDER BY kind, visitors DESC, source, target`,
     async movers(filter) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)}
+        `WITH ${visitorsCte(p, filter)}
 SELECT e.to_phase AS phase, COALESCE(e.rule, '') AS rule, COUNT(DISTINCT e.anonymous_id) AS visitors
-FROM ev e JOIN v ON v.anonymous_id = e.anonymous_id
+FROM ev e
 WHERE e.name = 'phase_change' AND e.to_phase IS NOT NULL
 GROUP BY e.to_phase, COALESCE(e.rule, '') ORDER BY phase, visitors DESC, rule`,
         p.values,
@@ -185,11 +151,11 @@ GROUP BY e.to_phase, COALESCE(e.rule, '') ORDER BY phase, visitors DESC, rule`,
     async touchpoints(filter, limit = 5) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)},
+        `WITH ${visitorsCte(p, filter)},
 counted AS (
   SELECT e.phase, e.type, CASE WHEN e.type = 'page' THEN COALESCE(e.path, '') ELSE e.name END AS touchpoint,
     COUNT(DISTINCT e.anonymous_id) AS visitors, COUNT(*) AS events
-  FROM ev e JOIN v ON v.anonymous_id = e.anonymous_id
+  FROM ev e
   WHERE e.name NOT IN (${p.list(MINOR)})
   GROUP BY e.phase, e.type, CASE WHEN e.type = 'page' THEN COALESCE(e.path, '') ELSE e.name END
 ),
@@ -203,7 +169,7 @@ SELECT phase, type, touchpoint, visitors, events FROM ranked WHERE rn <= ${p.$(l
     async byChannel(filter) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)}
+        `WITH ${visitorsCte(p, filter)}
 SELECT channel, COUNT(*) AS visitors, COUNT(converted_ts) AS converted FROM v GROUP BY channel ORDER BY converted DESC, visitors DESC, channel`,
         p.values,
       )
@@ -213,7 +179,7 @@ SELECT channel, COUNT(*) AS visitors, COUNT(converted_ts) AS converted FROM v GR
     async byCampaign(filter, limit = 12) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)}
+        `WITH ${visitorsCte(p, filter)}
 SELECT campaign_name AS campaign, MIN(campaign_source) AS source, MIN(campaign_medium) AS medium, COUNT(*) AS visitors, COUNT(converted_ts) AS converted
 FROM v WHERE campaign_name IS NOT NULL GROUP BY campaign_name ORDER BY converted DESC, visitors DESC, campaign LIMIT ${p.$(limit)}`,
         p.values,
@@ -224,7 +190,7 @@ FROM v WHERE campaign_name IS NOT NULL GROUP BY campaign_name ORDER BY converted
     async filterOptions({ from, to } = {}) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, { from, to }, conversions)}
+        `WITH ${visitorsCte(p, { from, to })}
 SELECT 'channel' AS filter, channel AS value, COUNT(*) AS visitors FROM v GROUP BY channel
 UNION ALL SELECT 'campaign', campaign_name, COUNT(*) FROM v WHERE campaign_name IS NOT NULL GROUP BY campaign_name
 UNION ALL SELECT 'landing', landing, COUNT(*) FROM v WHERE landing IS NOT NULL GROUP BY landing
@@ -242,12 +208,11 @@ ORDER BY filter, visitors DESC, value`,
     async visitors(filter, limit = 100) {
       const p = params()
       return query(
-        `WITH ${visitorsCte(p, filter, conversions)},
-agg AS (
-  SELECT e.anonymous_id, COUNT(*) AS events, COUNT(DISTINCT e.session_id) AS sessions, MAX(e.server_ts) AS last_seen
-  FROM ev e JOIN v ON v.anonymous_id = e.anonymous_id GROUP BY e.anonymous_id
+        `WITH ${visitorsCte(p, filter)},
+top AS (SELECT * FROM v ORDER BY last_seen DESC, anonymous_id LIMIT ${p.$(limit)}),
+sessions AS (
+  SELECT e.anonymous_id, COUNT(DISTINCT e.session_id) AS sessions FROM events e JOIN top ON top.anonymous_id = e.anonymous_id GROUP BY e.anonymous_id
 ),
-top AS (SELECT * FROM agg ORDER BY last_seen DESC, anonymous_id LIMIT ${p.$(limit)}),
 latest AS (
   SELECT anonymous_id, phase FROM (
     SELECT e.anonymous_id, e.phase, ROW_NUMBER() OVER (PARTITION BY e.anonymous_id ORDER BY e.ts DESC, e.seq DESC) AS rn
@@ -261,9 +226,9 @@ users AS (
   ) ranked WHERE rn = 1
 ),
 dropped AS (SELECT d.anonymous_id, SUM(d.dropped) AS dropped FROM drops d JOIN top ON top.anonymous_id = d.anonymous_id GROUP BY d.anonymous_id)
-SELECT top.anonymous_id, u.user_id, v.channel, v.campaign_name, v.campaign_source, v.campaign_medium, l.phase,
-  v.conversion, v.converted_ts, v.first_seen, top.last_seen, top.events, top.sessions, COALESCE(d.dropped, 0) AS dropped
-FROM top JOIN v ON v.anonymous_id = top.anonymous_id
+SELECT top.anonymous_id, u.user_id, top.channel, top.campaign_name, top.campaign_source, top.campaign_medium, l.phase,
+  top.conversion, top.converted_ts, top.first_seen, top.last_seen, top.events, s.sessions, COALESCE(d.dropped, 0) AS dropped
+FROM top JOIN sessions s ON s.anonymous_id = top.anonymous_id
 LEFT JOIN latest l ON l.anonymous_id = top.anonymous_id
 LEFT JOIN users u ON u.anonymous_id = top.anonymous_id
 LEFT JOIN dropped d ON d.anonymous_id = top.anonymous_id

@@ -312,18 +312,20 @@ describeBrowser('journey map (npm run demo)', () => {
     // A filter narrows everything to one channel.
     await map.selectOption('select[name="channel"]', 'paid_search')
     await map.click('form.filters button')
-    await map.waitForURL('**/?channel=paid_search')
+    await map.waitForURL(/[?&]channel=paid_search/)
     expect(await reached('awareness')).toBe('1')
     expect(await reached('decision')).toBe('1')
     await map.goto(demo.urls.map)
     expect(browser.errors()).toEqual([])
 
     // The README's picture of the front page, at twice the pixel density.
-    const bottom = await map.locator('section.panel').nth(4).evaluate((el) => el.getBoundingClientRect().top + window.scrollY)
+    // Down to the visitor list: funnel, flow, conversion by channel and campaign, touchpoints.
+    const bottom = await map.locator('section.panel').nth(5).evaluate((el) => el.getBoundingClientRect().top + window.scrollY)
     const cdp = await map.context().newCDPSession(map)
     const { data } = (await cdp.send('Page.captureScreenshot', {
       format: 'png',
       clip: { x: 0, y: 0, width: 1320, height: Math.ceil(bottom) - 4, scale: 2 },
+      captureBeyondViewport: true,
     })) as { data: string }
     mkdirSync(join(ROOT, '.test-results'), { recursive: true })
     const shot = join(ROOT, '.test-results', 'journey-map.png')

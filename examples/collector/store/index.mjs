@@ -9,6 +9,7 @@ import { validateEvent } from '../validate.mjs'
 import { openDuckDB } from './duckdb.mjs'
 import { openPostgres } from './postgres.mjs'
 import { fromRow, toRow } from './rows.mjs'
+import { rebuildVisitors } from './visitors.mjs'
 
 /** A batch refused because a visitor would pass `maxEventsPerVisitor`: the collector answers 403. */
 export class VisitorCapError extends Error {
@@ -40,6 +41,7 @@ export async function openStore({ database, schema, conversions, maxEventsPerVis
   /**
    * Stores the events of a validated batch that are not stored yet, in one transaction that
    * is committed (durable: see duckdb.mjs / postgres.mjs) before this resolves.
+   * `device` is the request's device class (or a function of the event, for bulk loads).
    * Resolves with `{ accepted, duplicates, clamped, visitors }`; rejects with
    * {@link VisitorCapError} (nothing stored) or the database's error.
    */
@@ -50,7 +52,7 @@ export async function openStore({ database, schema, conversions, maxEventsPerVis
     for (const event of batch.events) {
       if (ids.has(event.id)) continue
       ids.add(event.id)
-      const made = toRow(event, { sentAt: batch.sentAt, receivedAt, device })
+      const made = toRow(event, { sentAt: batch.sentAt, receivedAt, device: typeof device === 'function' ? device(event) : device })
       if (made.clamped) clamped++
       rows.push(made.row)
     }
@@ -65,6 +67,7 @@ export async function openStore({ database, schema, conversions, maxEventsPerVis
         const over = counts.find((row) => row.events > maxPerVisitor)
         if (over) throw new VisitorCapError(over.anonymous_id, maxPerVisitor)
       }
+      await rebuildVisitors(tx, visitors, conversions)
       if (batch.dropped > 0) {
         // Keyed by the batch's first event: a retry of the batch carries the same report.
         const key = batch.events[0]?.id ?? `sentAt:${batch.sentAt}`
@@ -100,6 +103,12 @@ export async function openStore({ database, schema, conversions, maxEventsPerVis
       }))
     },
 
+    /**
+     * Rebuilds the per-visitor tables from `events` (for `ids`, or everyone), e.g. after events
+     * were written to the database by something other than this store.
+     */
+    rebuildVisitors: (ids) => db.write((tx) => rebuildVisitors(tx, ids, conversions)),
+
     /** How many events are stored. */
     async count() {
       const [row] = await db.query('SELECT COUNT(*) AS n FROM events')
@@ -114,7 +123,11 @@ export async function openStore({ database, schema, conversions, maxEventsPerVis
       const cutoff = now - days * DAY
       return db.write(async (tx) => {
         const [{ n }] = await tx.query('SELECT COUNT(*) AS n FROM events WHERE received_at < $1', [cutoff])
-        if (n) await tx.query('DELETE FROM events WHERE received_at < $1', [cutoff])
+        if (n) {
+          const ids = (await tx.query('SELECT DISTINCT anonymous_id FROM events WHERE received_at < $1', [cutoff])).map((row) => row.anonymous_id)
+          await tx.query('DELETE FROM events WHERE received_at < $1', [cutoff])
+          await rebuildVisitors(tx, ids, conversions)
+        }
         await tx.query('DELETE FROM drops WHERE received_at < $1', [cutoff])
         return n
       })
@@ -136,7 +149,11 @@ export async function openStore({ database, schema, conversions, maxEventsPerVis
         if (!pending.length) return
         const rows = pending
         pending = []
-        const fresh = await db.write((tx) => tx.insertEvents(rows))
+        const fresh = await db.write(async (tx) => {
+          const inserted = await tx.insertEvents(rows)
+          await rebuildVisitors(tx, [...new Set(inserted.map((row) => row.anonymous_id))], conversions)
+          return inserted
+        })
         imported += fresh.length
         duplicates += rows.length - fresh.length
       }

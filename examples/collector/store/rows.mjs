@@ -24,6 +24,29 @@ export const SCHEMA = [
     seq BIGINT NOT NULL DEFAULT nextval('events_seq'),
     ${COLUMNS.slice(1).map((c) => `${c} ${INTEGER_COLUMNS.has(c) ? 'BIGINT NOT NULL' : 'TEXT'}`).join(',\n    ')}
   )`,
+  // One row per visitor, derived from their events (store/visitors.mjs keeps it up to date in
+  // the transaction that stores the events): how they arrived and whether they converted.
+  `CREATE TABLE IF NOT EXISTS visitors (
+    anonymous_id TEXT PRIMARY KEY,
+    first_seen BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL,
+    events BIGINT NOT NULL,
+    channel TEXT,
+    campaign_name TEXT,
+    campaign_source TEXT,
+    campaign_medium TEXT,
+    landing TEXT,
+    device TEXT,
+    conversion TEXT,
+    converted_ts BIGINT
+  )`,
+  // When each visitor first entered each phase.
+  `CREATE TABLE IF NOT EXISTS visitor_phases (
+    anonymous_id TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    entered BIGINT NOT NULL,
+    PRIMARY KEY (anonymous_id, phase)
+  )`,
   // A client's report that its queue overflowed, once per batch (a retried batch repeats it).
   `CREATE TABLE IF NOT EXISTS drops (
     batch_key TEXT PRIMARY KEY,

@@ -179,6 +179,7 @@ for (const backend of BACKENDS) {
         ),
       )
       const collector = await startCollector({ port: 0, ...options, client })
+      await collector.store.rebuildVisitors(['anon-busy'])
       try {
         for (const path of ['/', '/api/visitors', '/api/map']) assert.equal((await get(collector, path)).status, 200, path)
         const page = await get(collector, '/visitor/anon-busy')

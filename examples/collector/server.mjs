@@ -41,6 +41,7 @@ export const DEFAULT_RETENTION_DAYS = 395
  * @param {string[]} [options.conversions] event names that count as a conversion
  * @param {object} [options.client] a database client to use instead of opening `database` (tests inject failures with it)
  * @param {(line: string) => void} [options.log] one line per batch and per notice; silent by default
+ * @param {(result: { accepted: number, duplicates: number }) => void} [options.onStored] called after each batch is stored (the benchmark counts with it)
  */
 export async function startCollector({
   port = 8787,
@@ -54,6 +55,7 @@ export async function startCollector({
   conversions = CONVERSIONS,
   client,
   log = () => {},
+  onStored = () => {},
 } = {}) {
   // `HOST=` (set but empty) must not mean "every interface".
   host = host || '127.0.0.1'
@@ -188,6 +190,7 @@ export async function startCollector({
         (batch.dropped ? ` (client dropped ${batch.dropped})` : ''),
     )
     json(res, 200, { accepted: result.accepted, duplicates: result.duplicates, clamped: result.clamped })
+    onStored({ accepted: result.accepted, duplicates: result.duplicates })
     if (result.accepted > 0) broadcast('update', { visitors: result.visitors, accepted: result.accepted })
   }
 

@@ -5,7 +5,7 @@
 // only the one inline script (by nonce).
 import { phaseColor } from './colors.mjs'
 import { flowSvg } from './flow-chart.mjs'
-import { ruleLabel, PERIODS } from './overview.mjs'
+import { PERIODS } from './overview.mjs'
 
 export { phaseColor }
 

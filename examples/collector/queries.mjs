@@ -66,10 +66,10 @@ furthest AS (SELECT anonymous_id, MAX(idx) AS top, MIN(idx) AS start FROM entrie
 }
 
 /**
- * The queries of the journey map, for a store's `query(sql, params)`.
- * `conversions` are the event names that count as a conversion.
+ * The queries of the journey map, for a store's `query(sql, params)`. (Which events count as a
+ * conversion is decided when the `visitors` table is built: store/visitors.mjs.)
  */
-export function createQueries(query, { conversions }) {
+export function createQueries(query) {
   return {
     /** Phases the filtered visitors were in, with how many visitors were in each. */
     async phases(filter) {

@@ -205,13 +205,25 @@ describeBrowser('journey map (npm run demo)', () => {
   })
 
   test('the map of all visitors: funnel, flow and conversion by channel from four visitors of different channels, the last one live', async () => {
-    /** One visitor: a browser of their own (its own IndexedDB, so its own anonymous id). */
-    async function visit(walk: (page: Page) => Promise<void>): Promise<void> {
+    /**
+     * One visitor: a browser of their own (its own IndexedDB, so its own anonymous id), kept open
+     * until the collector lists a visitor of `channel` in `phase` (a send still under way when
+     * the browser closed would be lost with its profile).
+     */
+    async function visit(walk: (page: Page) => Promise<void>, { channel, phase }: { channel: string; phase: string }): Promise<void> {
       const own = await openBrowser()
       try {
         const page = await own.newPage()
         await walk(page)
         await page.evaluate(() => window.journey.flush())
+        await pollUntil(
+          async () => {
+            const { visitors } = (await (await fetch(`${demo.collector.url}/api/visitors?period=all`)).json()) as { visitors: Array<{ channel: string; phase: string }> }
+            return visitors.some((v) => v.channel === channel && v.phase === phase)
+          },
+          20_000,
+          `a ${channel} visitor in ${phase} at the collector`,
+        )
         expect(own.errors()).toEqual([])
       } finally {
         await own.close()
@@ -226,7 +238,7 @@ describeBrowser('journey map (npm run demo)', () => {
       await badge(page, 'awareness')
       await page.click('text=See the features')
       await badge(page, 'consideration')
-    })
+    }, { channel: 'organic_search', phase: 'consideration' })
     // From a paid search ad: pricing, puts a plan in the cart, does not buy (decision).
     await visit(async (page) => {
       await page.goto(`${demo.urls.shop}?utm_source=google&utm_medium=cpc&utm_campaign=brand`)
@@ -237,7 +249,7 @@ describeBrowser('journey map (npm run demo)', () => {
       await page.click('button[data-sku="team"]')
       await page.waitForURL('**/cart/')
       await badge(page, 'decision')
-    })
+    }, { channel: 'paid_search', phase: 'decision' })
     await pollUntil(async () => new Set((await stored()).map((event) => event.anonymousId)).size === 3, 15_000, 'three visitors at the collector')
 
     const map = await browser.newPage()
@@ -252,7 +264,7 @@ describeBrowser('journey map (npm run demo)', () => {
     await visit(async (page) => {
       await page.goto(demo.urls.shop)
       await badge(page, 'awareness')
-    })
+    }, { channel: 'direct', phase: 'awareness' })
     await expect.poll(() => reached('awareness'), { timeout: 15_000 }).toBe('4')
     expect(await map.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true)
     expect((await stored()).length).toBeGreaterThan(before)

@@ -36,7 +36,7 @@ const isPostgres = (database) => /^postgres(ql)?:\/\//.test(database)
 export async function openStore({ database, schema, conversions, maxEventsPerVisitor = 100_000, client }) {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema must be a plain lower-case SQL name; got ${schema}`)
   const db = client ?? (isPostgres(database) ? await openPostgres(database, { schema }) : await openDuckDB(database))
-  const queries = createQueries((sql, values) => db.query(sql, values), { conversions })
+  const queries = createQueries((sql, values) => db.query(sql, values))
 
   /**
    * Stores the events of a validated batch that are not stored yet, in one transaction that

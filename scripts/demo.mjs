@@ -4,15 +4,15 @@
 //   - the single-page app that imports journeykit from npm (examples/spa),
 // prints their URLs and runs until Ctrl-C.
 //
-// Ports: COLLECTOR_PORT (8787), SHOP_PORT (8788), SPA_PORT (8789); events go to DATA_FILE
-// (examples/collector/data/events.ndjson). `startDemo()` starts the same servers from a test.
+// Ports: COLLECTOR_PORT (8787), SHOP_PORT (8788), SPA_PORT (8789); events go to DATABASE
+// (default: the DuckDB file examples/collector/data/events.duckdb; a postgres:// URL works too). `startDemo()` starts the same servers from a test.
 import { createServer } from 'node:http'
 import { spawn } from 'node:child_process'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { DEFAULT_DATA_FILE, startCollector } from '../examples/collector/server.mjs'
+import { DEFAULT_DATABASE, startCollector } from '../examples/collector/server.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SHOP = join(ROOT, 'examples', 'script-tag')
@@ -41,9 +41,9 @@ export async function buildSpa() {
  * Resolves with `{ urls, collector, close() }`; `urls` has `map`, `collect`, `shop`,
  * `campaign` (the shop's landing page with the newsletter's UTM tags) and `spa`.
  */
-export async function startDemo({ host = '127.0.0.1', collectorPort = 0, shopPort = 0, spaPort = 0, dataFile = DEFAULT_DATA_FILE, log } = {}) {
+export async function startDemo({ host = '127.0.0.1', collectorPort = 0, shopPort = 0, spaPort = 0, database = DEFAULT_DATABASE, log } = {}) {
   if (!existsSync(IIFE)) throw new Error(`${IIFE} is missing: run \`npm run build\` first.`)
-  const collector = await startCollector({ host, port: collectorPort, dataFile, log })
+  const collector = await startCollector({ host, port: collectorPort, database, log })
   const servers = []
   try {
     // The examples' HTML names the collector's default address; point it at this one.
@@ -185,7 +185,7 @@ async function main() {
       collectorPort: port('COLLECTOR_PORT', 8787),
       shopPort: port('SHOP_PORT', 8788),
       spaPort: port('SPA_PORT', 8789),
-      dataFile: process.env.DATA_FILE || DEFAULT_DATA_FILE,
+      database: process.env.DATABASE || DEFAULT_DATABASE,
       log: (line) => console.log(`  collector: ${line}`),
     })
   } catch (error) {
@@ -204,13 +204,14 @@ journeykit demo
      Browse features and pricing, add a plan to the cart, check out, then share.
      The badge in the corner shows your journey phase as it changes.
 
-  2. Watch your journey arrive on the journey map (it updates live):
+  2. Watch your journey arrive on the journey map (it updates live): the funnel,
+     the flow and the conversion by channel for all visitors, and each visitor's map:
        ${urls.map}
 
   Also: the single-page app example (npm import, history-API routing):
        ${urls.spa}
 
-  Events are stored in ${collector.store.dataFile} (${collector.store.records().length} so far).
+  Events are stored in ${collector.store.dialect === 'duckdb' ? process.env.DATABASE || DEFAULT_DATABASE : 'PostgreSQL'} (${await collector.store.count()} so far).
   Press Ctrl-C to stop.
 `)
   let stopping = false

@@ -83,7 +83,8 @@ export function summarize(anonymousId, records, { conversions = CONVERSIONS, dro
     converted: Boolean(conversion),
     conversion: conversion ? { name: conversion.name, timestamp: conversion.timestamp } : undefined,
     firstSeen: ordered[0] ? new Date(serverTime(ordered[0])).toISOString() : undefined,
-    lastSeen: records.length ? new Date(Math.max(...records.map(serverTime))).toISOString() : undefined,
+    // A loop, not `Math.max(...)`: a spread of ~126,000 arguments overflows the stack.
+    lastSeen: records.length ? new Date(records.reduce((latest, record) => Math.max(latest, serverTime(record)), -Infinity)).toISOString() : undefined,
     events: records.length,
     sessions: new Set(records.map(({ event }) => event.sessionId)).size,
     dropped,

@@ -1,33 +1,16 @@
-// Server-rendered HTML for the journey map: the visitor list and one visitor's journey laid out
-// in phase lanes. Everything shown comes from whatever any page POSTed to the collector, so
+// Server-rendered HTML for the journey map: the map of all visitors (funnel, flow, touchpoints,
+// conversion by channel and campaign), the visitor list, and one visitor's journey laid out in
+// phase lanes. Everything shown comes from whatever any page POSTed to the collector, so
 // every value goes through `esc()`, and the pages carry a Content-Security-Policy that allows
 // only the one inline script (by nonce).
+import { phaseColor } from './colors.mjs'
+import { flowSvg } from './flow-chart.mjs'
+import { PERIODS } from './overview.mjs'
+
+export { phaseColor }
+
 export function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-// Phase colours: the presets' phases get fixed ones so that a phase looks the same everywhere;
-// any other phase gets one from the palette by its name.
-const PHASE_COLORS = {
-  awareness: '#6366f1',
-  consideration: '#0ea5e9',
-  decision: '#f59e0b',
-  retention: '#10b981',
-  advocacy: '#ec4899',
-  need: '#8b5cf6',
-  research: '#6366f1',
-  evaluation: '#0ea5e9',
-  negotiation: '#f59e0b',
-  onboarding: '#14b8a6',
-  expansion: '#84cc16',
-}
-const PALETTE = ['#6366f1', '#0ea5e9', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444']
-
-export function phaseColor(phase) {
-  if (PHASE_COLORS[phase]) return PHASE_COLORS[phase]
-  let hash = 0
-  for (const c of String(phase)) hash = (hash * 31 + c.charCodeAt(0)) >>> 0
-  return PALETTE[hash % PALETTE.length]
 }
 
 const phasePill = (phase) =>
@@ -50,18 +33,9 @@ const visitorHref = (id) => `/visitor/${encodeURIComponent(id)}`
 // ---------------------------------------------------------------------------------------------
 // The visitor list
 
-/** The list's content (also sent alone for live updates). */
-export function listContent(summaries, { collectUrl }) {
-  if (summaries.length === 0) {
-    return `<section class="empty">
-  <h1>No visitors yet</h1>
-  <p>Point journeykit at this collector and open a page:</p>
-  <pre>&lt;script src="journeykit.iife.js" data-endpoint="${esc(collectUrl)}" async&gt;&lt;/script&gt;</pre>
-  <p class="muted">This page updates by itself as events arrive.</p>
-</section>`
-  }
-  const events = summaries.reduce((n, s) => n + s.events, 0)
-  const converted = summaries.filter((s) => s.converted).length
+/** The visitor list: the most recently seen visitors of the filtered cohort. */
+function visitorTable(summaries, total) {
+  if (summaries.length === 0) return '<p class="muted">No visitor matches this filter.</p>'
   const rows = summaries
     .map(
       (s) => `<tr data-visitor="${esc(s.anonymousId)}">
@@ -76,16 +50,128 @@ export function listContent(summaries, { collectUrl }) {
 </tr>`,
     )
     .join('\n')
-  return `<div class="headline">
-  <h1>Visitors</h1>
-  <div class="stats"><span><b>${summaries.length}</b> visitors</span><span><b>${events}</b> events</span><span><b>${converted}</b> converted</span></div>
-</div>
-<table class="visitors">
+  const more = total > summaries.length ? `<p class="muted">The ${summaries.length} most recently seen of ${total} visitors.</p>` : ''
+  return `<table class="visitors">
 <thead><tr><th>Visitor</th><th>User</th><th>First-touch channel</th><th>Campaign</th><th>Current phase</th><th>Converted</th><th>Last seen</th><th class="num">Events</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`
+</table>${more}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journey map of all visitors
+
+const pct = (share) => `${Math.round(share * 1000) / 10}%`
+const count = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+
+/** The filter form: plain GET, so it works without the page's script. */
+function filterForm(filter, options) {
+  const select = (name, label, values) => {
+    const choices = values.map((row) => `<option value="${esc(row.value)}"${row.value === filter[name] ? ' selected' : ''}>${esc(row.value)} (${row.visitors})</option>`)
+    // A filter value that has no visitor (any more) stays selectable, so the form shows what is applied.
+    if (filter[name] && !values.some((row) => row.value === filter[name])) choices.push(`<option value="${esc(filter[name])}" selected>${esc(filter[name])} (0)</option>`)
+    return `<label>${label}<select name="${name}"><option value="">all</option>${choices.join('')}</select></label>`
+  }
+  const of = (kind) => options.filter((row) => row.filter === kind)
+  const periods = Object.keys(PERIODS)
+    .map((key) => `<option value="${key}"${key === filter.period ? ' selected' : ''}>${key === 'all' ? 'all time' : `last ${key.replace('h', ' hours').replace('d', ' days')}`}</option>`)
+    .join('')
+  return `<form class="filters" method="get" action="/">
+  <label>Visitors who arrived<select name="period">${periods}</select></label>
+  ${select('channel', 'First-touch channel', of('channel'))}
+  ${select('campaign', 'Campaign', of('campaign'))}
+  ${select('landing', 'Landing page', of('landing'))}
+  ${select('device', 'Device', of('device'))}
+  <button type="submit">Apply</button>
+</form>`
+}
+
+function duration(ms) {
+  if (ms === null) return '—'
+  const s = ms / 1000
+  if (s < 90) return `${Math.round(s)} s`
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`
+  if (s < 48 * 3600) return `${Math.round(s / 360) / 10} h`
+  return `${Math.round(s / 8640) / 10} days`
+}
+
+function funnelView(funnel) {
+  const steps = funnel
+    .map(
+      (step, i) => `<li class="step" data-phase="${esc(step.phase)}" data-reached="${step.reached}" style="--c:${phaseColor(step.phase)}">
+  <div class="step-head">${phasePill(step.phase)}<b class="reached">${count(step.reached, 'visitor')}</b><span class="muted">${pct(step.shareOfAll)} of those who arrived</span></div>
+  <div class="bar"><span style="width:${Math.max(step.shareOfAll * 100, step.reached ? 1 : 0)}%"></span></div>
+  ${
+    i < funnel.length - 1
+      ? `<div class="next" data-moved-on="${step.movedOn}">${step.reached ? `<b>${pct(step.movedOnShare)}</b> moved on to a later phase${step.movedOn ? ` · median <b data-median-ms="${step.medianMs}">${duration(step.medianMs)}</b> to get there` : ''}` : '<span class="muted">nobody here yet</span>'}</div>`
+      : ''
+  }
+</li>`,
+    )
+    .join('\n')
+  return `<ol class="funnel">${steps}</ol>`
+}
+
+function phaseTouchpoints(byPhase) {
+  const cards = byPhase
+    .filter((p) => p.movedInBy.length || p.seenMost.length)
+    .map(
+      (p) => `<div class="phase-card" data-phase="${esc(p.phase)}" style="--c:${phaseColor(p.phase)}">
+  <h3>${esc(p.phase)}</h3>
+  ${p.movedInBy.length ? `<h4>Moved in by</h4><ul class="movers">${p.movedInBy.map((m) => `<li data-rule="${esc(m.rule ?? '')}"><span title="${esc(m.rule ?? '')}">${esc(m.label)}</span><b>${m.visitors}</b></li>`).join('')}</ul>` : ''}
+  ${p.seenMost.length ? `<h4>Seen most here</h4><ul class="seen">${p.seenMost.map((t) => `<li data-touchpoint="${esc(t.touchpoint)}"><span>${t.type === 'page' ? `<code>${esc(t.touchpoint)}</code>` : esc(t.touchpoint)}</span><b title="${t.events} events">${t.visitors}</b></li>`).join('')}</ul>` : ''}
+</div>`,
+    )
+    .join('\n')
+  return cards ? `<div class="phase-cards">${cards}</div>` : '<p class="muted">No touchpoints yet.</p>'
+}
+
+function conversionTable(rows, { head, cell, attr, key }) {
+  if (!rows.length) return '<p class="muted">None yet.</p>'
+  const best = Math.max(...rows.map((row) => row.rate), 0.0001)
+  return `<table class="conv"><thead><tr><th>${head}</th><th class="num">Visitors</th><th class="num">Customers</th><th>Conversion</th></tr></thead><tbody>
+${rows
+  .map(
+    (row) => `<tr ${attr}="${esc(row[key])}" data-visitors="${row.visitors}" data-converted="${row.converted}"><td>${cell(row)}</td><td class="num">${row.visitors}</td><td class="num"><b>${row.converted}</b></td><td><span class="rate"><span style="width:${(row.rate / best) * 100}%"></span></span> ${pct(row.rate)}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`
+}
+
+/**
+ * The front page's content (also sent alone for live updates): the filter, the totals, the
+ * funnel, the flow, the touchpoints of each phase, conversion by channel and campaign, and the
+ * visitor list.
+ */
+export function overviewContent(map, summaries, { collectUrl, filterOptions = [] }) {
+  const { totals } = map
+  const empty =
+    totals.visitors === 0 && !map.filter.channel && !map.filter.campaign && !map.filter.landing && !map.filter.device
+      ? `<section class="empty">
+  <h2>No visitors yet${map.filter.period === 'all' ? '' : ' in this period'}</h2>
+  <p>Point journeykit at this collector and open a page:</p>
+  <pre>&lt;script src="journeykit.iife.js" data-endpoint="${esc(collectUrl)}" async&gt;&lt;/script&gt;</pre>
+  <p class="muted">This page updates by itself as events arrive.</p>
+</section>`
+      : ''
+  const flow = flowSvg(map.flow, map.phases)
+  return `<div class="headline">
+  <h1>Journey map</h1>
+  <div class="stats"><span><b data-total="visitors">${totals.visitors}</b> visitors</span><span><b data-total="converted">${totals.converted}</b> customers</span><span><b>${totals.visitors ? pct(totals.converted / totals.visitors) : '—'}</b> conversion</span><span><b>${totals.events}</b> events</span></div>
+</div>
+${filterForm(map.filter, filterOptions)}
+${empty}
+<div class="overview">
+  <section class="panel funnel-panel"><h2>Phase funnel</h2><p class="hint">Visitors in each phase, and how many moved on.</p>${funnelView(map.funnel)}</section>
+  <section class="panel flow-panel"><h2>Flow</h2><p class="hint">From the channel that first brought them, through the phases, to a purchase or not.</p><div class="flow" data-links='${esc(JSON.stringify(map.flow.links))}'>${flow || '<p class="muted">No journeys yet.</p>'}</div></section>
+</div>
+<div class="overview">
+  <section class="panel"><h2>Conversion by first-touch channel</h2>${conversionTable(map.channels, { head: 'Channel', cell: (row) => channelText(row.channel), attr: 'data-row-channel', key: 'channel' })}</section>
+  <section class="panel"><h2>Conversion by campaign</h2>${conversionTable(map.campaigns, { head: 'Campaign', cell: (row) => campaignText({ name: row.campaign, source: row.source, medium: row.medium }), attr: 'data-row-campaign', key: 'campaign' })}</section>
+</div>
+<section class="panel"><h2>Touchpoints by phase</h2><p class="hint">What moved visitors into each phase (the rule of their phase change), and what they did most while there, by visitors.</p>${phaseTouchpoints(map.byPhase)}</section>
+<section class="panel"><h2>Visitors</h2>${visitorTable(summaries, totals.visitors)}</section>`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +309,8 @@ export function visitorContent(journey) {
       (step) => `<tr><td>${time(step.time, 'datetime')}</td><td>${phasePill(step.lane)}</td><td>${esc(step.type)}</td><td>${esc(step.name)}</td><td><code>${esc(step.path)}</code></td><td class="props"><code>${esc(Object.keys(step.props ?? {}).length ? JSON.stringify(step.props) : '')}</code></td></tr>`,
     )
     .join('\n')
-  return `<a class="back" href="/">← All visitors</a>
+  const partial = journey.shown < s.events ? `<p class="muted" data-shown="${journey.shown}">The map shows the latest ${journey.shown} of ${s.events} events.</p>` : ''
+  return `<a class="back" href="/">← Journey map</a>
 <div class="headline">
   <h1>Visitor <code title="${esc(s.anonymousId)}">${esc(short(s.anonymousId))}</code>${s.userId ? ` <span class="user">${esc(s.userId)}</span>` : ''}</h1>
 </div>
@@ -234,7 +321,7 @@ export function visitorContent(journey) {
   <div class="card${s.converted ? ' converted' : ''}" data-card="conversion"><h2>Converted</h2><p>${s.converted ? `<span class="yes" data-converted="true">✓ ${esc(s.conversion.name)}</span> <small class="muted">${time(s.conversion.timestamp, 'time')}</small>` : '<span class="muted" data-converted="false">not yet</span>'}</p></div>
   <div class="card" data-card="activity"><h2>Activity</h2><p>${counts}${s.dropped ? ` · <span class="warn">${s.dropped} dropped by the client</span>` : ''}</p></div>
 </div>
-<section class="timeline">
+${partial}<section class="timeline">
   <div class="section-head"><h2>Journey</h2>${legend}</div>
   ${timeline(journey)}
 </section>
@@ -421,4 +508,33 @@ svg .arrow { fill: none; stroke: var(--c); stroke-width: 3; stroke-linecap: roun
 .events table { border: 1px solid var(--line); font-size: 13px; }
 .events .props code { color: #475569; white-space: pre-wrap; word-break: break-all; }
 @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, 1fr); } }
+.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; margin-bottom: 16px; }
+.filters label { display: flex; flex-direction: column; font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); font-weight: 600; gap: 3px; }
+.filters select { font: inherit; font-size: 13px; text-transform: none; letter-spacing: 0; color: var(--ink); padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; max-width: 220px; }
+.filters button { font: inherit; font-weight: 600; padding: 5px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
+.overview { display: grid; grid-template-columns: minmax(320px, 1fr) minmax(420px, 2fr); gap: 16px; margin-bottom: 16px; }
+.overview + .overview { grid-template-columns: 1fr 1fr; }
+.panel { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 12px 16px 14px; margin-bottom: 16px; }
+.overview .panel { margin-bottom: 0; }
+.panel h2 { margin: 0; font-size: 15px; }
+.hint { margin: 2px 0 10px; color: var(--muted); font-size: 12.5px; }
+.funnel { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+.step-head { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; }
+.step-head .reached { font-size: 15px; }
+.step .bar { height: 10px; background: #f1f5f9; border-radius: 99px; margin: 4px 0 2px; overflow: hidden; }
+.step .bar span { display: block; height: 100%; background: var(--c); border-radius: 99px; }
+.step .next { font-size: 12.5px; color: #334155; padding-left: 14px; border-left: 2px solid color-mix(in srgb, var(--c) 40%, white); }
+.flow svg { width: 100%; height: auto; display: block; }
+.conv { font-size: 13px; }
+.conv th, .conv td { padding: 6px 10px; }
+.rate { display: inline-block; width: 90px; height: 8px; background: #f1f5f9; border-radius: 99px; overflow: hidden; vertical-align: middle; margin-right: 6px; }
+.rate span { display: block; height: 100%; background: #10b981; }
+.phase-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+.phase-card { border: 1px solid var(--line); border-top: 4px solid var(--c); border-radius: 10px; padding: 8px 12px; }
+.phase-card h3 { margin: 0 0 4px; font-size: 13px; text-transform: capitalize; color: var(--c); }
+.phase-card h4 { margin: 6px 0 2px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.phase-card ul { list-style: none; margin: 0; padding: 0; font-size: 12.5px; }
+.phase-card li { display: flex; justify-content: space-between; gap: 8px; padding: 1px 0; }
+.phase-card li span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+@media (max-width: 1000px) { .overview, .overview + .overview { grid-template-columns: 1fr; } }
 `

@@ -115,18 +115,21 @@ export async function startCollectorForBench() {
   try {
     const { startCollector } = await import(new URL('examples/collector/server.mjs', ROOT).href)
     if (typeof startCollector !== 'function') throw new Error('no startCollector export')
-    const started = await startCollector({ port: 0, host: '127.0.0.1', dataFile: join(dir, 'events.ndjson') })
+    // Counted as batches are stored: the collector's database is queried asynchronously.
+    const counts = { received: 0, unique: 0 }
+    const started = await startCollector({
+      port: 0,
+      host: '127.0.0.1',
+      database: join(dir, 'events.duckdb'),
+      onStored({ accepted, duplicates }) {
+        counts.received += accepted + duplicates
+        counts.unique += accepted
+      },
+    })
     collector = {
       port: started.port,
       collectUrl: started.collectUrl,
-      events() {
-        try {
-          const records = started.store.records()
-          return { received: records.length, unique: new Set(records.map((record) => record.event?.id)).size }
-        } catch {
-          return { received: NaN, unique: NaN }
-        }
-      },
+      events: () => ({ ...counts }),
       close: () => started.close(),
     }
     kind = 'examples/collector'

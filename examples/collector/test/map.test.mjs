@@ -58,7 +58,7 @@ test('uses the b2b lanes, or the phases seen in order, for other models', () => 
 })
 
 test('serves the list and the visitor map, escaping what pages sent', async () => {
-  const collector = await startCollector({ port: 0, dataFile: join(dir, 'events.ndjson') })
+  const collector = await startCollector({ port: 0, database: join(dir, 'events.duckdb') })
   const hostile = '<img src=x onerror=alert(1)>'
   const events = shopJourney('anon-c')
   events.push(event({ anonymousId: 'anon-c', name: hostile, props: { note: hostile }, context: { path: `/${hostile}` } }))
@@ -98,4 +98,28 @@ test('puts a phase change before the touchpoint that caused it, whatever order t
   const j = steps.findIndex((s) => s.kind === 'phase')
   assert.equal(steps[j + 1].path, '/features/')
   assert.equal(steps[j + 1].lane, 'consideration')
+})
+
+test('the map of all visitors escapes what pages sent: channel, campaign, paths, names, rules (also in the flow picture)', async () => {
+  const collector = await startCollector({ port: 0, database: join(dir, 'hostile.duckdb') })
+  try {
+    const hostile = '<img src=x onerror=alert(1)>'
+    const events = shopJourney('anon-hostile', Date.now() - 60_000).map((e) => ({
+      ...e,
+      name: e.name === 'add_to_cart' ? hostile : e.name,
+      props: e.name === 'phase_change' ? { ...e.props, rule: `decision.${hostile}` } : e.props,
+      context: { ...e.context, channel: hostile, campaign: { source: hostile, medium: hostile, name: hostile }, path: e.type === 'page' ? `/${hostile}/` : e.context.path },
+    }))
+    assert.equal((await fetch(collector.collectUrl, { method: 'POST', body: JSON.stringify(batch(events)) })).status, 200)
+    for (const path of ['/', `/?channel=${encodeURIComponent(hostile)}&campaign=${encodeURIComponent(hostile)}&landing=${encodeURIComponent(`/${hostile}/`)}`]) {
+      const res = await fetch(collector.url + path)
+      const html = await res.text()
+      assert.equal(res.status, 200)
+      assert.ok(html.includes('<svg'), 'the flow is drawn')
+      assert.ok(!html.includes(hostile), `${path}: untrusted text is escaped`)
+      assert.ok(!/<img/i.test(html), path)
+    }
+  } finally {
+    await collector.close()
+  }
 })

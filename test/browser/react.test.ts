@@ -5,9 +5,9 @@
  */
 import { beforeAll, expect, test } from 'vitest'
 import { buildTestApp } from '../../scripts/build-test-apps.mjs'
-import { serveApp } from './apps/serve'
+import { withApp } from './apps/serve'
 import { driveRoutes, expectTenViews } from './apps/route-script'
-import { describeBrowser, openBrowser, startCollector } from './harness'
+import { describeBrowser } from './harness'
 
 describeBrowser('React 19 + React Router 7', () => {
   let production: string
@@ -18,31 +18,18 @@ describeBrowser('React 19 + React Router 7', () => {
   }, 120_000)
 
   test('10 of 10 page views with their route titles (React 19 <title>, committed in a transition), route templates, usePhase()', async () => {
-    const collector = await startCollector()
-    const app = await serveApp(production, collector.url)
-    const browser = await openBrowser()
-    try {
-      const page = await browser.newPage()
+    await withApp(production, async ({ app, collector, page }) => {
       await driveRoutes(page, app.url('/'))
       await expectTenViews(collector)
       const routes = collector.named('page_view').map((event) => event.props.route)
       expect(new Set(routes)).toEqual(new Set(['/', '/pricing', '/products/:id', '/search', '/about']))
       // usePhase() followed the phase: /pricing is a product page in the default model.
       expect(await page.textContent('#phase')).toBe('consideration')
-      expect(browser.errors()).toEqual([])
-    } finally {
-      await browser.close()
-      await app.close()
-      await collector.close()
-    }
+    })
   })
 
   test('StrictMode development build, journey created in an effect: a first visit has one visitor, one page view, and stays in awareness', async () => {
-    const collector = await startCollector()
-    const app = await serveApp(development, collector.url)
-    const browser = await openBrowser()
-    try {
-      const page = await browser.newPage()
+    await withApp(development, async ({ app, collector, page }) => {
       await page.goto(app.url('/'))
       await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'home')
       await collector.waitFor((c) => c.named('page_view').length >= 1, 15_000, 'the first page view')
@@ -56,12 +43,7 @@ describeBrowser('React 19 + React Router 7', () => {
       expect(collector.named('page_view')[0]!.context.title).toBe('Home - Shop')
       expect(await page.evaluate(() => window.journey!.phase)).toBe('awareness')
       expect(await page.textContent('#phase')).toBe('awareness')
-      expect(browser.errors()).toEqual([])
-    } finally {
-      await browser.close()
-      await app.close()
-      await collector.close()
-    }
+    })
   })
 })
 

@@ -6,9 +6,9 @@
  */
 import { beforeAll, expect, test } from 'vitest'
 import { buildTestApp } from '../../scripts/build-test-apps.mjs'
-import { serveApp } from './apps/serve'
+import { withApp } from './apps/serve'
 import { driveRoutes, expectTenViews } from './apps/route-script'
-import { describeBrowser, openBrowser, startCollector } from './harness'
+import { describeBrowser } from './harness'
 
 describeBrowser('Vue 3 + vue-router 4', () => {
   let production: string
@@ -17,21 +17,12 @@ describeBrowser('Vue 3 + vue-router 4', () => {
   }, 120_000)
 
   test('10 of 10 page views with their route titles, the first one included; route templates; usePhase()', async () => {
-    const collector = await startCollector()
-    const app = await serveApp(production, collector.url)
-    const browser = await openBrowser()
-    try {
-      const page = await browser.newPage()
+    await withApp(production, async ({ app, collector, page }) => {
       await driveRoutes(page, app.url('/'))
       await expectTenViews(collector)
       const routes = collector.named('page_view').map((event) => event.props.route)
       expect(new Set(routes)).toEqual(new Set(['/', '/pricing', '/products/:id', '/search', '/about']))
       expect(await page.textContent('#phase')).toBe('consideration')
-      expect(browser.errors()).toEqual([])
-    } finally {
-      await browser.close()
-      await app.close()
-      await collector.close()
-    }
+    })
   })
 })

@@ -12,6 +12,7 @@ import type { Batch, JourneyEvent } from '../../src/types'
 import { corpus, type CorpusFile, type LabelledJourney } from './corpus'
 import { heldOut } from './corpus/held-out'
 import { parseStep } from './corpus/steps'
+import { forgetJourneys } from '../helpers/instances'
 
 /** One labelled step and what the SDK said. */
 export interface Outcome {
@@ -36,6 +37,7 @@ const MINUTE = 60_000
 export async function playJourney(file: CorpusFile, journey: LabelledJourney, isHeldOut = false): Promise<Outcome[]> {
   globalThis.indexedDB = new IDBFactory()
   localStorage.clear()
+  forgetJourneys()
   history.replaceState(null, '', '/')
   const delivered: JourneyEvent[] = []
   vi.stubGlobal(

@@ -6,11 +6,14 @@ import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJourney } from '../../src/journey'
 import type { Batch, Journey, JourneyEvent, JourneyOptions } from '../../src/types'
+import { forgetJourneys } from '../helpers/instances'
 
 let delivered: JourneyEvent[]
 const journeys: Journey[] = []
 
+/** A page load: nothing is carried over from a journey destroyed before (src/instances.ts). */
 function open(options: Partial<JourneyOptions> = {}): Journey {
+  forgetJourneys()
   const journey = createJourney({ endpoint: 'https://collect.example/e', flushInterval: 60_000, ...options })
   journeys.push(journey)
   return journey

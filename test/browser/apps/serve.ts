@@ -6,6 +6,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
+import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { openBrowser, startCollector, type BrowserHandle, type Collector } from '../harness'
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' }
 
@@ -32,5 +35,32 @@ export async function serveApp(dir: string, collectorUrl: string): Promise<App> 
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** What a test of a built app gets: the app, the collector it sends to, and a fresh browser. */
+export interface AppRun {
+  app: App
+  collector: Collector
+  browser: BrowserHandle
+  page: Page
+}
+
+/**
+ * Serves the built app at `dir` beside a fresh collector, opens a fresh browser page, runs `run`,
+ * checks that the page logged no error, and closes everything.
+ */
+export async function withApp(dir: string, run: (ctx: AppRun) => Promise<void>): Promise<void> {
+  const collector = await startCollector()
+  const app = await serveApp(dir, collector.url)
+  const browser = await openBrowser()
+  try {
+    const page = await browser.newPage()
+    await run({ app, collector, browser, page })
+    expect(browser.errors()).toEqual([])
+  } finally {
+    await browser.close()
+    await app.close()
+    await collector.close()
   }
 }

@@ -20,6 +20,7 @@ import type { Reporter } from './log'
 import type { WireFormat } from './formats/types'
 import type { SenderLock } from './lock'
 import type { Journal } from './queue/journal'
+import { STATE_CHANNEL } from './queue/scope'
 import { MAX_EVENT_BYTES } from './sanitize'
 import type { QueueStorage, StoredEvent } from './storage'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
@@ -123,7 +124,17 @@ function isEventJson(json: unknown): json is string {
 export function createDelivery(config: DeliveryConfig): Delivery {
   const { batchSize, flushInterval, maxQueueSize, storage, transport, lock, report, format } = config
   /** A stored event as it goes on the wire; undefined when the format cannot send it. */
-  const wire = (json: string): string | undefined => (format ? format.event(json, report.warn) : json)
+  const wire = (json: string): string | undefined => {
+    if (!format) return json
+    try {
+      return format.event(json, report.warn)
+    } catch (error) {
+      // An event the format cannot read (a beforeSend answer it does not expect, a tampered
+      // record): not sendable, reported, and never blocking the events behind it.
+      report.warn('internal_error', 'The wire format could not encode an event; it was left out', { cause: error })
+      return undefined
+    }
+  }
   let pending: Array<[string, JourneyEvent]> = []
   /** This page's events not yet acknowledged: what the exit send sends. */
   const unacknowledged = new Map<string, string>()
@@ -144,16 +155,27 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let batchLimit = batchSize
   let stopped = false
   let channel: BroadcastChannel | undefined
+  let stateChannel: BroadcastChannel | undefined
 
   // Other tabs announce what they delivered, so this page does not send it again on exit, and
   // when they stored state changes, so that side-by-side windows keep one identity and session.
+  // The visitor's state is the site's, not one endpoint's: its channel is not scoped.
   function openChannel(): void {
     if (channel || typeof BroadcastChannel === 'undefined') return
-    channel = new BroadcastChannel(config.channel)
-    channel.onmessage = (message: MessageEvent<{ delivered?: string[]; state?: boolean }>) => {
-      forget(message.data?.delivered ?? [])
-      if (message.data?.state) config.stateChangedElsewhere?.()
+    try {
+      channel = new BroadcastChannel(config.channel)
+      stateChannel = new BroadcastChannel(STATE_CHANNEL)
+    } catch {
+      // Not allowed here: other tabs' deliveries and state are then seen when this one comes back into view.
+      return closeChannels()
     }
+    channel.onmessage = (message: MessageEvent<{ delivered?: string[] }>) => forget(message.data?.delivered ?? [])
+    stateChannel.onmessage = () => config.stateChangedElsewhere?.()
+  }
+  function closeChannels(): void {
+    channel?.close()
+    stateChannel?.close()
+    channel = stateChannel = undefined
   }
   openChannel()
 
@@ -200,7 +222,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         (trimmed) => {
-          if (state.length && storage.persistent) channel?.postMessage({ state: true })
+          if (state.length && storage.persistent) stateChannel?.postMessage({ state: true })
           written?.()
           if (trimmed) {
             report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
@@ -242,7 +264,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // every answer would otherwise make a hot loop).
     const delay = Math.max(result.retryAfter ?? 0, exponential * (0.75 + Math.random() * 0.5))
     blockedUntil = monotonic() + delay
-    if (result.retryAfter !== undefined) retryAfterUntil = monotonic() + result.retryAfter
+    // (Never shorter than a wait already asked for: a refused write key holds for the page.)
+    if (result.retryAfter !== undefined) retryAfterUntil = Math.max(retryAfterUntil, monotonic() + result.retryAfter)
     scheduleFlush(delay)
   }
 
@@ -478,8 +501,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     if (stopped) return
     void write(Infinity)
     if (leaving) {
-      channel?.close()
-      channel = undefined
+      closeChannels()
       lock.close()
     }
     // The endpoint asked for a pause: the events stay stored for later, or for the next page.
@@ -541,8 +563,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       stopped = true
       clearTimeout(writeTimer)
       clearTimeout(flushTimer)
-      channel?.close()
-      channel = undefined
+      closeChannels()
       lock.close()
     },
   }

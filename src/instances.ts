@@ -59,3 +59,24 @@ export function newVisitorId(make: () => string): string {
   const page = globalThis as { [VISITOR]?: string }
   return (page[VISITOR] ??= make())
 }
+
+/**
+ * The anonymous id after `reset()` (a logout) of a visitor known as `previous`: a new one, unless
+ * another journey on the page already reset this visitor, whose new id it then shares.
+ */
+export function renewVisitorId(previous: string | undefined, make: () => string): string {
+  const page = globalThis as { [VISITOR]?: string }
+  if (page[VISITOR] === undefined || page[VISITOR] === previous) page[VISITOR] = make()
+  return page[VISITOR]
+}
+
+/** Consent denied: the page forgets the visitor's id, so a later grant starts a new visitor. */
+export function forgetVisitorId(): void {
+  delete (globalThis as { [VISITOR]?: string })[VISITOR]
+}
+
+/** Every live journey on the page (one per endpoint). */
+export function liveJourneys(): Journey[] {
+  const registry = (globalThis as { [KEY]?: Record<string, Instance> })[KEY] ?? {}
+  return Object.values(registry).flatMap((place) => (place.live ? [place.live] : []))
+}

@@ -11,7 +11,7 @@
 import { createDelivery, type Delivery } from './delivery'
 import { pageContext, uuidv7 } from './event'
 import { createSenderLock } from './lock'
-import { instance, leave, newVisitorId } from './instances'
+import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
 import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
@@ -538,6 +538,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     changed.clear()
     hydrated = false
     guard('The phase engine (forget)', () => engine.forget())
+    forgetVisitorId()
     // What pages journaled on their way out, for every endpoint, goes too.
     journal = undefined
     forgetJournals()
@@ -603,13 +604,18 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       if (!CONSENT_STATES.includes(next)) {
         return report.warn('invalid_consent', `consent() takes "granted", "denied" or "pending"; got ${describe(next)}`)
       }
-      if (destroyed) return
+      // (Denied twice: nothing left to forget; the other journeys were told the first time.)
+      if (destroyed || (next === 'denied' && consent === 'denied')) return
       consent = next
       if (next === 'granted') return start()
       // Pending or denied: stop sending; what is stored stays for pending, goes for denied.
       delivery?.stop(next === 'denied')
       delivery = undefined
-      if (next === 'denied') forgetEverything()
+      if (next !== 'denied') return
+      forgetEverything()
+      // Consent is the visitor's, and the visitor is the site's: every journey on the page stops
+      // (the database they share is gone), none goes on recording the visitor.
+      for (const other of liveJourneys()) if (other !== journey) other.consent('denied')
     },
     flush() {
       if (consent !== 'granted' || !delivery) return Promise.resolve()
@@ -623,7 +629,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     },
     reset() {
       hand(() => {
-        anonymousId.set(uuidv7())
+        anonymousId.set(renewVisitorId(anonymousId.get(), uuidv7))
         userId.set(undefined)
         session.set(undefined)
         guard('The phase engine (reset)', () => engine.reset())

@@ -32,6 +32,9 @@ export interface QueueScope {
   readonly leaseKey: IDBValidKey
 }
 
+/** The BroadcastChannel on which tabs say they stored visitor state: one for the site, as the state is. */
+export const STATE_CHANNEL = 'journeykit state'
+
 /** The prefix of every journal item, whatever the endpoint (consent denied removes them all). */
 export const JOURNAL_PREFIX = 'journeykit:journal '
 

@@ -223,7 +223,7 @@ export function flakyStorage(inner: QueueStorage, error: unknown = new DOMExcept
 }
 
 /** Puts raw `[key, value]` entries in the library's database (creating it), then closes it. */
-export async function seedDatabase(entries: Array<[string, unknown]>): Promise<void> {
+export async function seedDatabase(entries: Array<[IDBValidKey, unknown]>): Promise<void> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(DB_NAME)
     request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME)

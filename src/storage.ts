@@ -32,8 +32,9 @@ export interface QueueStorage {
    */
   write(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped?: number): Promise<number>
   /**
-   * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`, except
-   * that a state value already stored is kept (it may be newer than the journal's).
+   * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`. The
+   * journaled state overwrites what is stored (it was changed after the page's last committed
+   * write), and an undefined value deletes.
    */
   restore(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number): Promise<number>
   /** The oldest `limit` stored events, and how many events were dropped and not yet reported. */
@@ -122,14 +123,11 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
   const orderKey = (key: IDBValidKey): string => String((key as string[])[2])
 
   /** Puts events and state, trims to `maxEvents`, counts what was trimmed; resolves with that. */
-  const put = (events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped: number, keepStored: boolean) =>
+  const put = (events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped: number) =>
     store.use('readwrite', (s) => {
       for (const [key, json] of events) s.put(json, scope.queueKey(key))
       for (const [name, value] of state) {
-        if (keepStored) {
-          const stored = s.count('s:' + name)
-          stored.onsuccess = () => stored.result || value === undefined || s.put(value, 's:' + name)
-        } else if (value === undefined) s.delete('s:' + name)
+        if (value === undefined) s.delete('s:' + name)
         else s.put(value, 's:' + name)
       }
       let trimmed = 0
@@ -175,8 +173,8 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
 
   return {
     persistent: true,
-    write: (events, state, maxEvents, alsoDropped = 0) => put(events, state, maxEvents, alsoDropped, false),
-    restore: (events, state, maxEvents) => put(events, state, maxEvents, 0, true),
+    write: (events, state, maxEvents, alsoDropped = 0) => put(events, state, maxEvents, alsoDropped),
+    restore: (events, state, maxEvents) => put(events, state, maxEvents, 0),
     read: (limit) =>
       read(limit).then(({ events, dropped, legacy }) => (legacy ? adoptLegacy().then(() => read(limit)) : { events, dropped }))
         .then(({ events, dropped }) => ({ events, dropped })),
@@ -226,12 +224,9 @@ export function memoryStorage(): QueueStorage {
   let events = new Map<string, string>()
   let state = new Map<string, unknown>()
   let dropped = 0
-  const write = async (added: StoredEvent[], changes: Array<[string, unknown]>, maxEvents: number, alsoDropped = 0, keepStored = false) => {
+  const write = async (added: StoredEvent[], changes: Array<[string, unknown]>, maxEvents: number, alsoDropped = 0) => {
     for (const [key, json] of added) events.set(key, json)
-    for (const [name, value] of changes) {
-      if (keepStored && state.has(name)) continue
-      value === undefined ? state.delete(name) : state.set(name, value)
-    }
+    for (const [name, value] of changes) value === undefined ? state.delete(name) : state.set(name, value)
     let trimmed = 0
     for (const key of events.keys()) {
       if (events.size <= maxEvents) break
@@ -244,7 +239,7 @@ export function memoryStorage(): QueueStorage {
   return {
     persistent: false,
     write,
-    restore: (added, changes, maxEvents) => write(added, changes, maxEvents, 0, true),
+    restore: (added, changes, maxEvents) => write(added, changes, maxEvents, 0),
     read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
     async remove(keys, reported = 0) {
       for (const key of keys) events.delete(key)

@@ -224,12 +224,12 @@ describe('queues scoped by endpoint', () => {
     expect(stored?.endpoints).toEqual({ [scope.endpoint]: ['k1', 'k2'] })
   })
 
-  test('restore stores journaled events and only the state values not stored already', async () => {
+  test('restore stores journaled events, and the journaled state over the stored (undefined deletes)', async () => {
     const storage = indexedDBStorage(scope)
-    await storage.write([], [['session', 'newer']], 100)
-    await storage.restore(rows('j1', 'j2'), [['session', 'older'], ['anonymousId', 'journaled']], 100)
+    await storage.write([], [['session', 'stored'], ['userId', 'u0']], 100)
+    await storage.restore(rows('j1', 'j2'), [['session', 'journaled'], ['anonymousId', 'journaled'], ['userId', undefined]], 100)
     expect((await storage.read(10)).events).toEqual(rows('j1', 'j2'))
-    expect(new Map(await storage.readState())).toEqual(new Map([['session', 'newer'], ['anonymousId', 'journaled']]))
+    expect(new Map(await storage.readState())).toEqual(new Map([['session', 'journaled'], ['anonymousId', 'journaled']]))
     // Restoring what is stored already changes nothing.
     await storage.restore(rows('j1'), [], 100)
     expect((await storage.read(10)).events).toEqual(rows('j1', 'j2'))

@@ -194,7 +194,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       if (recovered) {
         storage
           .restore(recovered.events, recovered.state, config.maxQueueSize)
-          .then(recovered.remove, (error: unknown) => report.warn('storage_failed', 'Storing the events journaled by an earlier page failed', { cause: error }))
+          // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
+          .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', 'Storing the events journaled by an earlier page failed', { cause: error }))
       }
       // Identity, session and phase state from storage win over anything made up before they
       // were read (the phase engine merges what it finds); other values this page changed

@@ -21,6 +21,13 @@ import type { QueueScope } from './queue/scope'
 /** A stored event: its order key and its JSON. */
 export type StoredEvent = [key: string, json: string]
 
+/** What a write did: how many of the oldest events it trimmed, and whether it reached IndexedDB. */
+export interface Written {
+  trimmed: number
+  /** false when it ended in memory (no IndexedDB, or a write refused for quota). */
+  durable: boolean
+}
+
 export interface QueueStorage {
   /** false for the memory store. */
   readonly persistent: boolean
@@ -28,15 +35,16 @@ export interface QueueStorage {
    * Stores events and state changes in one transaction, then trims the queue to `maxEvents` by
    * deleting the oldest. The number trimmed (plus `alsoDropped`, events lost before they could be
    * stored) is added to the stored `dropped` count in the same transaction, so that tabs never
-   * overwrite each other's count. Resolves with how many were trimmed.
+   * overwrite each other's count. Resolves with how many were trimmed and whether the write is
+   * durable (in IndexedDB).
    */
-  write(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped?: number): Promise<number>
+  write(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped?: number): Promise<Written>
   /**
    * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`. The
    * journaled state overwrites what is stored (it was changed after the page's last committed
    * write), and an undefined value deletes.
    */
-  restore(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number): Promise<number>
+  restore(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number): Promise<Written>
   /** The oldest `limit` stored events, and how many events were dropped and not yet reported. */
   read(limit: number): Promise<{ events: StoredEvent[]; dropped: number }>
   /** Deletes delivered (or rejected) events; `reported` dropped events went with them. */
@@ -139,7 +147,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         const oldest = s.getAllKeys(scope.queueRange(), trimmed)
         oldest.onsuccess = () => oldest.result.forEach((key) => s.delete(key))
       }
-      return done(s).then(() => trimmed)
+      return done(s).then((): Written => ({ trimmed, durable: true }))
     })
 
   /** Moves the queue stored before scopes into this journey's: one transaction, so only one journey gets it. */
@@ -234,7 +242,7 @@ export function memoryStorage(): QueueStorage {
       trimmed++
     }
     dropped += trimmed + alsoDropped
-    return trimmed
+    return { trimmed, durable: false }
   }
   return {
     persistent: false,

@@ -4,9 +4,9 @@
  * events tracked in a site's own hide handler are kept and sent; consent rules hold.
  */
 import { beforeEach, describe, expect, test } from 'vitest'
-import { JOURNAL_PREFIX } from '../src/queue/scope'
+import { JOURNAL_PREFIX, queueScope } from '../src/queue/scope'
 import { leavePage, setVisibility, supportKeepalive } from './helpers/browser'
-import { usePage } from './helpers/journey'
+import { ENDPOINT, usePage } from './helpers/journey'
 import { failEventWrites, freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
 import { advance, idle } from './helpers/time'
 
@@ -150,6 +150,27 @@ describe('the exit journal', () => {
     expect(after.anonymousId).toBe(logout.anonymousId)
     // Deleted, not stored as null.
     expect('userId' in (await readDatabase())!.state).toBe(false)
+  })
+
+  test('a write refused for quota ends in memory and stays journaled on the way out', async () => {
+    page.fetch.setPlan(() => ({ status: 503 }))
+    const journey = page.make({ flushInterval: 60_000 })
+    await advance(300)
+    failEventWrites('quota')
+    journey.track('in_memory_only')
+    await idle()
+    leavePage()
+    expect(journaled().map((event) => event.name)).toContain('in_memory_only')
+  })
+
+  test('a journal restored to memory (IndexedDB refused it for quota) is kept for a later load', async () => {
+    const key = queueScope(ENDPOINT).journal + '00000000-0000-7000-8000-000000000000.0'
+    localStorage.setItem(key, '\nk.1 ' + JSON.stringify({ name: 'journaled', id: 'e1' }))
+    failEventWrites('quota')
+    const journey = page.make({ flushInterval: 60_000 })
+    await journey.ready
+    await idle()
+    expect(localStorage.getItem(key)).not.toBeNull()
   })
 
   test('consent pending: nothing journaled; denied: every journal removed', async () => {

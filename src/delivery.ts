@@ -221,9 +221,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     writing = writing
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
-        (trimmed) => {
+        ({ trimmed, durable }) => {
           if (state.length && storage.persistent) stateChannel?.postMessage({ state: true })
-          written?.()
+          // Ended in memory (a write refused for quota): still held, for the journal on the way out.
+          if (durable) written?.()
           if (trimmed) {
             report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
           }

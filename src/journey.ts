@@ -164,6 +164,11 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   let hidden = false
   let keepScheduled = false
   let hydrated = false
+  /**
+   * The stored state has been read once since storage opened: ids stay known while another tab's
+   * changes are read again (`hydrated` is false meanwhile).
+   */
+  let readOnce = false
   /** Events were decided before the stored state was read (see exit()). */
   let decidedEarly = false
   let destroyed = false
@@ -194,7 +199,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       if (recovered) {
         storage
           .restore(recovered.events, recovered.state, config.maxQueueSize)
-          .then(recovered.remove, (error: unknown) => report.warn('storage_failed', 'Storing the events journaled by an earlier page failed', { cause: error }))
+          // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
+          .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', 'Storing the events journaled by an earlier page failed', { cause: error }))
       }
       // Identity, session and phase state from storage win over anything made up before they
       // were read (the phase engine merges what it finds); other values this page changed
@@ -234,6 +240,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   function readStoredState(take: (key: string, stored: unknown) => boolean, refresh = false): void {
     const opened = storage!
     hydrated = false
+    if (!refresh) readOnce = false
     hydration = opened
       .readState()
       .then(
@@ -258,12 +265,16 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       .then(() => {
         if (storage !== opened) return
         hydrated = true
-        whenReady()
-        // Another tab wrote while this read was under way (perhaps after it had started).
+        // Another tab wrote while this read was under way (perhaps after it had started): read
+        // again as part of this hydration, so `ready` and flush() wait for that read too.
         if (readAgain) {
           readAgain = false
-          return refreshFromOtherTabs()
+          const current = hydration
+          refreshFromOtherTabs()
+          if (hydration !== current) return hydration
         }
+        readOnce = true
+        whenReady()
         process()
       })
   }
@@ -561,7 +572,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   else if (consent === 'denied') forgetEverything()
 
   /** Ids exist once the stored state is read, with consent. */
-  const known = (): boolean => hydrated && consent === 'granted'
+  const known = (): boolean => (hydrated || readOnce) && consent === 'granted'
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
     eachPlugin('beforeTrack')

@@ -21,6 +21,13 @@ import type { QueueScope } from './queue/scope'
 /** A stored event: its order key and its JSON. */
 export type StoredEvent = [key: string, json: string]
 
+/** What a write did: how many of the oldest events it trimmed, and whether it reached IndexedDB. */
+export interface Written {
+  trimmed: number
+  /** false when it ended in memory (no IndexedDB, or a write refused for quota). */
+  durable: boolean
+}
+
 export interface QueueStorage {
   /** false for the memory store. */
   readonly persistent: boolean
@@ -28,14 +35,16 @@ export interface QueueStorage {
    * Stores events and state changes in one transaction, then trims the queue to `maxEvents` by
    * deleting the oldest. The number trimmed (plus `alsoDropped`, events lost before they could be
    * stored) is added to the stored `dropped` count in the same transaction, so that tabs never
-   * overwrite each other's count. Resolves with how many were trimmed.
+   * overwrite each other's count. Resolves with how many were trimmed and whether the write is
+   * durable (in IndexedDB).
    */
-  write(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped?: number): Promise<number>
+  write(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped?: number): Promise<Written>
   /**
-   * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`, except
-   * that a state value already stored is kept (it may be newer than the journal's).
+   * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`. The
+   * journaled state overwrites what is stored (it was changed after the page's last committed
+   * write), and an undefined value deletes.
    */
-  restore(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number): Promise<number>
+  restore(events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number): Promise<Written>
   /** The oldest `limit` stored events, and how many events were dropped and not yet reported. */
   read(limit: number): Promise<{ events: StoredEvent[]; dropped: number }>
   /** Deletes delivered (or rejected) events; `reported` dropped events went with them. */
@@ -122,14 +131,11 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
   const orderKey = (key: IDBValidKey): string => String((key as string[])[2])
 
   /** Puts events and state, trims to `maxEvents`, counts what was trimmed; resolves with that. */
-  const put = (events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped: number, keepStored: boolean) =>
+  const put = (events: StoredEvent[], state: Array<[string, unknown]>, maxEvents: number, alsoDropped: number) =>
     store.use('readwrite', (s) => {
       for (const [key, json] of events) s.put(json, scope.queueKey(key))
       for (const [name, value] of state) {
-        if (keepStored) {
-          const stored = s.count('s:' + name)
-          stored.onsuccess = () => stored.result || value === undefined || s.put(value, 's:' + name)
-        } else if (value === undefined) s.delete('s:' + name)
+        if (value === undefined) s.delete('s:' + name)
         else s.put(value, 's:' + name)
       }
       let trimmed = 0
@@ -141,7 +147,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         const oldest = s.getAllKeys(scope.queueRange(), trimmed)
         oldest.onsuccess = () => oldest.result.forEach((key) => s.delete(key))
       }
-      return done(s).then(() => trimmed)
+      return done(s).then((): Written => ({ trimmed, durable: true }))
     })
 
   /** Moves the queue stored before scopes into this journey's: one transaction, so only one journey gets it. */
@@ -175,8 +181,8 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
 
   return {
     persistent: true,
-    write: (events, state, maxEvents, alsoDropped = 0) => put(events, state, maxEvents, alsoDropped, false),
-    restore: (events, state, maxEvents) => put(events, state, maxEvents, 0, true),
+    write: (events, state, maxEvents, alsoDropped = 0) => put(events, state, maxEvents, alsoDropped),
+    restore: (events, state, maxEvents) => put(events, state, maxEvents, 0),
     read: (limit) =>
       read(limit).then(({ events, dropped, legacy }) => (legacy ? adoptLegacy().then(() => read(limit)) : { events, dropped }))
         .then(({ events, dropped }) => ({ events, dropped })),
@@ -226,12 +232,9 @@ export function memoryStorage(): QueueStorage {
   let events = new Map<string, string>()
   let state = new Map<string, unknown>()
   let dropped = 0
-  const write = async (added: StoredEvent[], changes: Array<[string, unknown]>, maxEvents: number, alsoDropped = 0, keepStored = false) => {
+  const write = async (added: StoredEvent[], changes: Array<[string, unknown]>, maxEvents: number, alsoDropped = 0) => {
     for (const [key, json] of added) events.set(key, json)
-    for (const [name, value] of changes) {
-      if (keepStored && state.has(name)) continue
-      value === undefined ? state.delete(name) : state.set(name, value)
-    }
+    for (const [name, value] of changes) value === undefined ? state.delete(name) : state.set(name, value)
     let trimmed = 0
     for (const key of events.keys()) {
       if (events.size <= maxEvents) break
@@ -239,12 +242,12 @@ export function memoryStorage(): QueueStorage {
       trimmed++
     }
     dropped += trimmed + alsoDropped
-    return trimmed
+    return { trimmed, durable: false }
   }
   return {
     persistent: false,
     write,
-    restore: (added, changes, maxEvents) => write(added, changes, maxEvents, 0, true),
+    restore: (added, changes, maxEvents) => write(added, changes, maxEvents, 0),
     read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
     async remove(keys, reported = 0) {
       for (const key of keys) events.delete(key)

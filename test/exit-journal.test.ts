@@ -4,10 +4,10 @@
  * events tracked in a site's own hide handler are kept and sent; consent rules hold.
  */
 import { beforeEach, describe, expect, test } from 'vitest'
-import { JOURNAL_PREFIX } from '../src/queue/scope'
+import { JOURNAL_PREFIX, queueScope } from '../src/queue/scope'
 import { leavePage, setVisibility, supportKeepalive } from './helpers/browser'
-import { usePage } from './helpers/journey'
-import { freshIndexedDB, readDatabase } from './helpers/storage'
+import { ENDPOINT, usePage } from './helpers/journey'
+import { failEventWrites, freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
 import { advance, idle } from './helpers/time'
 
 /** The journal items in localStorage: key → value. */
@@ -115,6 +115,62 @@ describe('the exit journal', () => {
     } finally {
       document.removeEventListener('visibilitychange', leave)
     }
+  })
+
+  test('reset() journaled on the way out wins over the identity stored before it: the next load is not the logged-out user', async () => {
+    page.fetch.setPlan(() => ({ status: 503 }))
+    const first = page.make({ flushInterval: 60_000 })
+    first.identify('u0')
+    await advance(500)
+    const stored = (await readDatabase())!.state
+    expect(stored.userId).toBe('u0')
+    // A logout link: reset, one event, and the page navigates before IndexedDB commits.
+    const factory = indexedDB
+    failEventWrites('abort-null')
+    first.reset()
+    first.track('logout')
+    leavePage()
+    await idle()
+    first.destroy()
+    await idle()
+    restoreStorage()
+    Object.defineProperty(globalThis, 'indexedDB', { configurable: true, writable: true, value: factory })
+
+    page.fetch.setPlan(() => ({ status: 200 }))
+    const next = page.make({ flushInterval: 200 })
+    await next.ready
+    expect(next.anonymousId).not.toBe(stored.anonymousId)
+    next.track('next_page')
+    await advance(2000)
+    const delivered = page.fetch.delivered()
+    const logout = delivered.find((e) => e.name === 'logout')!
+    const after = delivered.find((e) => e.name === 'next_page')!
+    expect(logout.userId).toBeNull()
+    expect(after.userId).toBeNull()
+    expect(after.anonymousId).toBe(logout.anonymousId)
+    // Deleted, not stored as null.
+    expect('userId' in (await readDatabase())!.state).toBe(false)
+  })
+
+  test('a write refused for quota ends in memory and stays journaled on the way out', async () => {
+    page.fetch.setPlan(() => ({ status: 503 }))
+    const journey = page.make({ flushInterval: 60_000 })
+    await advance(300)
+    failEventWrites('quota')
+    journey.track('in_memory_only')
+    await idle()
+    leavePage()
+    expect(journaled().map((event) => event.name)).toContain('in_memory_only')
+  })
+
+  test('a journal restored to memory (IndexedDB refused it for quota) is kept for a later load', async () => {
+    const key = queueScope(ENDPOINT).journal + '00000000-0000-7000-8000-000000000000.0'
+    localStorage.setItem(key, '\nk.1 ' + JSON.stringify({ name: 'journaled', id: 'e1' }))
+    failEventWrites('quota')
+    const journey = page.make({ flushInterval: 60_000 })
+    await journey.ready
+    await idle()
+    expect(localStorage.getItem(key)).not.toBeNull()
   })
 
   test('consent pending: nothing journaled; denied: every journal removed', async () => {

@@ -60,8 +60,8 @@ describe.each([
 
   test('trims the oldest beyond maxEvents and counts them as dropped, with events lost earlier', async () => {
     const storage = create()
-    expect(await storage.write(rows('e1', 'e2', 'e3'), [], 5)).toBe(0)
-    expect(await storage.write(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3)).toBe(2)
+    expect((await storage.write(rows('e1', 'e2', 'e3'), [], 5)).trimmed).toBe(0)
+    expect((await storage.write(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3)).trimmed).toBe(2)
     const { events, dropped } = await storage.read(10)
     expect(events.map(([key]) => key)).toEqual(['e3', 'e4', 'e5', 'e6', 'e7'])
     expect(dropped).toBe(5)
@@ -200,7 +200,7 @@ describe('queues scoped by endpoint', () => {
     await b.remove(['k1', 'k3'], 2)
     expect(await a.read(10)).toEqual({ events: rows('k1', 'k3'), dropped: 2 })
     // Trimming counts this endpoint's events only.
-    expect(await b.write(rows('k4'), [], 2)).toBe(0)
+    expect((await b.write(rows('k4'), [], 2)).trimmed).toBe(0)
     expect(await a.lease('tab', Date.now() + 10_000)).toBe(true)
     expect(await b.lease('other-tab', Date.now() + 10_000)).toBe(true)
     expect(await b.readState()).toEqual([['anonymousId', 'visitor'], ['session', 's']])
@@ -224,12 +224,12 @@ describe('queues scoped by endpoint', () => {
     expect(stored?.endpoints).toEqual({ [scope.endpoint]: ['k1', 'k2'] })
   })
 
-  test('restore stores journaled events and only the state values not stored already', async () => {
+  test('restore stores journaled events, and the journaled state over the stored (undefined deletes)', async () => {
     const storage = indexedDBStorage(scope)
-    await storage.write([], [['session', 'newer']], 100)
-    await storage.restore(rows('j1', 'j2'), [['session', 'older'], ['anonymousId', 'journaled']], 100)
+    await storage.write([], [['session', 'stored'], ['userId', 'u0']], 100)
+    await storage.restore(rows('j1', 'j2'), [['session', 'journaled'], ['anonymousId', 'journaled'], ['userId', undefined]], 100)
     expect((await storage.read(10)).events).toEqual(rows('j1', 'j2'))
-    expect(new Map(await storage.readState())).toEqual(new Map([['session', 'newer'], ['anonymousId', 'journaled']]))
+    expect(new Map(await storage.readState())).toEqual(new Map([['session', 'journaled'], ['anonymousId', 'journaled']]))
     // Restoring what is stored already changes nothing.
     await storage.restore(rows('j1'), [], 100)
     expect((await storage.read(10)).events).toEqual(rows('j1', 'j2'))
@@ -277,7 +277,7 @@ describe('resilientStorage', () => {
     const storage = resilientStorage(scope, fallback)
     const writing = storage.write(rows('a'), [], 10)
     await vi.advanceTimersByTimeAsync(7000)
-    await expect(writing).resolves.toBe(0)
+    await expect(writing).resolves.toEqual({ trimmed: 0, durable: false })
     expect(storage.persistent).toBe(false)
     expect(fallback).toHaveBeenCalledTimes(1)
     expect((await storage.read(10)).events).toEqual(rows('a'))
@@ -314,8 +314,10 @@ describe('resilientStorage', () => {
     const fallback = vi.fn()
     const writeFailed = vi.fn()
     const storage = resilientStorage(scope, fallback, writeFailed)
-    await storage.write(rows('a', 'b'), [['anonymousId', 'x']], 10)
-    await storage.write(rows('c'), [], 10)
+    // In memory, so not durable, though IndexedDB stays in use.
+    expect(await storage.write(rows('a', 'b'), [['anonymousId', 'x']], 10)).toEqual({ trimmed: 0, durable: false })
+    expect(await storage.restore(rows('c'), [], 10)).toEqual({ trimmed: 0, durable: false })
+    expect(storage.persistent).toBe(true)
     expect(fallback).not.toHaveBeenCalled()
     expect(writeFailed).toHaveBeenCalledTimes(2)
     expect(writeFailed.mock.calls[0]![0]).toMatchObject({ name: 'QuotaExceededError' })
@@ -363,7 +365,7 @@ describe('resilientStorage', () => {
     failEventWrites('abort-null')
     const fallback = vi.fn()
     const storage = resilientStorage(scope, fallback)
-    await expect(storage.write(rows('a'), [], 10)).resolves.toBe(0)
+    await expect(storage.write(rows('a'), [], 10)).resolves.toEqual({ trimmed: 0, durable: false })
     expect(storage.persistent).toBe(false)
     expect(fallback).toHaveBeenCalledTimes(1)
     expect((await storage.read(10)).events).toEqual(rows('a'))

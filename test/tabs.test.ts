@@ -6,7 +6,8 @@
 import { describe, expect, test, vi } from 'vitest'
 import { fakeLocks, setVisibility } from './helpers/browser'
 import { usePage } from './helpers/journey'
-import { advance, idle, START } from './helpers/time'
+import { advance, idle, macrotask, START } from './helpers/time'
+import { STATE_CHANNEL } from '../src/queue/scope'
 
 const page = usePage()
 const MINUTE = 60_000
@@ -164,6 +165,34 @@ describe('side by side: both tabs visible, no visibility change', () => {
     second.track('second-tab-again')
     await second.flush()
     expect(sessionOf('second-tab-again')).toBe(sessionOf('first-tab-opens'))
+  })
+
+  test('another tab writing while the state is read: after `await ready` the ids are known', async () => {
+    const other = new BroadcastChannel(STATE_CHANNEL)
+    const journey = page.make({ flushInterval: 200 })
+    other.postMessage({ state: true })
+    await journey.ready
+    const anonymousId = journey.anonymousId
+    const sessionId = journey.sessionId
+    other.close()
+    expect(anonymousId).toBeTypeOf('string')
+    expect(sessionId).toBeTypeOf('string')
+  })
+
+  test('ids stay known while another tab\'s changes are read again', async () => {
+    const other = new BroadcastChannel(STATE_CHANNEL)
+    const journey = page.make()
+    await journey.ready
+    const anonymousId = journey.anonymousId
+    other.postMessage({ state: true })
+    const seen: Array<string | undefined> = []
+    for (let i = 0; i < 30; i++) {
+      await macrotask()
+      seen.push(journey.anonymousId)
+    }
+    other.close()
+    expect(anonymousId).toBeTypeOf('string')
+    expect(seen.filter((id) => id !== anonymousId)).toEqual([])
   })
 
   test('with IndexedDB unavailable (memory only) tabs share nothing, and say nothing', async () => {

@@ -22,9 +22,9 @@
  * and `forgetJournals()` removes every journal when consent is denied.
  *
  * An item: its key is `scope.journal + pageId + '.' + n` (page ids are UUIDv7, so keys sort in
- * the order pages were created); its value is the JSON of the state changes on the first line,
- * then one line per event, `orderKey + ' ' + json` (JSON text never contains a line break, and an
- * order key no space).
+ * the order pages were created); its value is the JSON of the state changes on the first line
+ * (`[name, value]`, or `[name]` for a value deleted: JSON has no undefined), then one line per
+ * event, `orderKey + ' ' + json` (JSON text never contains a line break, and an order key no space).
  */
 import type { StoredEvent } from '../storage'
 import { JOURNAL_PREFIX, type QueueScope } from './scope'
@@ -48,7 +48,7 @@ export interface Journal {
 /** What earlier pages journaled for one endpoint. */
 export interface Recovered {
   events: StoredEvent[]
-  /** State changes, oldest page first (a later page's value wins). */
+  /** State changes, oldest page first (a later page's value wins); undefined for a value deleted. */
   state: Array<[string, unknown]>
   /** Removes the recovered items: call once they are stored. */
   remove(): void
@@ -82,7 +82,8 @@ function removeItems(keys: string[]): void {
 }
 
 function encode(events: StoredEvent[], state: Array<[string, unknown]>): string {
-  let text = state.length ? JSON.stringify(state) : ''
+  // A deletion as `[name]`: JSON.stringify would turn undefined into null, a value.
+  let text = state.length ? JSON.stringify(state.map(([name, value]) => (value === undefined ? [name] : [name, value]))) : ''
   for (const [key, json] of events) text += '\n' + key + ' ' + json
   return text
 }
@@ -156,8 +157,8 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
     for (const key of keys) {
       const [changes, ...lines] = (storage.getItem(key) ?? '').split('\n')
       try {
-        for (const [name, value] of changes ? (JSON.parse(changes) as Array<[string, unknown]>) : []) {
-          if (typeof name === 'string') state.set(name, value)
+        for (const change of changes ? (JSON.parse(changes) as Array<[string, unknown?]>) : []) {
+          if (typeof change[0] === 'string') state.set(change[0], change.length > 1 ? change[1] : undefined)
         }
       } catch {
         // A tampered first line: the events still count.

@@ -7,6 +7,7 @@
 import { IDBFactory } from 'fake-indexeddb'
 import { vi } from 'vitest'
 import { createJourney } from '../../src/journey'
+import { forgetJourneys } from '../helpers/instances'
 import { phasePresets } from '../../src/phases'
 import type { Batch, JourneyEvent } from '../../src/types'
 import { corpus, type CorpusFile, type LabelledJourney } from './corpus'
@@ -36,6 +37,8 @@ const MINUTE = 60_000
 export async function playJourney(file: CorpusFile, journey: LabelledJourney, isHeldOut = false): Promise<Outcome[]> {
   globalThis.indexedDB = new IDBFactory()
   localStorage.clear()
+  // A new profile is a new page too: no journey of the previous visitor to succeed, no id of theirs.
+  forgetJourneys()
   history.replaceState(null, '', '/')
   const delivered: JourneyEvent[] = []
   vi.stubGlobal(

@@ -5,6 +5,7 @@
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJourney } from '../../src/journey'
+import { forgetJourneys } from '../helpers/instances'
 import type { Batch, Journey, JourneyEvent, JourneyOptions } from '../../src/types'
 
 let delivered: JourneyEvent[]
@@ -26,6 +27,8 @@ async function deliver(journey: Journey, count: number): Promise<void> {
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory()
   localStorage.clear()
+  // Each test is a new page: not the successor of the journey the previous test destroyed.
+  forgetJourneys()
   delivered = []
   vi.stubGlobal(
     'fetch',

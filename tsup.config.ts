@@ -29,6 +29,8 @@ export default defineConfig([
       vue: 'src/vue/index.ts',
       // Wire formats other than journeykit's own JSON.
       segment: 'src/segment.ts',
+      // Phase models beyond the default one, so that the core does not carry them.
+      b2b: 'src/b2b.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -43,6 +45,7 @@ export default defineConfig([
       'journeykit.iife': 'src/browser/iife.ts',
       'journeykit-web-vitals.iife': 'src/browser/web-vitals-iife.ts',
       'journeykit-segment.iife': 'src/browser/segment-iife.ts',
+      'journeykit-b2b.iife': 'src/browser/b2b-iife.ts',
     },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),

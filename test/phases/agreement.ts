@@ -6,6 +6,7 @@
  */
 import { IDBFactory } from 'fake-indexeddb'
 import { vi } from 'vitest'
+import { b2b } from '../../src/b2b'
 import { createJourney } from '../../src/journey'
 import { forgetJourneys } from '../helpers/instances'
 import { phasePresets } from '../../src/phases'
@@ -51,7 +52,7 @@ export async function playJourney(file: CorpusFile, journey: LabelledJourney, is
   vi.useFakeTimers({ toFake: ['Date'] })
   let now = START
   vi.setSystemTime(now)
-  const sdk = createJourney({ endpoint: 'https://collect.example/e', phases: file.preset, flushInterval: 3_600_000, batchSize: 100 })
+  const sdk = createJourney({ endpoint: 'https://collect.example/e', phases: file.preset === 'b2b' ? b2b : file.preset, flushInterval: 3_600_000, batchSize: 100 })
   const labelled: Array<{ step: string; label: string; clear: boolean }> = []
   try {
     for (const text of journey.steps) {

@@ -4,9 +4,23 @@ import { STUB } from './src/browser/stub'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
+/** The npm entries: each a public import path. */
+const npmEntries = {
+  index: 'src/index.ts',
+  'web-vitals': 'src/web-vitals.ts',
+  // Framework bindings; react and vue stay external (optional peer dependencies).
+  react: 'src/react/index.ts',
+  vue: 'src/vue/index.ts',
+  // Wire formats other than journeykit's own JSON.
+  segment: 'src/segment.ts',
+  // Phase models beyond the default one, so that the core does not carry them.
+  b2b: 'src/b2b.ts',
+}
+
 const shared: Options = {
   target: 'es2020',
-  define: { __VERSION__: JSON.stringify(version) },
+  // `__DEV__` false: the production build keeps error codes, not the texts (see src/log.ts).
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'false' },
   // Internal fields written `_name_` get short names in the build: smaller output, and a
   // reminder that they are not API. A leading underscore alone is not enough: data keys start
   // with one too (the `_kx` click id, HubSpot's `_hsenc`, `_ga`/`_gl` linkers, `_csrf`), and a
@@ -21,20 +35,34 @@ export default defineConfig([
   // The npm package: ESM + CJS + types. Each entry is a public import path.
   {
     ...shared,
-    entry: {
-      index: 'src/index.ts',
-      'web-vitals': 'src/web-vitals.ts',
-      // Framework bindings; react and vue stay external (optional peer dependencies).
-      react: 'src/react/index.ts',
-      vue: 'src/vue/index.ts',
-      // Wire formats other than journeykit's own JSON.
-      segment: 'src/segment.ts',
-    },
+    entry: npmEntries,
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
     treeshake: true,
     splitting: true,
+  },
+  // The development build of every npm entry, with the full message texts (`__DEV__` true):
+  // the `development` export condition picks it (Vite and webpack set it in development). It
+  // shares the production build's type declarations.
+  {
+    ...shared,
+    define: { ...shared.define, __DEV__: 'true' },
+    entry: npmEntries,
+    outDir: 'dist/development',
+    format: ['esm', 'cjs'],
+    treeshake: true,
+    splitting: true,
+  },
+  // The script-tag build with the full message texts, for debugging a page.
+  {
+    ...shared,
+    define: { ...shared.define, __DEV__: 'true' },
+    entry: { 'journeykit.debug.iife': 'src/browser/iife.ts' },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    minify: true,
+    treeshake: true,
   },
   // The script-tag builds: one self-contained minified file each, no module system.
   {
@@ -43,6 +71,7 @@ export default defineConfig([
       'journeykit.iife': 'src/browser/iife.ts',
       'journeykit-web-vitals.iife': 'src/browser/web-vitals-iife.ts',
       'journeykit-segment.iife': 'src/browser/segment-iife.ts',
+      'journeykit-b2b.iife': 'src/browser/b2b-iife.ts',
     },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),

@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config'
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
 export default defineConfig({
-  define: { __VERSION__: JSON.stringify(version) },
+  // Tests run the development build's code: the full message texts (test/production-build.test.ts checks the other).
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'true' },
   test: {
     projects: [
       {

@@ -131,7 +131,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     } catch (error) {
       // An event the format cannot read (a beforeSend answer it does not expect, a tampered
       // record): not sendable, reported, and never blocking the events behind it.
-      report.warn('internal_error', 'The wire format could not encode an event; it was left out', { cause: error })
+      report.warn('internal_error', __DEV__ && 'The wire format could not encode an event; it was left out', { cause: error })
       return undefined
     }
   }
@@ -191,11 +191,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         json = JSON.stringify(event)
       } catch (error) {
         // Props were cleaned at track(); only a beforeSend hook can put something unserializable here.
-        report.warn('invalid_props', `Event "${event.name}" could not be serialized and was dropped`, { cause: error })
+        report.warn('invalid_props', __DEV__ && `Event "${event.name}" could not be serialized and was dropped`, { cause: error })
         continue
       }
       if (byteLength(json) > MAX_EVENT_BYTES || !wire(json)) {
-        report.warn('event_too_large', `Event "${event.name}" is larger than 32 KiB and was dropped`)
+        report.warn('event_too_large', __DEV__ && `Event "${event.name}" is larger than 32 KiB and was dropped`)
         continue
       }
       rows.push([key, json])
@@ -226,10 +226,10 @@ export function createDelivery(config: DeliveryConfig): Delivery {
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.
           if (durable) written?.()
           if (trimmed) {
-            report.warn('queue_full', `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
+            report.warn('queue_full', __DEV__ && `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
           }
         },
-        (error: unknown) => report.warn('storage_failed', 'Events could not be stored', { cause: error, count: rows.length }),
+        (error: unknown) => report.warn('storage_failed', __DEV__ && 'Events could not be stored', { cause: error, count: rows.length }),
       )
     return writing
   }
@@ -345,14 +345,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       retryAfterUntil = monotonic() + FOR_THIS_PAGE
       result.retry = true
     } else if (result.retry) {
-      report.warn('delivery_failed', `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
+      report.warn('delivery_failed', __DEV__ && `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
         status: result.status,
         count: keys.length,
         cause: result.error,
       })
       backOff(result)
     } else {
-      report.warn('delivery_rejected', `The endpoint refused ${keys.length} events (${result.status}); they were dropped`, {
+      report.warn('delivery_rejected', __DEV__ && `The endpoint refused ${keys.length} events (${result.status}); they were dropped`, {
         status: result.status,
         count: keys.length,
         cause: result.error,
@@ -428,7 +428,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         full ||= rows.length >= batchLimit
         if (corrupt.length) {
           // Written by another version or tampered with: never sent, never blocking the queue.
-          report.warn('storage_corrupt', `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
+          report.warn('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
           await storage.remove(corrupt)
         }
         if (!rows.length) {
@@ -485,7 +485,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         if (!ran) scheduleFlush(flushInterval)
       })
       .catch((error: unknown) => {
-        report.warn('storage_failed', 'Reading the queue failed', { cause: error })
+        report.warn('storage_failed', __DEV__ && 'Reading the queue failed', { cause: error })
         scheduleFlush(flushInterval)
       })
       .finally(() => {

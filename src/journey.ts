@@ -185,9 +185,9 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     if (!storage) {
       storage = resilientStorage(
         scope,
-        (error) => report.warn('storage_unavailable', 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
+        (error) => report.warn('storage_unavailable', __DEV__ && 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
         (error) =>
-          report.warn('storage_failed', 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
+          report.warn('storage_failed', __DEV__ && 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
             cause: error,
           }),
       )
@@ -200,7 +200,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         storage
           .restore(recovered.events, recovered.state, config.maxQueueSize)
           // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
-          .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', 'Storing the events journaled by an earlier page failed', { cause: error }))
+          .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
       }
       // Identity, session and phase state from storage win over anything made up before they
       // were read (the phase engine merges what it finds); other values this page changed
@@ -260,7 +260,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
           decidedEarly = false
           if (changed.size) delivery?.persist()
         },
-        (error: unknown) => report.warn('storage_failed', 'Reading the journey state failed', { cause: error }),
+        (error: unknown) => report.warn('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
       )
       .then(() => {
         if (storage !== opened) return
@@ -327,7 +327,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     processScheduled = false
     if (consent !== 'granted' || !delivery) return
     if (intakeDropped) {
-      report.warn('queue_full', `More than ${config.maxQueueSize} events waited; the ${intakeDropped} oldest were dropped`, {
+      report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${intakeDropped} oldest were dropped`, {
         count: intakeDropped,
       })
       delivery.countDropped(intakeDropped)
@@ -367,7 +367,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     try {
       task()
     } catch (error) {
-      report.warn('plugin_failed', `${what} threw; the event went on without it`, { cause: error })
+      report.warn('plugin_failed', __DEV__ && `${what} threw; the event went on without it`, { cause: error })
     }
   }
 
@@ -434,19 +434,20 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // ---- capture: the hot path --------------------------------------------------------------------
   function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string): void {
     try {
-      if (destroyed) return report.warn('destroyed', `"${String(name)}" was tracked after destroy() and ignored`)
+      if (destroyed) return report.warn('destroyed', __DEV__ && `"${String(name)}" was tracked after destroy() and ignored`)
       if (consent === 'denied') return
       if (typeof name !== 'string' || !(name = name.trim()) || (name as string).length > NAME_LIMIT) {
         return report.warn(
           'invalid_name',
-          `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`,
+          __DEV__ &&
+            `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`,
         )
       }
       const notes: CleanReport = {}
       const cleaned = cleanProps(props, notes)
-      if (notes.invalid) report.warn('invalid_props', `${notes.invalid}; "${name}" was tracked without props`)
-      if (notes.cleaned) report.warn('props_cleaned', `Props of "${name}" were cleaned: ${notes.cleaned}`)
-      if (!cleaned) return report.warn('event_too_large', `"${name}" is larger than 32 KiB and was dropped`)
+      if (notes.invalid) report.warn('invalid_props', __DEV__ && `${notes.invalid}; "${name}" was tracked without props`)
+      if (notes.cleaned) report.warn('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes.cleaned}`)
+      if (!cleaned) return report.warn('event_too_large', __DEV__ && `"${name}" is larger than 32 KiB and was dropped`)
       hand({ type, name: name as string, props: cleaned, time: time ?? Date.now(), context: pageContext(scrub, href ?? pageUrl(), title), userId: newUserId })
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
@@ -459,7 +460,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         })
       }
     } catch (error) {
-      report.warn('internal_error', 'journeykit failed to record an event', { cause: error })
+      report.warn('internal_error', __DEV__ && 'journeykit failed to record an event', { cause: error })
     }
   }
 
@@ -485,7 +486,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     delivery.exit(leaving)
     const unsaved = journal?.save()
     if (unsaved) {
-      report.warn('storage_failed', `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
+      report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
         count: unsaved,
       })
     }
@@ -556,7 +557,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     const stored = storage
     storage = undefined
     if (stored) {
-      stored.destroy().catch((error: unknown) => report.warn('storage_failed', 'Deleting stored events failed', { cause: error }))
+      stored.destroy().catch((error: unknown) => report.warn('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
     } else {
       // Never opened on this page: delete the database earlier pages may have left, without
       // opening (and so creating) it.
@@ -595,7 +596,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     },
     identify(id, traits) {
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
-        return report.warn('invalid_user_id', `identify() needs a non-empty string user id; got ${describe(id)}`)
+        return report.warn('invalid_user_id', __DEV__ && `identify() needs a non-empty string user id; got ${describe(id)}`)
       }
       fromApp('identify', 'identify', traits, String(id).trim())
     },
@@ -605,7 +606,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     explain: () => engine.history(),
     on(type, listener) {
       if (type !== 'phase' || typeof listener !== 'function') {
-        report.warn('invalid_listener', `on() takes "phase" and a function; got ${describe(type)}`)
+        report.warn('invalid_listener', __DEV__ && `on() takes "phase" and a function; got ${describe(type)}`)
         return () => {}
       }
       phaseListeners.add(listener)
@@ -613,7 +614,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     },
     consent(next) {
       if (!CONSENT_STATES.includes(next)) {
-        return report.warn('invalid_consent', `consent() takes "granted", "denied" or "pending"; got ${describe(next)}`)
+        return report.warn('invalid_consent', __DEV__ && `consent() takes "granted", "denied" or "pending"; got ${describe(next)}`)
       }
       // (Denied twice: nothing left to forget; the other journeys were told the first time.)
       if (destroyed || (next === 'denied' && consent === 'denied')) return

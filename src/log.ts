@@ -5,8 +5,11 @@
 import type { ErrorCode, JourneyError } from './types'
 
 export interface Reporter {
-  /** Reports a problem: console once per `code`, `onError` every time. */
-  warn(code: ErrorCode, message: string, detail?: Omit<JourneyError, 'code' | 'message'>): void
+  /**
+   * Reports a problem: console once per `code`, `onError` every time. Call sites pass the text as
+   * `__DEV__ && '…'`: the production build keeps only the code, which then is the message too.
+   */
+  warn(code: ErrorCode, message: string | false, detail?: Omit<JourneyError, 'code' | 'message'>): void
   /** Logs when `debug` is on. */
   debug(...args: unknown[]): void
 }
@@ -19,7 +22,8 @@ export function createReporter(onError?: (error: JourneyError) => void, debugOn?
   // recurse without end.
   let reporting = false
   return {
-    warn(code, message, detail) {
+    warn(code, text, detail) {
+      const message = text || code
       if (!warned.has(code) || debugOn) {
         warned.add(code)
         console.warn(`${PREFIX} ${message}`)

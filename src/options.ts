@@ -12,27 +12,31 @@ export type ResolvedOptions = Readonly<
 
 export const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending']
 
-function fail(message: string): never {
-  throw new Error(`[journeykit] createJourney: ${message}`)
+/**
+ * Throws the set-up error for `option`. The text is passed as `__DEV__ && '…'`: the production
+ * build keeps only the option's name and where the README explains it.
+ */
+function fail(option: string, text: string | false): never {
+  throw new Error(`[journeykit] createJourney: ${text || `\`${option}\` is invalid; see the README's Options (the development build says more)`}`)
 }
 
 /** Resolves `endpoint` against the page and refuses what cannot be a safe collector URL. */
 export function resolveEndpoint(endpoint: unknown): string {
   if (typeof endpoint !== 'string' || !endpoint.trim()) {
-    fail('`endpoint` is required: the URL batches are POSTed to, e.g. "/collect" or "https://collect.example.com/e"')
+    fail('endpoint', __DEV__ && '`endpoint` is required: the URL batches are POSTed to, e.g. "/collect" or "https://collect.example.com/e"')
   }
   let url: URL
   try {
     // On the server there is no page to resolve a path against; any origin will do to check it.
     url = new URL(endpoint.trim(), typeof location === 'undefined' ? 'http://localhost/' : location.href)
   } catch {
-    fail(`\`endpoint\` "${endpoint}" is not a URL; use an absolute http(s) URL or a path on this site`)
+    fail('endpoint', __DEV__ && `\`endpoint\` "${endpoint}" is not a URL; use an absolute http(s) URL or a path on this site`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    fail(`\`endpoint\` must use http or https, not "${url.protocol}"`)
+    fail('endpoint', __DEV__ && `\`endpoint\` must use http or https, not "${url.protocol}"`)
   }
   if (url.username || url.password) {
-    fail('`endpoint` must not contain a user name or password: they would be sent with every request')
+    fail('endpoint', __DEV__ && '`endpoint` must not contain a user name or password: they would be sent with every request')
   }
   return url.href
 }
@@ -41,36 +45,36 @@ function positiveInteger(options: JourneyOptions, name: keyof JourneyOptions, fa
   const value = options[name]
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    fail(`\`${name}\` must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
+    fail(name, __DEV__ && `\`${name}\` must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
   }
   return value
 }
 
 function optionalFunction<T>(options: JourneyOptions, name: keyof JourneyOptions): T {
   const value = options[name]
-  if (value !== undefined && typeof value !== 'function') fail(`\`${name}\` must be a function`)
+  if (value !== undefined && typeof value !== 'function') fail(name, __DEV__ && `\`${name}\` must be a function`)
   return value as T
 }
 
 export function resolveOptions(options: JourneyOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') fail('pass an options object with at least `endpoint`')
+  if (!options || typeof options !== 'object') fail('options', __DEV__ && 'pass an options object with at least `endpoint`')
   const consent = options.consent ?? 'granted'
-  if (!CONSENT_STATES.includes(consent)) fail(`\`consent\` must be one of ${CONSENT_STATES.join(', ')}`)
+  if (!CONSENT_STATES.includes(consent)) fail('consent', __DEV__ && `\`consent\` must be one of ${CONSENT_STATES.join(', ')}`)
   const privacySignals = options.privacySignals ?? 'respect'
-  if (privacySignals !== 'respect' && privacySignals !== 'ignore') fail('`privacySignals` must be "respect" or "ignore"')
+  if (privacySignals !== 'respect' && privacySignals !== 'ignore') fail('privacySignals', __DEV__ && '`privacySignals` must be "respect" or "ignore"')
   const touchpoints = options.touchpoints ?? []
   if (!Array.isArray(touchpoints) || touchpoints.some((plugin) => !plugin || typeof plugin.name !== 'string')) {
-    fail('`touchpoints` must be an array of touchpoints, e.g. defaults() or [pageViews(), forms()]')
+    fail('touchpoints', __DEV__ && '`touchpoints` must be an array of touchpoints, e.g. defaults() or [pageViews(), forms()]')
   }
   const headers = options.headers
   if (headers !== undefined && (!headers || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
-    fail('`headers` must be an object of string values')
+    fail('headers', __DEV__ && '`headers` must be an object of string values')
   }
   const format = options.format
-  if (format && !format.batch) fail('`format` must be a wire format')
+  if (format && !format.batch) fail('format', __DEV__ && '`format` must be a wire format')
   const redactParams = options.redactParams
   if (redactParams !== undefined && (!Array.isArray(redactParams) || redactParams.some((r) => typeof r !== 'string' && !(r instanceof RegExp)))) {
-    fail('`redactParams` must be an array of parameter names or regular expressions')
+    fail('redactParams', __DEV__ && '`redactParams` must be an array of parameter names or regular expressions')
   }
   return Object.freeze({
     endpoint: resolveEndpoint(options.endpoint),

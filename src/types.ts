@@ -157,7 +157,8 @@ export interface JourneyOptions {
    */
   touchpoints?: Plugin[]
   /**
-   * The journey phase model: a preset name or a model object.
+   * The journey phase model: `'default'`, a model object (e.g. `b2b` from `journeykit/b2b`), or
+   * a model extended with the site's rules (`{ extends: 'default' | model, rules, remove, words }`).
    * @default 'default'
    */
   phases?: PhasesOption
@@ -237,7 +238,7 @@ export type TrackProps<Props> = undefined extends Props ? [props?: Props] : [pro
 /** The phases of the built-in `'default'` model, for `createJourney<Events, DefaultPhase>()`. */
 export type DefaultPhase = 'awareness' | 'consideration' | 'decision' | 'retention' | 'advocacy'
 
-/** The phases of the built-in `'b2b'` model, for `createJourney<Events, B2BPhase>()`. */
+/** The phases of the `b2b` model (`journeykit/b2b`), for `createJourney<Events, B2BPhase>()`. */
 export type B2BPhase = 'need' | 'research' | 'evaluation' | 'negotiation' | 'onboarding' | 'retention' | 'expansion' | 'advocacy'
 
 /**

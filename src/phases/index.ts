@@ -4,7 +4,7 @@
  */
 import type { JourneyEvent } from '../types'
 import { compileWords, normalizeName, pathSegments, type WordTest } from './match'
-import { phasePresets } from './presets'
+import { standard } from './presets/default'
 import type {
   Pattern,
   PhaseChange,
@@ -58,8 +58,18 @@ function fail(message: string): never {
   throw new Error('[journeykit] phases: ' + message)
 }
 
+/**
+ * The preset a name stands for. Only `'default'` is built in: `'b2b'` is a model of its own
+ * (`journeykit/b2b`), so that a bundle carries it only when the site imports it.
+ */
 function preset(name: unknown): PhaseModel {
-  return name === 'default' || name === 'b2b' ? phasePresets[name] : fail(`unknown preset ${JSON.stringify(name)}; use 'default', 'b2b' or a model object`)
+  if (name === 'default') return standard
+  if (name && typeof name === 'object') return name as PhaseModel
+  return fail(
+    name === 'b2b'
+      ? "the b2b preset is its own import: import { b2b } from 'journeykit/b2b' and pass `phases: b2b` (script tag: load journeykit-b2b.iife.js)"
+      : `unknown preset ${JSON.stringify(name)}; use 'default' or a model object`,
+  )
 }
 
 /** The model an option stands for, checked: a malformed model is a set-up mistake and throws. */
@@ -70,7 +80,7 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
     const base = preset(option.extends)
     const own = option.rules || []
     const remove = option.remove || []
-    for (const id of remove) if (!base.rules.some((rule) => rule.id === id)) fail(`cannot remove ${JSON.stringify(id)}: preset ${option.extends} has no such rule`)
+    for (const id of remove) if (!base.rules.some((rule) => rule.id === id)) fail(`cannot remove ${JSON.stringify(id)}: ${typeof option.extends === 'string' ? 'preset ' + option.extends : 'the model it extends'} has no such rule`)
     const rules = base.rules.filter((rule) => !remove.includes(rule.id)).map((rule) => own.find((mine) => mine && mine.id === rule.id) || rule)
     if (option.words != null && !Array.isArray(option.words)) fail('`words` must be a list of vocabularies, e.g. [{ purchase: "abo_gebucht" }]')
     model = { ...base, rules: rules.concat(own.filter((rule) => !rules.includes(rule))), words: (base.words || []).concat(option.words || []) }

@@ -177,8 +177,11 @@ export type Vocabulary = Record<string, string>
  * }
  */
 export interface PhaseModelExtension {
-  /** The preset to start from. */
-  extends: PresetName
+  /**
+   * The model to start from: `'default'`, or a model object such as `b2b` from `journeykit/b2b`
+   * or `phasePresets.default`.
+   */
+  extends: PresetName | PhaseModel
   /** Rules to add or (by id) replace. */
   rules?: PhaseRule[]
   /** Ids of preset rules to leave out. */
@@ -190,8 +193,11 @@ export interface PhaseModelExtension {
   words?: Vocabulary[]
 }
 
-/** The built-in models: `default` (awareness → advocacy) and `b2b` (need → advocacy). */
-export type PresetName = 'default' | 'b2b'
+/**
+ * The built-in model by name: `default` (awareness → advocacy). The `b2b` model (need → advocacy)
+ * is an object of its own import, `import { b2b } from 'journeykit/b2b'`.
+ */
+export type PresetName = 'default'
 
 /** A preset name, a model object, or a preset extended with the site's rules. */
 export type PhasesOption = PresetName | PhaseModel | PhaseModelExtension

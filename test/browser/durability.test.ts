@@ -169,8 +169,9 @@ describeBrowser('two journeys on one page (real Chromium, ESM build)', () => {
 <script type="importmap">{ "imports": { "idb-keyval": "/idb-keyval.js" } }</script>
 <script type="module">
   import { createJourney, pageViews } from '/dist/index.js'
+  import { b2b } from '/dist/b2b.js'
   window.a = createJourney({ endpoint: ${JSON.stringify(suite.collector.url)}, flushInterval: 200, touchpoints: [pageViews()] })
-  window.b = createJourney({ endpoint: ${JSON.stringify(second.url)}, flushInterval: 200, phases: 'b2b', touchpoints: [pageViews()] })
+  window.b = createJourney({ endpoint: ${JSON.stringify(second.url)}, flushInterval: 200, phases: b2b, touchpoints: [pageViews()] })
   window.ready = true
 </script></head><body>${label}</body></html>`
       suite.site.setPage('/one', page('one'))

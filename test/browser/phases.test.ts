@@ -162,6 +162,8 @@ describeBrowser('journey phases: a sample of the labelled corpus', () => {
         const html = scriptTagPage({
           collectorUrl: own.url,
           attrs: { 'flush-interval': 100, phases: file.preset },
+          // The b2b model is in a script-tag file of its own.
+          src: file.preset === 'b2b' ? '/dist/journeykit-b2b.iife.js' : undefined,
           body: '<h1>corpus page</h1><a id="call" href="tel:+493012345678">call us</a>',
         })
         // The browser's clock, moved on by the corpus's absences (timers keep running for real).

@@ -6,13 +6,14 @@
  */
 import { IDBFactory } from 'fake-indexeddb'
 import { vi } from 'vitest'
+import { b2b } from '../../src/b2b'
 import { createJourney } from '../../src/journey'
+import { forgetJourneys } from '../helpers/instances'
 import { phasePresets } from '../../src/phases'
 import type { Batch, JourneyEvent } from '../../src/types'
 import { corpus, type CorpusFile, type LabelledJourney } from './corpus'
 import { heldOut } from './corpus/held-out'
 import { parseStep } from './corpus/steps'
-import { forgetJourneys } from '../helpers/instances'
 
 /** One labelled step and what the SDK said. */
 export interface Outcome {
@@ -37,6 +38,7 @@ const MINUTE = 60_000
 export async function playJourney(file: CorpusFile, journey: LabelledJourney, isHeldOut = false): Promise<Outcome[]> {
   globalThis.indexedDB = new IDBFactory()
   localStorage.clear()
+  // A new profile is a new page too: no journey of the previous visitor to succeed, no id of theirs.
   forgetJourneys()
   history.replaceState(null, '', '/')
   const delivered: JourneyEvent[] = []
@@ -50,7 +52,7 @@ export async function playJourney(file: CorpusFile, journey: LabelledJourney, is
   vi.useFakeTimers({ toFake: ['Date'] })
   let now = START
   vi.setSystemTime(now)
-  const sdk = createJourney({ endpoint: 'https://collect.example/e', phases: file.preset, flushInterval: 3_600_000, batchSize: 100 })
+  const sdk = createJourney({ endpoint: 'https://collect.example/e', phases: file.preset === 'b2b' ? b2b : file.preset, flushInterval: 3_600_000, batchSize: 100 })
   const labelled: Array<{ step: string; label: string; clear: boolean }> = []
   try {
     for (const text of journey.steps) {

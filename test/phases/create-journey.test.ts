@@ -3,6 +3,7 @@
  * fake-indexeddb. What the page sees (`journey.phase`, `on('phase')`, `explain()`) and what the
  * endpoint gets (`phase_change` right before its cause, every event with its phase).
  */
+import { b2b } from '../../src/b2b'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJourney } from '../../src/journey'
@@ -94,8 +95,15 @@ describe('phases through createJourney', () => {
     ])
   })
 
+  it("the b2b model comes from journeykit/b2b; the old name 'b2b' is a set-up error that names the import", () => {
+    expect(() => open({ phases: 'b2b' as never })).toThrow("import { b2b } from 'journeykit/b2b'")
+    expect(() => open({ phases: { extends: 'b2b' as never } })).toThrow('journeykit-b2b.iife.js')
+    expect(open({ phases: { extends: b2b, remove: ['research.solution-page'] } }).phase).toBe('need')
+  })
+
   it('takes a preset by name, a model object, and rejects a malformed model at set-up', async () => {
-    expect(open({ phases: 'b2b' }).phase).toBe('need')
+    expect(open({ phases: 'default' }).phase).toBe('awareness')
+    expect(open({ phases: b2b }).phase).toBe('need')
     const journey = open({
       phases: { phases: ['browsing', 'buying'], rules: [{ id: 'buying.cart', to: 'buying', name: 'add_to_cart' }] },
     })

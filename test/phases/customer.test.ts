@@ -2,11 +2,12 @@
  * Declaring what the site knows through the public API: `identify(id, { customer: true })` and
  * `identify(id, { phase })`, explained like any rule and kept across page loads.
  */
+import { b2b } from '../../src/b2b'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJourney } from '../../src/journey'
-import type { Batch, Journey, JourneyEvent, JourneyOptions } from '../../src/types'
 import { forgetJourneys } from '../helpers/instances'
+import type { Batch, Journey, JourneyEvent, JourneyOptions } from '../../src/types'
 
 let delivered: JourneyEvent[]
 const journeys: Journey[] = []
@@ -29,6 +30,8 @@ async function deliver(journey: Journey, count: number): Promise<void> {
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory()
   localStorage.clear()
+  // Each test is a new page: not the successor of the journey the previous test destroyed.
+  forgetJourneys()
   delivered = []
   vi.stubGlobal(
     'fetch',
@@ -88,7 +91,7 @@ describe('a known customer', () => {
   })
 
   it('in b2b, a known customer is won (onboarding) and may expand', async () => {
-    const journey = open({ phases: 'b2b' })
+    const journey = open({ phases: b2b })
     journey.identify('acct-1', { customer: true })
     journey.track('add_seats')
     await deliver(journey, 4)
@@ -111,7 +114,7 @@ describe('the phase the server knows', () => {
   })
 
   it('b2b: a declared onboarding customer is converted', async () => {
-    const journey = open({ phases: 'b2b' })
+    const journey = open({ phases: b2b })
     journey.identify('acct-1', { phase: 'onboarding' })
     journey.track('upgrade')
     await deliver(journey, 4)

@@ -3,7 +3,8 @@
  * the synchronous start-up phase, consent, tabs sharing one store, bounds, and set-up errors.
  */
 import { beforeEach, describe, expect, it } from 'vitest'
-import { createPhaseEngine, type PhasesOption } from '../../src/phases'
+import { b2b } from '../../src/b2b'
+import { createPhaseEngine, phasePresets, type PhasesOption } from '../../src/phases'
 import { freshDatabase, play, tab, visitor } from './helpers'
 
 const MIRROR_KEY = 'journeykit:phases'
@@ -178,10 +179,10 @@ describe('persistence', () => {
     const first = await open(database)
     play(first.engine, visitor(), 'page /checkout')
     await first.storage.settled()
-    const b2b = await open(database, 'b2b')
-    expect(b2b.engine.phase).toBe('need')
-    expect(play(b2b.engine, visitor(), 'page /')).toBeUndefined()
-    expect(b2b.engine.phase).toBe('need')
+    const other = await open(database, b2b)
+    expect(other.engine.phase).toBe('need')
+    expect(play(other.engine, visitor(), 'page /')).toBeUndefined()
+    expect(other.engine.phase).toBe('need')
 
     localStorage.setItem(MIRROR_KEY, '{"p":')
     const corrupt = createPhaseEngine('default', tab(freshDatabase()).ctx)
@@ -339,7 +340,11 @@ describe('set-up mistakes throw a clear error', () => {
     ['a misspelt condition', { phases: ['a', 'b'], rules: [{ id: 'b.x', to: 'b', paths: '/x' }] }, /rule b.x: unknown condition `paths`/],
     ['extending an unknown preset', { extends: 'retail', rules: [] }, /unknown preset "retail"/],
     ['removing a rule the preset lacks', { extends: 'default', remove: ['consideration.pricing'] }, /cannot remove "consideration.pricing": preset default has no such rule/],
-    ['an added rule to an unknown phase', { extends: 'b2b', rules: [{ id: 'x.y', to: 'decision' }] }, /rule x.y: `to` must be one of need,/],
+    ['an added rule to an unknown phase', { extends: b2b, rules: [{ id: 'x.y', to: 'decision' }] }, /rule x.y: `to` must be one of need,/],
+    ['removing a rule a model object lacks', { extends: b2b, remove: ['consideration.pricing'] }, /cannot remove "consideration.pricing": the model it extends has no such rule/],
+    // The b2b preset left the core: its old name says where it went instead of "unknown preset".
+    ['the b2b preset by name', 'b2b', /the b2b preset is its own import: import \{ b2b \} from 'journeykit\/b2b' and pass `phases: b2b` \(script tag: load journeykit-b2b\.iife\.js\)/],
+    ['extending the b2b preset by name', { extends: 'b2b' }, /import \{ b2b \} from 'journeykit\/b2b'/],
   ]
   it.each(cases)('%s', (_name, option, message) => {
     expect(() => createPhaseEngine(option as PhasesOption, tab(freshDatabase()).ctx)).toThrow(message)
@@ -348,7 +353,10 @@ describe('set-up mistakes throw a clear error', () => {
   it('every built-in model is accepted, and no option means the default one', () => {
     const ctx = tab(freshDatabase()).ctx
     expect(createPhaseEngine(undefined, ctx).phase).toBe('awareness')
-    expect(createPhaseEngine('b2b', ctx).phase).toBe('need')
-    expect(createPhaseEngine({ extends: 'b2b' }, ctx).phase).toBe('need')
+    expect(createPhaseEngine('default', ctx).phase).toBe('awareness')
+    expect(createPhaseEngine(b2b, ctx).phase).toBe('need')
+    expect(createPhaseEngine({ extends: b2b }, ctx).phase).toBe('need')
+    expect(createPhaseEngine(phasePresets.b2b, ctx).phase).toBe('need')
+    expect(createPhaseEngine({ extends: phasePresets.default }, ctx).phase).toBe('awareness')
   })
 })

@@ -2,6 +2,7 @@
  * The guards that keep heuristics from firing without meaning, the form purposes and the
  * site's own words, on the engine with the built-in presets.
  */
+import { b2b } from '../../src/b2b'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPhaseEngine, type PhasesOption } from '../../src/phases'
 import { freshDatabase, play, tab, visitor } from './helpers'
@@ -71,8 +72,8 @@ describe('conversions', () => {
   it('a newsletter_signup is not a sign-up for the product', async () => {
     const { phases } = await journeyOf(undefined, ['track newsletter_signup', 'page /newsletter/signup', 'track signup'])
     expect(phases).toEqual(['consideration', 'consideration', 'decision'])
-    const b2b = await journeyOf('b2b', ['track newsletter_signup', 'track sign_up'])
-    expect(b2b.phases).toEqual(['research', 'evaluation'])
+    const business = await journeyOf(b2b, ['track newsletter_signup', 'track sign_up'])
+    expect(business.phases).toEqual(['research', 'evaluation'])
   })
 
   it('checkout_started is a step towards buying, not a purchase', async () => {
@@ -100,13 +101,13 @@ describe('form purposes, from id, name or action, in both languages', () => {
 
 describe('onboarding is not ended by a timer while on onboarding pages (b2b)', () => {
   it('a customer back after 20 days on the getting-started pages is still onboarding; elsewhere, retention', async () => {
-    const { engine, phases } = await journeyOf('b2b', ['track contract_signed', 'wait 20d', 'new session', 'page /getting-started/import', 'wait 20d', 'new session', 'page /erste-schritte', 'wait 1d', 'new session', 'page /dashboard'])
+    const { engine, phases } = await journeyOf(b2b, ['track contract_signed', 'wait 20d', 'new session', 'page /getting-started/import', 'wait 20d', 'new session', 'page /erste-schritte', 'wait 1d', 'new session', 'page /dashboard'])
     expect(phases).toEqual(['onboarding', 'onboarding', 'onboarding', 'retention'])
     expect(engine.history().at(-1)!.rule).toBe('retention.returning-customer')
   })
 
   it('an invite during onboarding is not expansion', async () => {
-    const { phases } = await journeyOf('b2b', ['track contract_signed', 'track invite_sent', 'track add_seats'])
+    const { phases } = await journeyOf(b2b, ['track contract_signed', 'track invite_sent', 'track add_seats'])
     expect(phases).toEqual(['onboarding', 'onboarding', 'expansion'])
   })
 })

@@ -3,6 +3,7 @@
  * step and, where the phase moves, the rule that moved it. A step whose phase is unchanged must
  * report no change.
  */
+import { b2b } from '../../src/b2b'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPhaseEngine, type PhasesOption } from '../../src/phases'
 import { freshDatabase, play, tab, visitor } from './helpers'
@@ -176,7 +177,7 @@ const defaultJourneys: Journey[] = [
 const b2bJourneys: Journey[] = [
   {
     name: 'b2b: straight through all eight phases',
-    model: 'b2b',
+    model: b2b,
     steps: [
       ['page /blog/why-invoices-fail', 'need'],
       ['page /solutions/finance', 'research', 'research.solution-page'],
@@ -195,7 +196,7 @@ const b2bJourneys: Journey[] = [
   },
   {
     name: 'b2b: a customer back within two weeks is still onboarding',
-    model: 'b2b',
+    model: b2b,
     steps: [
       ['track purchase', 'onboarding', 'onboarding.conversion'],
       ['wait 3d', 'onboarding'],
@@ -206,7 +207,7 @@ const b2bJourneys: Journey[] = [
   },
   {
     name: 'b2b: a lead back after half a year researches again',
-    model: 'b2b',
+    model: b2b,
     steps: [
       ['page /demo', 'evaluation', 'evaluation.pricing-page'],
       ['page /quote', 'negotiation', 'negotiation.order-page'],
@@ -218,7 +219,7 @@ const b2bJourneys: Journey[] = [
   },
   {
     name: 'b2b: a customer back after half a year is still a customer',
-    model: 'b2b',
+    model: b2b,
     steps: [
       ['track purchase', 'onboarding', 'onboarding.conversion'],
       ['wait 181d', 'onboarding'],
@@ -228,7 +229,7 @@ const b2bJourneys: Journey[] = [
   },
   {
     name: 'b2b: expansion and advocacy only for customers',
-    model: 'b2b',
+    model: b2b,
     steps: [
       ['track invite', 'need'],
       ['page /upgrade', 'need'],

@@ -1,0 +1,106 @@
+/**
+ * The production build keeps error codes and leaves the message texts out; the development build
+ * (the `development` export condition, `journeykit.debug.iife.js`) keeps them. Runs on the built
+ * files (`npm test` builds first). The texts are read from the source: every `__DEV__ && '…'`.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
+import { forgetJourneys } from './helpers/instances'
+import { freshIndexedDB, restoreStorage } from './helpers/storage'
+
+const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts']
+
+/** The literal pieces (12 characters or more) of every development-only text in the sources. */
+function devTexts(): string[] {
+  const pieces: string[] = []
+  for (const file of SOURCES) {
+    const source = readFileSync(file, 'utf8')
+    for (const match of source.matchAll(/__DEV__ &&\s*(['`])((?:\\.|(?!\1).)*)\1/gs)) {
+      for (const piece of match[2]!.split(/\$\{[^}]*\}/)) if (piece.length >= 12) pieces.push(piece.replace(/\\`/g, '`').replace(/\\'/g, "'"))
+    }
+  }
+  return pieces
+}
+
+// The Segment format (journeykit/segment) keeps its own texts: it is left out.
+const js = (dir: string) => readdirSync(dir).filter((name) => /\.(c?js)$/.test(name) && !name.includes('segment')).map((name) => `${dir}/${name}`)
+/** The built files' text, with the escapes of quotes and backticks that the printer adds undone. */
+const text = (files: string[]) => files.map((file) => readFileSync(file, 'utf8')).join('\n').replace(/\\([`"'])/g, '$1')
+
+beforeAll(() => {
+  expect(existsSync('dist/development/index.js'), 'run `npm run build` first').toBe(true)
+})
+
+describe('message texts', () => {
+  const texts = devTexts()
+
+  test('the sources mark their texts development-only (the check below has something to find)', () => {
+    expect(texts.length).toBeGreaterThan(30)
+    expect(texts).toContain('` must be a whole number of at least ')
+  })
+
+  test('the production build (npm files and journeykit.iife.js) contains none of them', () => {
+    const production = text([...js('dist'), 'dist/journeykit.iife.js'].filter((file) => !file.includes('.debug.')))
+    expect(texts.filter((piece) => production.includes(piece))).toEqual([])
+  })
+
+  test('the development build and journeykit.debug.iife.js contain every one', () => {
+    const development = text(js('dist/development'))
+    expect(texts.filter((piece) => !development.includes(piece))).toEqual([])
+    const debug = text(['dist/journeykit.debug.iife.js'])
+    expect(texts.filter((piece) => !debug.includes(piece))).toEqual([])
+  })
+})
+
+describe('the production build still reports', () => {
+  afterEach(() => {
+    forgetJourneys()
+    vi.restoreAllMocks()
+    restoreStorage()
+  })
+
+  test('warnings by code: onError gets the code as code and message, the console says the code', async () => {
+    freshIndexedDB()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { createJourney } = (await import('../dist/index.js')) as typeof import('../src/index')
+    const errors: Array<{ code: string; message: string }> = []
+    const journey = createJourney({ endpoint: 'https://collect.example/e', onError: (error) => errors.push(error) })
+    journey.identify('')
+    journey.destroy()
+    journey.track('late')
+    expect(errors.map(({ code, message }) => [code, message])).toEqual([
+      ['invalid_user_id', 'invalid_user_id'],
+      ['destroyed', 'destroyed'],
+    ])
+    expect(warn.mock.calls.map((call) => call[0])).toEqual(['[journeykit] invalid_user_id', '[journeykit] destroyed'])
+  })
+
+  test('set-up mistakes throw at createJourney, naming the option', async () => {
+    const { createJourney } = (await import('../dist/index.js')) as typeof import('../src/index')
+    expect(() => createJourney({ endpoint: 'ftp://collect.example/e' })).toThrow(/^\[journeykit\] createJourney: `endpoint` is invalid; see the README's Options/)
+    expect(() => createJourney({ endpoint: '/c', batchSize: 0 })).toThrow(/`batchSize` is invalid/)
+    // The b2b preset's old name is a mistake that says where the preset went, in production too.
+    expect(() => createJourney({ endpoint: '/c', phases: 'b2b' as never })).toThrow("import { b2b } from 'journeykit/b2b'")
+  })
+})
+
+describe('export conditions', () => {
+  const resolve = (conditions: string[], how: 'import' | 'require', specifier: string) =>
+    execFileSync(
+      process.execPath,
+      [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', how === 'import' ? `console.log(import.meta.resolve(${JSON.stringify(specifier)}))` : `import { createRequire } from 'node:module'; console.log(createRequire(process.cwd() + '/').resolve(${JSON.stringify(specifier)}))`],
+      { encoding: 'utf8' },
+    ).trim()
+
+  test.each([
+    ['journeykit', 'index'],
+    ['journeykit/b2b', 'b2b'],
+    ['journeykit/react', 'react'],
+  ])('%s: `development` resolves to the development build, otherwise production', (specifier, name) => {
+    expect(resolve(['development'], 'import', specifier)).toMatch(new RegExp(`/dist/development/${name}\\.js$`))
+    expect(resolve(['development'], 'require', specifier)).toMatch(new RegExp(`/dist/development/${name}\\.cjs$`))
+    expect(resolve([], 'import', specifier)).toMatch(new RegExp(`/dist/${name}\\.js$`))
+    expect(resolve([], 'require', specifier)).toMatch(new RegExp(`/dist/${name}\\.cjs$`))
+  })
+})

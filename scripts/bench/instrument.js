@@ -10,7 +10,7 @@
     tx: { readonly: 0, readwrite: 0, versionchange: 0 },
     /** Completed readwrite transactions by what they did. */
     writes: { enqueue: 0, ack: 0, other: 0 },
-    /** Puts of queued events (`q:` keys), deletes of them after delivery, and trims of a full queue. */
+    /** Puts of queued events (`['q', endpoint, key]` keys), deletes of them after delivery, and trims of a full queue. */
     queuedPuts: 0,
     storedPuts: 0,
     ackDeletes: 0,
@@ -65,7 +65,10 @@
     }
     return tx
   }
-  const isQueued = (key) => typeof key === 'string' && key.charCodeAt(0) === 113 && key.charCodeAt(1) === 58 // 'q:'
+  // A queued event's key: ['q', endpoint, orderKey] (one queue per endpoint), or 'q:<orderKey>' as
+  // queues were stored before.
+  const isQueued = (key) =>
+    Array.isArray(key) ? key.length === 3 && key[0] === 'q' : typeof key === 'string' && key.charCodeAt(0) === 113 && key.charCodeAt(1) === 58
   const put = IDBObjectStore.prototype.put
   IDBObjectStore.prototype.put = function (value, key) {
     if (isQueued(key)) {

@@ -11,11 +11,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 async function measure(entries, build, compression) {
   const { default: sizeLimit } = await import('size-limit')
   const { default: preset } = await import('@size-limit/preset-small-lib')
+  // An entry's path may be one file or several, its import a string or a map by file.
+  const inBuild = (path) => {
+    const moved = path.startsWith('dist/') ? join(build, path.slice('dist/'.length)) : path
+    return isAbsolute(moved) ? moved : join(ROOT, moved)
+  }
   const checks = entries.map((entry) => {
-    const path = entry.path.startsWith('dist/') ? join(build, entry.path.slice('dist/'.length)) : entry.path
-    const file = isAbsolute(path) ? path : join(ROOT, path)
-    const check = { name: entry.name, files: [file], ...(compression === 'gzip' ? { gzip: true } : {}) }
-    if (entry.import) check.import = typeof entry.import === 'string' ? { [file]: entry.import } : entry.import
+    const files = [entry.path].flat().map(inBuild)
+    const check = { name: entry.name, files, ...(compression === 'gzip' ? { gzip: true } : {}), ...(entry.ignore ? { ignore: entry.ignore } : {}) }
+    if (typeof entry.import === 'string') check.import = { [files[0]]: entry.import }
+    else if (entry.import) check.import = Object.fromEntries(Object.entries(entry.import).map(([path, names]) => [inBuild(path), names]))
     return check
   })
   const results = await sizeLimit(preset, { cwd: ROOT, checks })

@@ -2,44 +2,14 @@
  * The script-tag build: options from `data-*` attributes, finding its own script tag, and the
  * inline stub whose calls are replayed in order once the file has loaded.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { findOwnScript, optionsFromScript } from '../src/browser/config'
 import { STUB } from '../src/browser/stub'
-import type { Journey } from '../src/types'
-import { fakeFetch, type FakeFetch } from './helpers/fetch'
-import { freshIndexedDB, restoreStorage } from './helpers/storage'
-import { advance, useFakeClock } from './helpers/time'
+import { useScriptTagPage } from './helpers/script-tag'
+import { advance } from './helpers/time'
 
-type PageWindow = Window & { journey?: Journey & { q?: unknown[] }; happyDOM?: { settings: { handleDisabledFileLoadingAsSuccess: boolean } } }
-const page = window as PageWindow
-
-let fetch: FakeFetch
-let errors: ReturnType<typeof vi.spyOn>
-
-beforeEach(() => {
-  // happy-dom does not load script files; let a script tag with a src count as loaded, quietly.
-  if (page.happyDOM) page.happyDOM.settings.handleDisabledFileLoadingAsSuccess = true
-  freshIndexedDB()
-  useFakeClock()
-  localStorage.clear()
-  fetch = fakeFetch()
-  fetch.install()
-  errors = vi.spyOn(console, 'error').mockImplementation(() => {})
-  vi.spyOn(console, 'warn').mockImplementation(() => {})
-  vi.resetModules()
-})
-
-afterEach(() => {
-  const journey = page.journey
-  if (journey && typeof journey.destroy === 'function') journey.destroy()
-  Reflect.deleteProperty(page, 'journey')
-  for (const script of document.querySelectorAll('script')) script.remove()
-  vi.useRealTimers()
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-  restoreStorage()
-  if (page.happyDOM) page.happyDOM.settings.handleDisabledFileLoadingAsSuccess = false
-})
+const tagPage = useScriptTagPage()
+const { page } = tagPage
 
 function scriptTag(attributes: Record<string, string>, src = 'https://cdn.example/npm/journeykit@0.1.0/dist/journeykit.iife.js'): HTMLScriptElement {
   const script = document.createElement('script')
@@ -130,10 +100,10 @@ describe('the script-tag build', () => {
     journey.track('from-the-page', { n: 1 })
     journey.track('second', { n: 2 })
     await advance(6000)
-    const mine = fetch.delivered().filter((event) => event.name === 'from-the-page' || event.name === 'second')
+    const mine = tagPage.fetch.delivered().filter((event) => event.name === 'from-the-page' || event.name === 'second')
     expect(mine.map((event) => event.name)).toEqual(['from-the-page', 'second'])
-    expect(fetch.requests.every((request) => request.url === 'https://collect.example/e')).toBe(true)
-    expect(fetch.requests.every((request) => request.batch.events.length <= 2)).toBe(true)
+    expect(tagPage.fetch.requests.every((request) => request.url === 'https://collect.example/e')).toBe(true)
+    expect(tagPage.fetch.requests.every((request) => request.batch.events.length <= 2)).toBe(true)
   })
 
   test('replays the stub’s calls in order, then hands over to the real journey', async () => {
@@ -152,7 +122,7 @@ describe('the script-tag build', () => {
     expect(page.journey!.q).toBeUndefined()
     page.journey!.track('after-load')
     await advance(6000)
-    const replayed = fetch
+    const replayed = tagPage.fetch
       .delivered()
       .filter((event) => ['early-1', 'identify', 'early-2', 'after-load'].includes(event.name) || (event.name === 'page_view' && event.props.stub))
       .map((event) => [event.name, event.userId])
@@ -172,10 +142,10 @@ describe('the script-tag build', () => {
     scriptTag({ 'data-endpoint': 'https://collect.example/e' })
     await loadIife()
     await advance(10_000)
-    expect(fetch.requests).toHaveLength(0)
+    expect(tagPage.fetch.requests).toHaveLength(0)
     page.journey!.consent('granted')
     await advance(6000)
-    expect(fetch.names()).toContain('before-consent')
+    expect(tagPage.fetch.names()).toContain('before-consent')
   })
 
   test('data-consent="pending" keeps everything in memory until consent("granted")', async () => {
@@ -183,11 +153,11 @@ describe('the script-tag build', () => {
     await loadIife()
     page.journey!.track('waiting')
     await advance(10_000)
-    expect(fetch.requests).toHaveLength(0)
+    expect(tagPage.fetch.requests).toHaveLength(0)
     expect(await indexedDB.databases()).toEqual([])
     page.journey!.consent('granted')
     await advance(6000)
-    expect(fetch.names()).toContain('waiting')
+    expect(tagPage.fetch.names()).toContain('waiting')
   })
 
   test('loaded twice: the first journey stays', async () => {
@@ -204,7 +174,7 @@ describe('the script-tag build', () => {
     page.journey!.track('queued')
     scriptTag({ 'data-endpoint': 'javascript:alert(1)' })
     await expect(loadIife()).resolves.toBeUndefined()
-    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/^\[journeykit\].*http or https/))
+    expect(tagPage.errors).toHaveBeenCalledWith(expect.stringMatching(/^\[journeykit\].*http or https/))
     expect(Array.isArray(page.journey!.q)).toBe(true)
     expect(() => page.journey!.track('still-harmless')).not.toThrow()
   })
@@ -212,14 +182,14 @@ describe('the script-tag build', () => {
   test('an unreadable data-batch-size is refused with a clear message', async () => {
     scriptTag({ 'data-endpoint': '/collect', 'data-batch-size': 'ten' })
     await loadIife()
-    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/`batchSize`/))
+    expect(tagPage.errors).toHaveBeenCalledWith(expect.stringMatching(/`batchSize`/))
     expect(page.journey).toBeUndefined()
   })
 
   test('without a data-endpoint tag it says what is missing and creates nothing', async () => {
     scriptTag({}, 'https://cdn.example/journeykit.iife.js')
     await loadIife()
-    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/data-endpoint/))
+    expect(tagPage.errors).toHaveBeenCalledWith(expect.stringMatching(/data-endpoint/))
     expect(page.journey).toBeUndefined()
   })
 })

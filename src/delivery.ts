@@ -1,8 +1,11 @@
 /**
  * From queued event to acknowledged delivery, losing nothing on the way:
  *
- * 1. `enqueue` keeps the event in memory and schedules one coalesced write: a burst of events is
- *    one IndexedDB transaction, not one per event.
+ * 1. `enqueue` keeps the event in memory and schedules one coalesced write, at most
+ *    {@link WRITE_WINDOW} later: a burst, or events arriving one at a time, are one IndexedDB
+ *    transaction, not one per event. A send writes first; so does hiding or leaving the page
+ *    (and the exit journal keeps what has not committed), so only a tab that crashes can lose
+ *    what arrived in that window.
  * 2. A flush (every `flushInterval` while events wait, at once when a full batch is waiting, or on
  *    `flush()`) takes the sender lock, reads the oldest stored events, posts them, and deletes them
  *    only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
@@ -80,6 +83,12 @@ const BASE_BACKOFF = 1000
 const MAX_BACKOFF = 60_000
 /** This page's unacknowledged events kept in memory for the exit send (more would not fit). */
 const EXIT_MEMORY = 500
+/**
+ * Longest time an event waits in memory before it is written: events that arrive one at a time
+ * share one transaction (each costs about as much as a hundred events in one). What a crashed tab
+ * can lose; a hidden or left page writes and journals at once.
+ */
+export const WRITE_WINDOW = 1000
 /** Events serialized and stored per task: ~20 ms for 1 000 here; 5 000 at once made a long task. */
 const WRITE_CHUNK = 1000
 /**
@@ -142,6 +151,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let droppedBeforeStorage = 0
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | undefined
+  let writeAt = 0
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let flushAt = 0
   let sending: Promise<void> | undefined
@@ -211,7 +221,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     clearTimeout(writeTimer)
     writeTimer = undefined
     // A large burst goes in chunks, one task each.
-    if (pending.length) scheduleWrite()
+    if (pending.length) scheduleWrite(0)
     const state = config.takeStateChanges()
     const dropped = droppedBeforeStorage
     droppedBeforeStorage = 0
@@ -234,15 +244,17 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return writing
   }
 
-  function scheduleWrite(): void {
-    // 0 ms still lets a synchronous burst of track() calls land in one transaction; a burst still
-    // being processed in slices is waited for.
-    if (writeTimer || stopped) return
+  /** Writes within `delay` ms (never later than a write already scheduled). */
+  function scheduleWrite(delay = WRITE_WINDOW): void {
+    if (stopped || (writeTimer && writeAt <= monotonic() + delay)) return
+    clearTimeout(writeTimer)
+    writeAt = monotonic() + delay
     writeTimer = setTimeout(() => {
       writeTimer = undefined
-      if (config.busy?.()) scheduleWrite()
+      // A burst still being processed in slices is waited for, so that it stays one write.
+      if (config.busy?.()) scheduleWrite(0)
       else void write()
-    }, 0)
+    }, delay)
   }
 
   function scheduleFlush(delay: number): void {

@@ -7,6 +7,7 @@ import { setOnline } from './helpers/browser'
 import { usePage } from './helpers/journey'
 import { databaseNames, failEventWrites, readDatabase } from './helpers/storage'
 import { advance, idle } from './helpers/time'
+import { WRITE_WINDOW } from '../src/delivery'
 
 const page = usePage()
 
@@ -15,7 +16,7 @@ test('after this page fell back to memory, denial still deletes what earlier pag
   const earlier = page.make({ flushInterval: 60_000 })
   earlier.identify('user-9')
   earlier.track('stored-by-an-earlier-page')
-  await advance(100)
+  await advance(WRITE_WINDOW)
   earlier.destroy()
   await idle()
   expect((await readDatabase())?.queue.length).toBeGreaterThan(0)
@@ -24,7 +25,7 @@ test('after this page fell back to memory, denial still deletes what earlier pag
   failEventWrites('abort-null')
   const journey = page.make({ flushInterval: 60_000 })
   journey.track('this-page')
-  await advance(100)
+  await advance(WRITE_WINDOW + 100)
   expect(page.errors.map((error) => error.code)).toContain('storage_unavailable')
   journey.consent('denied')
   await idle()

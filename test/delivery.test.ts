@@ -4,7 +4,7 @@
  * that fails on demand), so timing is exact under fake timers; the network is a fake fetch.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { createDelivery, type Delivery } from '../src/delivery'
+import { createDelivery, WRITE_WINDOW, type Delivery } from '../src/delivery'
 import { createSenderLock } from '../src/lock'
 import { createReporter } from '../src/log'
 import { queueScope } from '../src/queue/scope'
@@ -117,18 +117,51 @@ describe('coalesced writes', () => {
     state.push(['session', { id: 's' }])
     for (let i = 0; i < 300; i++) add()
     expect(write).not.toHaveBeenCalled() // nothing synchronous
-    await tick(0)
+    await tick(WRITE_WINDOW)
     expect(write).toHaveBeenCalledTimes(1)
     expect(write.mock.calls[0]![0]).toHaveLength(300)
     expect(write.mock.calls[0]![1]).toEqual([['session', { id: 's' }]])
     expect(await storage.readState()).toEqual([['session', { id: 's' }]])
   })
 
+  test('events arriving one at a time share one write, made at most WRITE_WINDOW after the first', async () => {
+    const storage = memoryStorage()
+    const write = vi.spyOn(storage, 'write')
+    const { add } = setup({ storage, batchSize: 1000, flushInterval: 60_000 })
+    add('first')
+    for (let i = 0; i < 9; i++) {
+      await tick(WRITE_WINDOW / 10)
+      add(`later-${i}`)
+    }
+    await tick(WRITE_WINDOW / 10 - 1)
+    expect(write).not.toHaveBeenCalled()
+    await tick(1)
+    expect(write).toHaveBeenCalledTimes(1)
+    expect(write.mock.calls[0]![0]).toHaveLength(10)
+    add('next window')
+    await tick(WRITE_WINDOW - 1)
+    expect(write).toHaveBeenCalledTimes(1)
+    await tick(1)
+    expect(write).toHaveBeenCalledTimes(2)
+  })
+
+  test('hiding the page writes what waits in the window at once', async () => {
+    supportKeepalive()
+    const storage = memoryStorage()
+    const write = vi.spyOn(storage, 'write')
+    const { add, delivery } = setup({ storage, flushInterval: 60_000 })
+    add('just before hiding')
+    delivery.exit(false)
+    await tick(0)
+    expect(write).toHaveBeenCalledTimes(1)
+    expect(write.mock.calls[0]![0]).toHaveLength(1)
+  })
+
   test('an event is stored as the JSON it is sent as, under its order key', async () => {
     const storage = memoryStorage()
     const { add } = setup({ storage })
     const event = add('stored')
-    await tick(0)
+    await tick(WRITE_WINDOW)
     const { events } = await storage.read(10)
     expect(events).toEqual([[event.id + '.1', JSON.stringify(event)]])
     await tick(5000)
@@ -562,7 +595,7 @@ describe('the dropped count', () => {
     const { add, delivery, errors } = setup({ storage, maxQueueSize: 3 })
     for (let i = 0; i < 5; i++) {
       add(`e${i}`)
-      await tick(0)
+      await tick(WRITE_WINDOW)
     }
     expect(await stored(storage)).toEqual(['e2', 'e3', 'e4'])
     expect(errors.filter((error) => error.code === 'queue_full').map((error) => error.count)).toEqual([1, 1])
@@ -668,7 +701,8 @@ describe('exit', () => {
     const storage = memoryStorage()
     const { add, delivery } = setup({ storage, flushInterval: 60_000 })
     const event = add('delivered-elsewhere')
-    await tick(0)
+    // Stored: only then can another tab have sent it.
+    await tick(WRITE_WINDOW)
     const other = new BroadcastChannel(SCOPE.channel)
     other.postMessage({ delivered: [event.id + '.1'] })
     other.close()

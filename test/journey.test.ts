@@ -7,6 +7,7 @@
 import { describe, expect, test, vi } from 'vitest'
 import { version } from '../package.json'
 import type { Journey, JourneyEvent } from '../src/types'
+import { WRITE_WINDOW } from '../src/delivery'
 import {
   fakeBeacon,
   fakeLocks,
@@ -476,7 +477,7 @@ describe('the IndexedDB queue', () => {
     await ready()
     const transactions = countTransactions()
     for (let i = 0; i < 60; i++) journey.track('burst', { i })
-    await idle()
+    await advance(WRITE_WINDOW)
     expect(transactions.eventWrites()).toBe(1)
     // Events and state (session, anonymous id) go in the same transaction.
     expect(transactions.readwrite()).toBe(1)
@@ -499,6 +500,7 @@ describe('the IndexedDB queue', () => {
     const transactions = countTransactions()
     slowDevice()
     for (let i = 0; i < 1000; i++) journey.track('burst', { i })
+    await advance(WRITE_WINDOW)
     for (let i = 0; i < 40 && (await readDatabase())?.queue.length !== 1000; i++) await idle(50)
     expect((await readDatabase())?.queue).toHaveLength(1000)
     expect(transactions.eventWrites()).toBe(1)

@@ -7,7 +7,7 @@
 //   npm run bench -- --rounds 5         # more rounds of the 10 000 track() calls
 //   npm run bench -- --only track,startup
 //   node scripts/phase-agreement.mjs    # only the phase agreement (also the last part of every run)
-//   npm run bench -- --profile          # also CPU profiles: 10 000 track() until stored, their delivery
+//   npm run bench -- --profile          # also CPU profiles: 10 000 track() until stored, their delivery, and the delivery scenarios
 //   npm run bench -- --summary          # the median of every run saved in .bench/runs/ (delete it to start over)
 //   BENCH_VERBOSE=1 npm run bench       # with progress timings
 // Timing on a shared machine is noisy: compare medians of several runs, not single numbers.
@@ -294,7 +294,7 @@ async function startup(ctx, samples) {
 }
 
 /** Bursts and spread-out events with the default delivery options; counts what they cost. */
-async function delivery(ctx) {
+async function delivery(ctx, profile = false) {
   const p = await openPage(ctx.context, `${ctx.pages.url}/bench.html`)
   await p.run(() => bench.forget())
   await p.run((a) => bench.create(a), { url: ctx.collector.collectUrl, defaults: false })
@@ -307,12 +307,32 @@ async function delivery(ctx) {
     trace(`delivery: ${name}`)
     await p.measureIdle()
     const c0 = ctx.collector.snapshot()
+    if (profile) {
+      await p.cdp.send('Profiler.enable')
+      await p.cdp.send('Profiler.setSamplingInterval', { interval: 100 })
+      await p.cdp.send('Profiler.start')
+    }
     const m0 = await p.metrics()
     const r = await p.run(([n, o]) => bench.burst(n, o), [n, options])
     const m1 = await p.metrics()
+    if (profile) {
+      const { profile: cpu } = await p.cdp.send('Profiler.stop')
+      const file = `profile-delivery-${name.replace(/\W/g, '')}.cpuprofile`
+      writeFileSync(new URL(file, OUT), JSON.stringify(cpu))
+      ;(details.profile ??= {})[name] = { file: `.bench/${file}`, ...summarizeProfile(cpu) }
+    }
     await sleep(100)
     const c = delta(ctx.collector.snapshot(), c0)
     const per = 1000 / n
+    // What the page's own loop costs (a setInterval every 10 ms calling nothing), measured the
+    // same way: reported beside the figure, and taken out of it.
+    let harnessUs = 0
+    if (options.every) {
+      await p.measureIdle()
+      const h0 = await p.metrics()
+      await p.run(([n, o]) => bench.burst(n, o), [n, { ...options, harnessOnly: true }])
+      harnessUs = (p.busy(h0, await p.metrics()) / n) * 1000
+    }
     out[name] = {
       events: n,
       writeTxPer1000: r.tx.readwrite * per,
@@ -326,7 +346,8 @@ async function delivery(ctx) {
       bodyBytesPer1000: c.bodyBytes * per,
       sentBytesPer1000: c.socketRead * per,
       receivedBytesPer1000: c.socketWritten * per,
-      mainThreadUsPerEvent: (p.busy(m0, m1) / n) * 1000,
+      mainThreadUsPerEvent: Math.max(0, (p.busy(m0, m1) / n) * 1000 - harnessUs),
+      harnessUsPerEvent: harnessUs,
       ackMs: r.ackMs,
       trackingMs: r.trackingMs,
       received: c.received,
@@ -472,7 +493,7 @@ async function main() {
     }
     if (only.has('delivery')) {
       log('queue and delivery: 1 000 events in a burst, 1 000 one every 10 ms')
-      const { result, details } = await delivery(ctx)
+      const { result, details } = await delivery(ctx, args.profile)
       results.delivery = result
       results.details.delivery = details
     }

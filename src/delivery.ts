@@ -25,7 +25,7 @@ import type { SenderLock } from './lock'
 import type { Journal } from './queue/journal'
 import { STATE_CHANNEL } from './queue/scope'
 import { MAX_EVENT_BYTES } from './sanitize'
-import type { QueueStorage, StoredEvent } from './storage'
+import type { QueueStorage, StoredEvent } from './queue/store'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
 import type { JourneyEvent } from './types'
 
@@ -49,6 +49,11 @@ export interface DeliveryConfig {
   busy?(): boolean
   /** Another tab stored state changes (identity, session): this page should read them. */
   stateChangedElsewhere?(): void
+  /**
+   * Whether other tabs must hear of these stored state changes at once (identity, a new session);
+   * others (a session kept alive) are told within {@link TELL_EVERY}. All are urgent by default.
+   */
+  urgent?(changes: Array<[string, unknown]>): boolean
 }
 
 export interface Delivery {
@@ -105,6 +110,12 @@ const LEASE_RENEWAL = 4000
 const ANSWER_WAIT = 20_000
 /** Requests of one sender in flight at most: a slow endpoint gets a second one, not a flood. */
 const MAX_REQUESTS = 2
+/**
+ * State changes that are not urgent (the session's last activity, written with every event) are
+ * announced to other tabs at most this often: a BroadcastChannel message costs the page about as
+ * much as an IndexedDB transaction. A tab that comes into view reads the state anyway.
+ */
+export const TELL_EVERY = 30_000
 /** The longest timer browsers keep (about 24.8 days): "for as long as this page lives". */
 const FOR_THIS_PAGE = 2_147_483_647
 
@@ -152,6 +163,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | undefined
   let writeAt = 0
+  /** Writes completed so far: tells a send run whether the queue can have grown since it read it. */
+  let writesDone = 0
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let flushAt = 0
   let sending: Promise<void> | undefined
@@ -166,6 +179,21 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   let stopped = false
   let channel: BroadcastChannel | undefined
   let stateChannel: BroadcastChannel | undefined
+
+  let toldAt = -Infinity
+  let tellTimer: ReturnType<typeof setTimeout> | undefined
+  /** Tells other tabs that state was stored: now if `urgent`, else within TELL_EVERY of the last time. */
+  function tellOtherTabs(urgent: boolean): void {
+    const wait = urgent ? 0 : toldAt + TELL_EVERY - monotonic()
+    if (wait > 0) {
+      tellTimer ??= setTimeout(() => tellOtherTabs(true), wait)
+      return
+    }
+    clearTimeout(tellTimer)
+    tellTimer = undefined
+    toldAt = monotonic()
+    stateChannel?.postMessage({ state: true })
+  }
 
   // Other tabs announce what they delivered, so this page does not send it again on exit, and
   // when they stored state changes, so that side-by-side windows keep one identity and session.
@@ -183,6 +211,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     stateChannel.onmessage = () => config.stateChangedElsewhere?.()
   }
   function closeChannels(): void {
+    // What was still to be told is told now: the page is hidden or stops.
+    if (tellTimer) tellOtherTabs(true)
     channel?.close()
     stateChannel?.close()
     channel = stateChannel = undefined
@@ -232,7 +262,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         ({ trimmed, durable }) => {
-          if (state.length && storage.persistent) stateChannel?.postMessage({ state: true })
+          writesDone++
+          if (state.length && storage.persistent) tellOtherTabs(config.urgent?.(state) ?? true)
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.
           if (durable) written?.()
           if (trimmed) {
@@ -416,7 +447,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         }
         // Only what was queued before this read can be known delivered if the store turns out empty.
         const queuedBefore = [...unacknowledged.keys()]
-        const stored = await storage.read(batchLimit + inFlight.size + settled.size)
+        const limit = batchLimit + inFlight.size + settled.size
+        const writesBefore = writesDone
+        const stored = await storage.read(limit)
         const rows: StoredEvent[] = []
         const corrupt: string[] = []
         let bytes = BODY_OVERHEAD
@@ -424,7 +457,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         for (const row of stored.events) {
           if (taken(row[0])) continue
           // Unreadable, or (rarely) stored before a format was switched on and too large for it.
-          const json = isEventJson(row[1]) && wire(row[1])
+          // (What this page queued itself is known to be an event: no need to parse it again.)
+          const json = (unacknowledged.get(row[0]) === row[1] || isEventJson(row[1])) && wire(row[1])
           if (!json) {
             corrupt.push(row[0])
             continue
@@ -467,6 +501,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         // batch). Sending the same batch again would only repeat that; the next one goes instead,
         // and this one's answer still counts when it comes.
         await answerOf(request)
+        // This batch took every event of a read that found fewer than it asked for, so all there
+        // were: once it is answered, and unless a write has added some since, nothing is left,
+        // and no need to read again to see it. (Other tabs' writes schedule their own flush; a
+        // run still waiting for a slow answer reads again, for them.)
+        if (!full && stored.events.length < limit && writesDone === writesBefore && !outstanding.size) break
       }
     } finally {
       await Promise.all(outstanding)

@@ -19,7 +19,8 @@ import { scrubUrl } from './privacy/url'
 import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
 import { queueScope } from './queue/scope'
 import { cleanProps, type CleanReport } from './sanitize'
-import { resilientStorage, type QueueStorage } from './storage'
+import { resilientStorage } from './queue/resilient'
+import type { QueueStorage } from './queue/store'
 import { createTransport } from './transport'
 import type {
   AnyEvents,
@@ -159,6 +160,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
 
   let storage: QueueStorage | undefined
   let delivery: Delivery | undefined
+  /** The session id last written: a different one is news for other tabs. */
+  let storedSession: string | undefined
   let journal: Journal | undefined
   /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
   let hidden = false
@@ -226,6 +229,18 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         },
         busy: () => processScheduled,
         stateChangedElsewhere: refreshFromOtherTabs,
+        // Identity and a new session are for other tabs to hear at once; a session kept alive is not.
+        urgent(changes) {
+          let urgent = false
+          for (const [key, value] of changes) {
+            if (key !== 'session') urgent = true
+            else if ((value as Session | undefined)?.id !== storedSession) {
+              storedSession = (value as Session | undefined)?.id
+              urgent = true
+            }
+          }
+          return urgent
+        },
       })
       // Events left by earlier pages go out soon after start-up.
       delivery.resume()

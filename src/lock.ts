@@ -12,7 +12,7 @@
  *   iframes, blocked site data: `request()` rejects), a lease in the shared storage: taken and
  *   renewed atomically, it expires by itself when its holder stops renewing.
  */
-import type { QueueStorage } from './storage'
+import type { QueueStorage } from './queue/store'
 import { uuidv7 } from './event'
 
 /** How long a sender may go without renewing before another tab takes over. */

@@ -4,11 +4,12 @@
  * that fails on demand), so timing is exact under fake timers; the network is a fake fetch.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { createDelivery, WRITE_WINDOW, type Delivery } from '../src/delivery'
+import { createDelivery, TELL_EVERY, WRITE_WINDOW, type Delivery } from '../src/delivery'
 import { createSenderLock } from '../src/lock'
 import { createReporter } from '../src/log'
 import { queueScope } from '../src/queue/scope'
-import { memoryStorage, type QueueStorage } from '../src/storage'
+import { memoryStorage } from '../src/queue/memory'
+import type { QueueStorage } from '../src/queue/store'
 import { createTransport } from '../src/transport'
 import type { JourneyError, JourneyEvent } from '../src/types'
 import { restoreBrowser, setOnline, supportKeepalive } from './helpers/browser'
@@ -42,6 +43,7 @@ interface Setup {
   flushInterval?: number
   maxQueueSize?: number
   storage?: QueueStorage
+  urgent?: (changes: Array<[string, unknown]>) => boolean
 }
 
 let idsMade = 0
@@ -56,7 +58,7 @@ function idNow(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8)}-7${count.slice(0, 3)}-8${count.slice(3, 6)}-${count.slice(6)}000`
 }
 
-function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage() }: Setup = {}) {
+function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage(), urgent }: Setup = {}) {
   const errors: JourneyError[] = []
   const state: Array<[string, unknown]> = []
   const delivery = createDelivery({
@@ -69,6 +71,7 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
     report: createReporter((error) => errors.push(error)),
     channel: SCOPE.channel,
     takeStateChanges: () => state.splice(0),
+    urgent,
   })
   made.push(delivery)
   let n = 0
@@ -606,6 +609,31 @@ describe('the dropped count', () => {
     expect(fetch.requests).toHaveLength(1)
     expect(fetch.requests[0]!.batch).toMatchObject({ dropped: 2 })
     expect(fetch.names()).toEqual(['e2', 'e3', 'e4'])
+  })
+})
+
+describe('telling other tabs that state was stored', () => {
+  test('urgent changes at once; a session kept alive at most every TELL_EVERY, the last one late rather than never', async () => {
+    const storage: QueueStorage = { ...memoryStorage(), persistent: true }
+    const posted = vi.spyOn(BroadcastChannel.prototype, 'postMessage')
+    const told = () => posted.mock.calls.filter(([message]) => (message as { state?: boolean } | null)?.state).length
+    const { add, state } = setup({ storage, flushInterval: 600_000, urgent: (changes) => changes.some(([key]) => key !== 'session') })
+    state.push(['userId', 'u1'])
+    add()
+    await tick(WRITE_WINDOW)
+    expect(told()).toBe(1)
+    for (let i = 0; i < 5; i++) {
+      state.push(['session', { id: 's', lastActivity: i }])
+      add()
+      await tick(WRITE_WINDOW)
+    }
+    expect(told()).toBe(1)
+    await tick(TELL_EVERY)
+    expect(told()).toBe(2)
+    state.push(['userId', 'u2'])
+    add()
+    await tick(WRITE_WINDOW)
+    expect(told()).toBe(3)
   })
 })
 

@@ -5,7 +5,11 @@
 import { forceCloseDatabase } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { queueScope } from '../src/queue/scope'
-import { indexedDBStorage, memoryStorage, resilientStorage, type QueueStorage, type StoredEvent } from '../src/storage'
+import { indexedDBStorage } from '../src/queue/indexeddb'
+import { RECORD_EVENTS } from '../src/queue/records'
+import { memoryStorage } from '../src/queue/memory'
+import { resilientStorage } from '../src/queue/resilient'
+import type { QueueStorage, StoredEvent } from '../src/queue/store'
 import {
   DB_NAME,
   countTransactions,
@@ -101,7 +105,7 @@ describe('indexedDBStorage', () => {
     await storage.write(rows('k1'), [['anonymousId', 'x']], 10, 2)
     expect(await databaseNames()).toEqual([DB_NAME])
     expect((await readDatabase())?.keys.sort()).toEqual(
-      [JSON.stringify(['d', scope.endpoint]), JSON.stringify(['q', scope.endpoint, 'k1']), 's:anonymousId'].sort(),
+      [JSON.stringify(['d', scope.endpoint]), JSON.stringify(['q', scope.endpoint, 'k1', 'k1', 1]), 's:anonymousId'].sort(),
     )
   })
 
@@ -189,6 +193,85 @@ describe('indexedDBStorage', () => {
 
 describe('queues scoped by endpoint', () => {
   const other = queueScope('https://other.example/collect')
+
+  /** Order keys k0000, k0001, …: they sort as they are numbered. */
+  const numbered = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => `k${String(from + i).padStart(4, '0')}`)
+  const queueRecords = async () => (await readDatabase())!.keys.filter((key) => key.startsWith('["q"')).map((key) => JSON.parse(key) as unknown[])
+
+  test('a burst is stored as records of RECORD_EVENTS events, keyed by first and last order key and count', async () => {
+    const storage = indexedDBStorage(scope)
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
+    await storage.write(rows(...numbered(0, 120)), [], 10_000)
+    expect(puts.mock.calls.filter(([, key]) => Array.isArray(key) && key[0] === 'q')).toHaveLength(Math.ceil(120 / RECORD_EVENTS))
+    expect(await queueRecords()).toEqual([
+      ['q', scope.endpoint, 'k0000', 'k0049', 50],
+      ['q', scope.endpoint, 'k0050', 'k0099', 50],
+      ['q', scope.endpoint, 'k0100', 'k0119', 20],
+    ])
+    expect((await storage.read(60)).events).toEqual(rows(...numbered(0, 60)))
+  })
+
+  test('removing some events of a record keeps the others, under a key that says so', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write(rows(...numbered(0, 100)), [], 10_000)
+    // Delivered: the first 20, and 5 from the middle of the second record.
+    await storage.remove([...numbered(0, 20), ...numbered(60, 5)])
+    expect(await queueRecords()).toEqual([
+      ['q', scope.endpoint, 'k0020', 'k0049', 30],
+      ['q', scope.endpoint, 'k0050', 'k0099', 45],
+    ])
+    expect((await storage.read(1000)).events).toEqual(rows(...numbered(20, 40), ...numbered(65, 35)))
+    await storage.remove(numbered(0, 100))
+    expect(await queueRecords()).toEqual([])
+  })
+
+  test('removing keys that are no longer stored (delivered twice) keeps the events around them', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write(rows('k0001', 'k0002', 'k0003'), [], 10_000)
+    await storage.remove(['k0002'])
+    // The span k0001…k0003 still holds two events, and two keys of it are removed: only one is there.
+    await storage.remove(['k0001', 'k0002'])
+    expect((await storage.read(10)).events).toEqual(rows('k0003'))
+  })
+
+  test('trimming a full queue drops whole records and then part of one, oldest first', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write(rows(...numbered(0, 100)), [], 10_000)
+    expect((await storage.write(rows(...numbered(100, 10)), [], 45)).trimmed).toBe(65)
+    expect((await storage.read(1000)).events).toEqual(rows(...numbered(65, 45)))
+    expect((await storage.read(0)).dropped).toBe(65)
+  })
+
+  test("the previous version's one-event records are read, sent and deleted with the new ones", async () => {
+    await seedDatabase([
+      [['q', scope.endpoint, 'k0001'], JSON.stringify({ name: 'k0001' })],
+      [['q', scope.endpoint, 'k0003'], JSON.stringify({ name: 'k0003' })],
+    ])
+    const storage = indexedDBStorage(scope)
+    await storage.write(rows('k0002', 'k0004'), [], 10_000)
+    expect((await storage.read(10)).events).toEqual(rows('k0001', 'k0002', 'k0003', 'k0004'))
+    // Trimming counts them as one event each.
+    expect((await storage.write([], [], 3)).trimmed).toBe(1)
+    await storage.remove(['k0002', 'k0003'])
+    expect((await storage.read(10)).events).toEqual(rows('k0004'))
+  })
+
+  test('an event journaled and also stored by its own page is read once and deleted everywhere', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write(rows('k0001', 'k0002'), [], 10_000)
+    await storage.restore(rows('k0002', 'k0003'), [], 10_000)
+    expect((await storage.read(10)).events).toEqual(rows('k0001', 'k0002', 'k0003'))
+    await storage.remove(['k0002'])
+    expect((await storage.read(10)).events).toEqual(rows('k0001', 'k0003'))
+  })
+
+  test('a record that is not text (tampered) reads as one unreadable event, which can be removed', async () => {
+    await seedDatabase([[['q', scope.endpoint, 'k0001', 'k0009', 3], { not: 'text' }]])
+    const storage = indexedDBStorage(scope)
+    expect((await storage.read(10)).events).toEqual([['k0001', { not: 'text' }]])
+    await storage.remove(['k0001'])
+    expect(await queueRecords()).toEqual([])
+  })
 
   test('two endpoints keep separate queues, dropped counts and leases, and share the state', async () => {
     const a = indexedDBStorage(scope)

@@ -10,10 +10,9 @@
     tx: { readonly: 0, readwrite: 0, versionchange: 0 },
     /** Completed readwrite transactions by what they did. */
     writes: { enqueue: 0, ack: 0, other: 0 },
-    /** Puts of queued events (`['q', endpoint, key]` keys), deletes of them after delivery, and trims of a full queue. */
+    /** Queued events put (counted when put, and when committed), deleted after delivery, and trimmed from a full queue. */
     queuedPuts: 0,
     storedPuts: 0,
-    ackDeletes: 0,
     ackDone: 0,
     trimDeletes: 0,
     firstPutAt: 0,
@@ -53,32 +52,39 @@
     const kind = mode || 'readonly'
     B.tx[kind] = (B.tx[kind] || 0) + 1
     if (kind === 'readwrite') {
-      const ops = { puts: 0, deletes: 0, page: false }
+      // `added`: events of new records (put before any deletion in the transaction); `removed`:
+      // events of deleted records less those put back (a record rewritten without some events).
+      const ops = { added: 0, removed: 0, deleted: false, page: false }
       info.set(tx, ops)
       tx.addEventListener('complete', () => {
-        B.writes[ops.puts ? 'enqueue' : ops.deletes ? 'ack' : 'other']++
-        B.storedPuts += ops.puts
-        if (!ops.puts) B.ackDone += ops.deletes
+        B.writes[ops.added ? 'enqueue' : ops.deleted ? 'ack' : 'other']++
+        B.storedPuts += ops.added
+        if (ops.added) B.trimDeletes += ops.removed
+        else B.ackDone += ops.removed
         if (ops.page && !B.firstPageStoredAt) B.firstPageStoredAt = now()
         notify()
       })
     }
     return tx
   }
-  // A queued event's key: ['q', endpoint, orderKey] (one queue per endpoint), or 'q:<orderKey>' as
-  // queues were stored before.
+  // Queued events are stored in records `['q', endpoint, firstKey, lastKey, count]`; older
+  // versions stored one event per key, `['q', endpoint, orderKey]` or 'q:<orderKey>'.
   const isQueued = (key) =>
-    Array.isArray(key) ? key.length === 3 && key[0] === 'q' : typeof key === 'string' && key.charCodeAt(0) === 113 && key.charCodeAt(1) === 58
+    Array.isArray(key) ? key[0] === 'q' : typeof key === 'string' && key.charCodeAt(0) === 113 && key.charCodeAt(1) === 58
+  const eventsIn = (key) => (Array.isArray(key) && key.length === 5 ? key[4] : 1)
   const put = IDBObjectStore.prototype.put
   IDBObjectStore.prototype.put = function (value, key) {
     if (isQueued(key)) {
-      B.queuedPuts++
       const ops = info.get(this.transaction)
-      if (ops) ops.puts++
-      if (!B.firstPutAt) B.firstPutAt = now()
-      if (!B.firstPagePutAt && typeof value === 'string' && value.includes('"type":"page"')) {
-        B.firstPagePutAt = now()
-        if (ops) ops.page = true
+      if (ops && ops.deleted) ops.removed -= eventsIn(key)
+      else {
+        B.queuedPuts += eventsIn(key)
+        if (ops) ops.added += eventsIn(key)
+        if (!B.firstPutAt) B.firstPutAt = now()
+        if (!B.firstPagePutAt && typeof value === 'string' && value.includes('"type":"page"')) {
+          B.firstPagePutAt = now()
+          if (ops) ops.page = true
+        }
       }
     }
     return put.apply(this, arguments)
@@ -87,12 +93,11 @@
   IDBObjectStore.prototype.delete = function (key) {
     if (isQueued(key)) {
       const ops = info.get(this.transaction)
-      if (ops && ops.puts) B.trimDeletes++
-      else {
-        B.ackDeletes++
-        B.lastAckDeleteAt = now()
+      if (ops) {
+        ops.deleted = true
+        ops.removed += eventsIn(key)
+        if (!ops.added) B.lastAckDeleteAt = now()
       }
-      if (ops) ops.deletes++
     }
     return remove.apply(this, arguments)
   }

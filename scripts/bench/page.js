@@ -196,7 +196,9 @@
      * Tracks `n` events in one task (or one every `every` ms) and waits until all are acknowledged
      * and removed from the queue, with the library's own timers (no flush() call).
      */
-    async burst(n, { every = 0, settleMs = 300, entries = true } = {}) {
+    async burst(n, { every = 0, settleMs = 300, entries = true, harnessOnly = false } = {}) {
+      // `harnessOnly`: the same loop calling nothing, to measure what the loop itself costs.
+      const track = harnessOnly ? () => {} : (name, props) => journey.track(name, props)
       const before = bench.counters()
       const stored = B.storedPuts + n
       const longTasks = B.longTasks.length
@@ -214,7 +216,7 @@
         await new Promise((resolve) => {
           let i = 0
           const timer = setInterval(() => {
-            journey.track(NAME, { sku: 'A1', price: 20, i })
+            track(NAME, { sku: 'A1', price: 20, i })
             if (++i === n) {
               clearInterval(timer)
               resolve()
@@ -223,6 +225,7 @@
         })
       }
       const trackedAt = now()
+      if (harnessOnly) return { n, trackingMs: trackedAt - t0 }
       await B.until(() => B.storedPuts >= stored && allDelivered(), 120000)
       const ackedAt = B.lastAckDeleteAt
       await sleep(settleMs)

@@ -246,6 +246,7 @@ export function render(r) {
         ['bytes on the wire, sent (heads + bodies)', ...col((v) => fmt.kb(v.sentBytesPer1000))],
         ['bytes on the wire, received', ...col((v) => fmt.kb(v.receivedBytesPer1000))],
         ['main-thread CPU per event: track, store, send, remove', ...col((v) => fmt.us(v.mainThreadUsPerEvent, 1))],
+        ["  the bench page's own timer loop, measured alone and taken out", ...col((v) => (v.harnessUsPerEvent ? fmt.us(v.harnessUsPerEvent, 1) : '–'))],
         ['time from the first track() to the last acknowledgement', ...col((v) => fmt.ms(v.ackMs, 0))],
         ['  of which tracking took', ...col((v) => fmt.ms(v.trackingMs, 0))],
         ['events received by the collector (unique)', ...col((v) => `${fmt.n(v.received)} (${fmt.n(v.unique)})`)],

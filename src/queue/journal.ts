@@ -26,8 +26,9 @@
  * (`[name, value]`, or `[name]` for a value deleted: JSON has no undefined), then one line per
  * event, `orderKey + ' ' + json` (JSON text never contains a line break, and an order key no space).
  */
-import type { StoredEvent } from '../storage'
+import { decodeEvents, encodeEvents } from './records'
 import { JOURNAL_PREFIX, type QueueScope } from './scope'
+import type { StateChange, StoredEvent } from './store'
 
 /** Characters (UTF-16 units, what localStorage counts) one page's journal may take at most. */
 export const JOURNAL_BUDGET = 2_000_000
@@ -37,7 +38,7 @@ export interface Journal {
    * Holds a write handed to IndexedDB; call the function returned once its transaction has
    * committed (a failed write stays held, for the next page load to store).
    */
-  hold(events: StoredEvent[], state: Array<[string, unknown]>): () => void
+  hold(events: StoredEvent[], state: StateChange[]): () => void
   /**
    * Synchronously journals everything held and not yet journaled. Returns how many events could
    * not be journaled (localStorage missing, blocked or full, or the budget spent).
@@ -49,7 +50,7 @@ export interface Journal {
 export interface Recovered {
   events: StoredEvent[]
   /** State changes, oldest page first (a later page's value wins); undefined for a value deleted. */
-  state: Array<[string, unknown]>
+  state: StateChange[]
   /** Removes the recovered items: call once they are stored. */
   remove(): void
 }
@@ -81,16 +82,15 @@ function removeItems(keys: string[]): void {
   }
 }
 
-function encode(events: StoredEvent[], state: Array<[string, unknown]>): string {
+function encode(events: StoredEvent[], state: StateChange[]): string {
   // A deletion as `[name]`: JSON.stringify would turn undefined into null, a value.
-  let text = state.length ? JSON.stringify(state.map(([name, value]) => (value === undefined ? [name] : [name, value]))) : ''
-  for (const [key, json] of events) text += '\n' + key + ' ' + json
-  return text
+  const changes = state.length ? JSON.stringify(state.map(([name, value]) => (value === undefined ? [name] : [name, value]))) : ''
+  return changes + '\n' + encodeEvents(events)
 }
 
 interface Held {
   events: StoredEvent[]
-  state: Array<[string, unknown]>
+  state: StateChange[]
   /** The items it was journaled to; undefined while not journaled. */
   items?: string[]
   /** Characters journaled. */
@@ -155,7 +155,9 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
     const events: StoredEvent[] = []
     const state = new Map<string, unknown>()
     for (const key of keys) {
-      const [changes, ...lines] = (storage.getItem(key) ?? '').split('\n')
+      const text = storage.getItem(key) ?? ''
+      const lineBreak = text.indexOf('\n')
+      const changes = lineBreak < 0 ? text : text.slice(0, lineBreak)
       try {
         for (const change of changes ? (JSON.parse(changes) as Array<[string, unknown?]>) : []) {
           if (typeof change[0] === 'string') state.set(change[0], change.length > 1 ? change[1] : undefined)
@@ -163,10 +165,7 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
       } catch {
         // A tampered first line: the events still count.
       }
-      for (const line of lines) {
-        const space = line.indexOf(' ')
-        if (space > 0) events.push([line.slice(0, space), line.slice(space + 1)])
-      }
+      if (lineBreak >= 0) for (const event of decodeEvents(text.slice(lineBreak + 1))) events.push(event)
     }
     return { events, state: [...state], remove: () => removeItems(keys) }
   } catch {

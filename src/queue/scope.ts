@@ -7,9 +7,13 @@
  * (anonymous id, user id, session, phase state) is not scoped: journeys on one site share one
  * visitor.
  *
- * IndexedDB keys of a scope are arrays, `['q', endpoint, orderKey]`: they sort by endpoint, then
- * in tracking order, and they can never be mistaken for the string keys (`'q:<orderKey>'`) of the
- * queue before scopes, which is adopted by the first journey that reads it (see storage.ts).
+ * IndexedDB keys of a scope are arrays. A record of queued events (queue/records.ts) is
+ * `['q', endpoint, firstOrderKey, lastOrderKey, count]`: records sort by endpoint, then in
+ * tracking order, and the key alone says which events a record may hold and how many, so that
+ * trimming and deleting read only the records concerned. The previous version kept one event per
+ * record, `['q', endpoint, orderKey]`: such records are still read, and rewritten as records
+ * when touched. Neither can be mistaken for the string keys (`'q:<orderKey>'`) of the queue
+ * before scopes, which is adopted by the first journey that reads it (see queue/indexeddb.ts).
  */
 
 /** Where one journey's queue lives. */
@@ -22,10 +26,13 @@ export interface QueueScope {
   readonly channel: string
   /** The prefix of this journey's localStorage journal items (see queue/journal.ts). */
   readonly journal: string
-  /** The IndexedDB key of a queued event. */
-  queueKey(orderKey: string): IDBValidKey
-  /** Every queued event of this journey, as an IndexedDB key range. */
-  queueRange(): IDBKeyRange
+  /** The IndexedDB key of a record holding `events` (sorted by order key, at least one). */
+  recordKey(events: ReadonlyArray<readonly [string, string]>): IDBValidKey
+  /**
+   * Every record of this journey's queue, as an IndexedDB key range; with `upTo`, only the
+   * records whose first event is not newer than that order key.
+   */
+  queueRange(upTo?: string): IDBKeyRange
   /** The IndexedDB key of the count of dropped, not yet reported events. */
   readonly droppedKey: IDBValidKey
   /** The IndexedDB key of the sending lease (where Web Locks are missing). */
@@ -48,9 +55,9 @@ export function queueScope(endpoint: string): QueueScope {
     lock: 'journeykit-sender ' + endpoint,
     channel: 'journeykit ' + endpoint,
     journal: JOURNAL_PREFIX + endpoint + ' ',
-    queueKey: (orderKey) => ['q', endpoint, orderKey],
-    // An array sorts after every string, so `[]` closes the range of this endpoint's keys.
-    queueRange: () => IDBKeyRange.bound(['q', endpoint], ['q', endpoint, []]),
+    recordKey: (events) => ['q', endpoint, events[0]![0], events[events.length - 1]![0], events.length],
+    // An array sorts after every string, so `[]` closes a range of keys.
+    queueRange: (upTo) => IDBKeyRange.bound(['q', endpoint], upTo === undefined ? ['q', endpoint, []] : ['q', endpoint, upTo, []]),
     droppedKey: ['d', endpoint],
     leaseKey: ['l', endpoint],
   }

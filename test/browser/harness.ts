@@ -310,7 +310,7 @@ export async function idbDump(page: Page): Promise<DatabaseDump[]> {
 /** A stored record that looks like an event (has `id`, `type` and `timestamp`). */
 export type StoredEvent = { id: string; type: string; name?: string; props?: Record<string, unknown>; timestamp: unknown; [key: string]: unknown }
 
-/** Every event-shaped record (`id`, `type`, `timestamp`) in a dump, however stored (objects, JSON strings, arrays), by id. */
+/** Every event-shaped record (`id`, `type`, `timestamp`) in a dump, however stored (objects, JSON strings, arrays, lines of `key json`), by id. */
 export function eventsIn(dump: DatabaseDump[]): Map<string, StoredEvent> {
   const found = new Map<string, StoredEvent>()
   const visit = (value: unknown, depth: number): void => {
@@ -323,6 +323,9 @@ export function eventsIn(dump: DatabaseDump[]): Map<string, StoredEvent> {
         } catch {
           // not JSON
         }
+      } else if (text.includes(' {')) {
+        // Lines of `key json` (several events in one record).
+        for (const line of text.split('\n')) visit(line.slice(line.indexOf(' ') + 1), depth + 1)
       }
       return
     }

@@ -5,14 +5,19 @@
  * failing with a quota error or aborting with a null error).
  */
 import { IDBFactory } from 'fake-indexeddb'
-import type { QueueStorage } from '../../src/storage'
+import { decodeEvents } from '../../src/queue/records'
+import type { QueueStorage } from '../../src/queue/store'
 
 export const DB_NAME = 'journeykit'
 export const STORE_NAME = 'journeykit'
 
 const undo: Array<() => void> = []
 
-/** A key of a queued event: `['q', endpoint, orderKey]`, or `q:<orderKey>` as stored before queues were scoped by endpoint. */
+/**
+ * A key of queued events: a record `['q', endpoint, firstKey, lastKey, count]`, one event
+ * `['q', endpoint, orderKey]` as the previous version stored it, or `q:<orderKey>` as stored
+ * before queues were scoped by endpoint.
+ */
 export function isEventKey(key: unknown): boolean {
   return (typeof key === 'string' && key.startsWith('q:')) || (Array.isArray(key) && key[0] === 'q')
 }
@@ -85,15 +90,20 @@ export async function readDatabase(): Promise<Contents | undefined> {
     }
     keys.result.forEach((key, i) => {
       const value = values.result[i]
-      // Scoped keys are ['q' | 'd' | 'l', endpoint, orderKey?]; the unscoped ones 'q:…', 'd:dropped', 'l:lease'.
+      // Scoped keys are ['q' | 'd' | 'l', endpoint, …]; the unscoped ones 'q:…', 'd:dropped', 'l:lease'.
       const [kind, endpoint, orderKey] = Array.isArray(key) ? (key as string[]) : [String(key).slice(0, 1), '', String(key).slice(2)]
       if (String(key).startsWith('s:')) contents.state[String(key).slice(2)] = value
       else if (kind === 'q') {
-        contents.queue.push([orderKey!, JSON.parse(value as string) as Record<string, unknown>])
-        ;(contents.endpoints[endpoint!] ??= []).push(orderKey!)
+        // A record of several events (`orderKey json` lines), or one event's JSON.
+        const events = Array.isArray(key) && key.length === 5 ? decodeEvents(value as string) : [[orderKey!, value as string] as const]
+        for (const [eventKey, json] of events) {
+          contents.queue.push([eventKey, JSON.parse(json) as Record<string, unknown>])
+          ;(contents.endpoints[endpoint!] ??= []).push(eventKey)
+        }
       } else if (kind === 'd') contents.dropped += value as number
       else if (kind === 'l') contents.lease = value
     })
+    contents.queue.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     return contents
   } finally {
     db.close()

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createJournal, forgetJournals, JOURNAL_BUDGET, recoverJournal } from '../../src/queue/journal'
 import { JOURNAL_PREFIX, queueScope } from '../../src/queue/scope'
-import type { StoredEvent } from '../../src/storage'
+import type { StoredEvent } from '../../src/queue/store'
 
 const scope = queueScope('https://collect.example/e')
 const other = queueScope('https://other.example/collect')

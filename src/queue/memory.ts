@@ -1,0 +1,38 @@
+/** The queue in this page's memory: used when IndexedDB cannot be, and beside it when a write is refused for quota. */
+import type { QueueStorage, StateChange, StoredEvent } from './store'
+
+export function memoryStorage(): QueueStorage {
+  // Map iteration follows insertion order; order keys are inserted in tracking order.
+  let events = new Map<string, string>()
+  let state = new Map<string, unknown>()
+  let dropped = 0
+  const write = async (added: StoredEvent[], changes: StateChange[], maxEvents: number, alsoDropped = 0) => {
+    for (const [key, json] of added) events.set(key, json)
+    for (const [name, value] of changes) value === undefined ? state.delete(name) : state.set(name, value)
+    let trimmed = 0
+    for (const key of events.keys()) {
+      if (events.size <= maxEvents) break
+      events.delete(key)
+      trimmed++
+    }
+    dropped += trimmed + alsoDropped
+    return { trimmed, durable: false }
+  }
+  return {
+    persistent: false,
+    write,
+    restore: (added, changes, maxEvents) => write(added, changes, maxEvents, 0),
+    read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
+    async remove(keys, reported = 0) {
+      for (const key of keys) events.delete(key)
+      dropped = Math.max(0, dropped - reported)
+    },
+    readState: async () => [...state],
+    lease: async () => true,
+    async destroy() {
+      events = new Map()
+      state = new Map()
+      dropped = 0
+    },
+  }
+}

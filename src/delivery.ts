@@ -156,6 +156,12 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     }
   }
   let pending: Array<[string, JourneyEvent]> = []
+  /**
+   * This page's events taken from `pending` for a send straight from memory, and not written:
+   * events delivered within the write window never touch storage. What is not acknowledged when
+   * the window ends, or when a send fails, the page hides or delivery stops, is written then.
+   */
+  const unwritten = new Map<string, string>()
   /** This page's events not yet acknowledged: what the exit send sends. */
   const unacknowledged = new Map<string, string>()
   const inFlight = new Set<string>()
@@ -245,9 +251,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return rows
   }
 
-  /** Stores up to `limit` pending events (and the state changes) in one transaction. */
+  /** Stores up to `limit` pending events, those sent unwritten (and the state changes) in one transaction. */
   function write(limit = WRITE_CHUNK): Promise<unknown> {
-    const rows = serializePending(limit)
+    const rows: StoredEvent[] = [...unwritten]
+    unwritten.clear()
+    for (const row of serializePending(limit)) rows.push(row)
     clearTimeout(writeTimer)
     writeTimer = undefined
     // A large burst goes in chunks, one task each.
@@ -262,7 +270,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         ({ trimmed, durable }) => {
-          writesDone++
+          if (rows.length) writesDone++
           if (state.length && storage.persistent) tellOtherTabs(config.urgent?.(state) ?? true)
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.
           if (durable) written?.()
@@ -324,6 +332,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
 
   /** Deletes what the endpoint has (or refused for good) and tells the other tabs. */
   async function settle(keys: string[], dropped: number): Promise<void> {
+    // (A write of some of them may still be on its way: deleted after it, not before.)
+    await writing
     await storage.remove(keys, dropped)
     forget(keys)
     channel?.postMessage({ delivered: keys })
@@ -338,7 +348,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   const taken = (key: string): boolean => inFlight.has(key) || settled.has(key)
 
   function settleLater(keys: string[], dropped: number): Promise<void> | undefined {
-    keys.forEach((key) => settled.add(key))
+    for (const key of keys) {
+      // Never written: nothing to delete, and no other tab can have it to send.
+      if (unwritten.delete(key)) forget([key])
+      else settled.add(key)
+    }
     settledDropped += dropped
     return ++settledBatches >= REMOVE_EVERY ? settleNow() : undefined
   }
@@ -383,11 +397,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       // 413: the endpoint takes smaller requests; from now on this page sends half as many.
       batchLimit = Math.max(1, keys.length >> 1)
     } else if (format?.refused(result.status, keys.length, report.warn)) {
+      if (keys.some((key) => unwritten.has(key))) scheduleWrite(0)
       // A wrong write key fails every batch: stop sending (the exit send too) for this page and
       // keep the events; the next page load, perhaps with a corrected key, tries again.
       retryAfterUntil = monotonic() + FOR_THIS_PAGE
       result.retry = true
     } else if (result.retry) {
+      // Not delivered: what was sent unwritten is written now.
+      if (keys.some((key) => unwritten.has(key))) scheduleWrite(0)
       report.warn('delivery_failed', __DEV__ && `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
         status: result.status,
         count: keys.length,
@@ -439,6 +456,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     /** This run's requests not yet answered: the run (and so the lock) lasts until they are. */
     const outstanding = new Set<Promise<SendResult>>()
     let failed = false
+    /** `writesDone` when a read of this run found every stored event: until this page writes again, reading finds none. */
+    let drainedAt = -1
     try {
       while (!stopped && !failed && (await renew())) {
         if (outstanding.size >= MAX_REQUESTS) {
@@ -449,7 +468,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         const queuedBefore = [...unacknowledged.keys()]
         const limit = batchLimit + inFlight.size + settled.size
         const writesBefore = writesDone
-        const stored = await storage.read(limit)
+        // (Other tabs' writes are read by the next run: they schedule their own flush.)
+        const stored = drainedAt === writesBefore ? { events: [], dropped: 0 } : await storage.read(limit)
         const rows: StoredEvent[] = []
         const corrupt: string[] = []
         let bytes = BODY_OVERHEAD
@@ -471,6 +491,30 @@ export function createDelivery(config: DeliveryConfig): Delivery {
           rows.push([row[0], json])
           bytes += size
         }
+        // This batch takes every event of a read that found fewer than it asked for: all there were.
+        if (!full && stored.events.length < limit) drainedAt = writesBefore
+        // Room left: this page's own events, newer than anything stored, straight from memory
+        // (those sent unwritten before and not answered yet are in flight: skipped).
+        const own = [...unwritten].filter(([key]) => !taken(key))
+        while (!full && rows.length < batchLimit) {
+          if (!own.length) {
+            if (!pending.length) break
+            for (const row of serializePending(batchLimit - rows.length)) {
+              unwritten.set(row[0], row[1])
+              own.push(row)
+            }
+            continue
+          }
+          const [key, json] = own.shift()!
+          // (The format could encode it when it was queued: see serializePending.)
+          const encoded = wire(json)!
+          const size = byteLength(encoded) + 1
+          if (rows.length && bytes + size > MAX_BATCH_BYTES) full = true
+          else {
+            rows.push([key, encoded])
+            bytes += size
+          }
+        }
         full ||= rows.length >= batchLimit
         if (corrupt.length) {
           // Written by another version or tampered with: never sent, never blocking the queue.
@@ -481,7 +525,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
           if (corrupt.length) continue
           // Everything stored is delivered, so is everything this page queued (written before
           // sending started), even what another tab sent without telling us.
-          if (!stored.events.length) forget(queuedBefore)
+          if (!stored.events.length) forget(queuedBefore.filter((key) => !unwritten.has(key)))
           return
         }
         // (A key "from the future" means the clock stepped back since: due, not waiting.)
@@ -505,7 +549,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         // were: once it is answered, and unless a write has added some since, nothing is left,
         // and no need to read again to see it. (Other tabs' writes schedule their own flush; a
         // run still waiting for a slow answer reads again, for them.)
-        if (!full && stored.events.length < limit && writesDone === writesBefore && !outstanding.size) break
+        if (!full && stored.events.length < limit && writesDone === writesBefore && !outstanding.size && !pending.length) break
       }
     } finally {
       await Promise.all(outstanding)
@@ -528,12 +572,16 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     }
     clearTimeout(flushTimer)
     flushTimer = undefined
-    sending = write()
+    // flush() asks for everything to be stored and sent: written first (state changes too, for
+    // other tabs); a timed flush sends this page's events straight from memory instead.
+    sending = (explicit ? write(Infinity) : Promise.resolve())
       .then(() => lock.run((renew) => sendAll(renew, explicit), explicit))
       .then((ran) => {
-        // Another tab is sending: it sends our stored events too, but may finish before they
-        // were written; look again later.
-        if (!ran) scheduleFlush(flushInterval)
+        if (ran) return
+        // Another tab is sending: it sends our events too once they are written, but may finish
+        // before; look again later.
+        void write(Infinity)
+        scheduleFlush(flushInterval)
       })
       .catch((error: unknown) => {
         report.warn('storage_failed', __DEV__ && 'Reading the queue failed', { cause: error })
@@ -607,10 +655,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     },
     countDropped(count) {
       droppedBeforeStorage += count
-      scheduleWrite()
+      // Stored at once, so that the next batch reports it (drops are rare: no burst to wait for).
+      scheduleWrite(0)
     },
     stop(discard) {
-      if (discard) pending = []
+      if (discard) {
+        pending = []
+        unwritten.clear()
+      }
       else void write(Infinity)
       stopped = true
       clearTimeout(writeTimer)

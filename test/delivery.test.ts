@@ -651,6 +651,64 @@ describe('offline', () => {
   })
 })
 
+describe('sending straight from memory', () => {
+  test('a full batch delivered within the write window is never written, nor deleted', async () => {
+    const storage = memoryStorage()
+    const write = vi.spyOn(storage, 'write')
+    const remove = vi.spyOn(storage, 'remove')
+    const { add } = setup({ storage, batchSize: 5 })
+    for (let i = 0; i < 5; i++) add(`fresh-${i}`)
+    await tick(WRITE_WINDOW * 3)
+    expect(fetch.names()).toEqual(['fresh-0', 'fresh-1', 'fresh-2', 'fresh-3', 'fresh-4'])
+    expect(write.mock.calls.flatMap(([events]) => events)).toEqual([])
+    expect(remove.mock.calls.flatMap(([keys]) => keys)).toEqual([])
+  })
+
+  test('a send that fails writes its events at once, and they are sent again from storage, same ids', async () => {
+    fetch.setPlan([{ status: 503 }], { status: 200 })
+    const storage = memoryStorage()
+    const { add } = setup({ storage, batchSize: 2 })
+    const events = [add('a'), add('b')]
+    // (Well before the retry: the backoff is at least 750 ms.)
+    await tick(10)
+    expect(fetch.requests).toHaveLength(1)
+    expect(await stored(storage)).toEqual(['a', 'b'])
+    await tick(10_000)
+    expect(fetch.requests).toHaveLength(2)
+    expect(fetch.requests[1]!.batch.events.map((event) => event.id)).toEqual(events.map((event) => event.id))
+    expect(await stored(storage)).toEqual([])
+  })
+
+  test('an answer slower than the write window: written meanwhile, deleted after it', async () => {
+    fetch.setPlan([{ hang: true }])
+    const storage = memoryStorage()
+    const { add } = setup({ storage, batchSize: 2 })
+    add('slow-a')
+    add('slow-b')
+    await tick(WRITE_WINDOW)
+    expect(await stored(storage)).toEqual(['slow-a', 'slow-b'])
+    fetch.release(200)
+    await tick(0)
+    await tick(0)
+    expect(await stored(storage)).toEqual([])
+    expect(fetch.names()).toEqual(['slow-a', 'slow-b'])
+  })
+
+  test('hiding the page while such a send is on its way writes its events', async () => {
+    supportKeepalive()
+    fetch.setPlan([{ hang: true }])
+    const storage = memoryStorage()
+    const { add, delivery } = setup({ storage, batchSize: 2 })
+    add('in-flight-a')
+    add('in-flight-b')
+    await tick(0)
+    expect(fetch.requests).toHaveLength(1)
+    delivery.exit(true)
+    await tick(0)
+    expect(await stored(storage)).toEqual(['in-flight-a', 'in-flight-b'])
+  })
+})
+
 describe('exit', () => {
   test('does not send again what was delivered and waits for its grouped deletion', async () => {
     supportKeepalive()

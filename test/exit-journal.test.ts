@@ -9,6 +9,7 @@ import { leavePage, setVisibility, supportKeepalive } from './helpers/browser'
 import { ENDPOINT, usePage } from './helpers/journey'
 import { failEventWrites, freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
 import { advance, idle } from './helpers/time'
+import { WRITE_WINDOW } from '../src/delivery'
 
 /** The journal items in localStorage: key → value. */
 function journals(): Map<string, string> {
@@ -86,7 +87,7 @@ describe('the exit journal', () => {
   test('everything already written: hiding journals nothing', async () => {
     const journey = page.make({ flushInterval: 60_000 })
     journey.track('written_long_ago')
-    await advance(300)
+    await advance(WRITE_WINDOW + 300)
     leavePage()
     expect(journals().size).toBe(0)
   })

@@ -506,7 +506,7 @@ describe('the IndexedDB queue', () => {
     expect(transactions.eventWrites()).toBe(1)
   })
 
-  test('with the default batch size, a sliced burst of 1 000 is still stored in one write', async () => {
+  test('with the default batch size, a sliced burst of 1 000 is stored in one write at most', async () => {
     const journey = page.make()
     await ready()
     const transactions = countTransactions()
@@ -514,7 +514,8 @@ describe('the IndexedDB queue', () => {
     for (let i = 0; i < 1000; i++) journey.track('burst', { i })
     await advance(60_000)
     expect(page.fetch.delivered()).toHaveLength(1000)
-    expect(transactions.eventWrites()).toBe(1)
+    // None when all of it is delivered within the write window (as here, the endpoint answering at once).
+    expect(transactions.eventWrites()).toBeLessThanOrEqual(1)
   })
 
   test('track() does no storage or network work before it returns', async () => {
@@ -710,12 +711,14 @@ describe('when IndexedDB is missing or failing, the queue falls back to memory',
 
   test('one failed write is retried on a reopened connection, and IndexedDB stays in use', async () => {
     const writes = failEventWrites('quota', 1)
+    // Undelivered, so written (what is delivered within the write window never is).
+    page.fetch.setPlan(() => ({ reject: true }))
     const journey = page.make()
     journey.track('a')
     await advance(6000)
     expect(writes.failed()).toBe(1)
     expect(page.errors.filter((error) => error.code === 'storage_unavailable')).toHaveLength(0)
-    page.fetch.setPlan(() => ({ reject: true }))
+    expect(await storedNames()).toContain('a')
     journey.track('b')
     await advance(6000)
     expect(await storedNames()).toContain('b')

@@ -15,6 +15,9 @@
     storedPuts: 0,
     ackDone: 0,
     trimDeletes: 0,
+    /** Events in requests the endpoint answered with a 2xx, and when the last such answer came. */
+    ackedEvents: 0,
+    lastAckAt: 0,
     firstPutAt: 0,
     firstPagePutAt: 0,
     firstPageStoredAt: 0,
@@ -100,6 +103,28 @@
       }
     }
     return remove.apply(this, arguments)
+  }
+
+  // Events the endpoint acknowledged (a 2xx to a request carrying them): what is delivered
+  // straight from memory is never stored, so stored-then-deleted counts alone cannot tell.
+  const realFetch = window.fetch
+  window.fetch = function (input, init) {
+    const body = init && typeof init.body === 'string' ? init.body : ''
+    let events = 0
+    if (body.startsWith('{"sentAt"')) for (let at = body.indexOf('"id":"'); at >= 0; at = body.indexOf('"id":"', at + 6)) events++
+    const response = realFetch.apply(this, arguments)
+    if (events) {
+      response.then(
+        (r) => {
+          if (!r.ok) return
+          B.ackedEvents += events
+          B.lastAckAt = now()
+          notify()
+        },
+        () => {},
+      )
+    }
+    return response
   }
 
   try {

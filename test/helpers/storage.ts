@@ -111,12 +111,14 @@ export async function readDatabase(): Promise<Contents | undefined> {
 }
 
 /**
- * Counts IndexedDB transactions from now on: `readwrite` ones, and those that stored at least
- * one event (a `put` of a `q:` key).
+ * Counts IndexedDB transactions from now on: `readwrite` ones, and those that stored new events
+ * (a `put` of a queue key before any deletion in the transaction: deleting delivered events
+ * rewrites the records that keep some, which is not storing events).
  */
 export function countTransactions() {
   const readwrite: IDBTransaction[] = []
   const eventWrites = new Set<IDBTransaction>()
+  const deleting = new WeakSet<IDBTransaction>()
   const transaction = IDBDatabase.prototype.transaction
   patch(IDBDatabase.prototype, 'transaction', function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
     const tx = transaction.apply(this, args)
@@ -125,9 +127,14 @@ export function countTransactions() {
   } as IDBDatabase['transaction'])
   const put = IDBObjectStore.prototype.put
   patch(IDBObjectStore.prototype, 'put', function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-    if (isEventKey(key)) eventWrites.add(this.transaction)
+    if (isEventKey(key) && !deleting.has(this.transaction)) eventWrites.add(this.transaction)
     return put.call(this, value, key)
   } as IDBObjectStore['put'])
+  const remove = IDBObjectStore.prototype.delete
+  patch(IDBObjectStore.prototype, 'delete', function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+    if (isEventKey(key) && !eventWrites.has(this.transaction)) deleting.add(this.transaction)
+    return remove.call(this, key)
+  } as IDBObjectStore['delete'])
   return {
     readwrite: () => readwrite.length,
     eventWrites: () => eventWrites.size,

@@ -42,7 +42,7 @@ export interface DeliveryConfig {
   /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
   channel: string
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
-  journal?: Pick<Journal, 'hold'>
+  journal?: Journal
   /** State changes to store with the next write. */
   takeStateChanges(): Array<[string, unknown]>
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
@@ -64,11 +64,13 @@ export interface Delivery {
   /** Writes and sends now. `explicit` ignores backoff and waits for the sender lock. */
   flush(explicit: boolean): Promise<void>
   /**
-   * The page is hidden or left: write now and send what is unacknowledged within the budget.
-   * `leaving` (pagehide) also closes the cross-tab channel, which would keep the page out of the
-   * back/forward cache; `resume` reopens it.
+   * The page is hidden or left: write now, journal what has not committed, and send what is
+   * unacknowledged within the budget. `leaving` (pagehide) also closes the cross-tab channel,
+   * which would keep the page out of the back/forward cache; `resume` reopens it.
+   * `nextPageSends`: the page is being left for another page of the site, which will send what
+   * is stored and journaled; an exit send would only be a second copy of it.
    */
-  exit(leaving: boolean): void
+  exit(leaving: boolean, nextPageSends?: boolean): void
   /** Back online or visible again: send soon, backoff forgotten. */
   resume(): void
   /** Events that could not be kept (e.g. held too long before consent) count as dropped. */
@@ -597,15 +599,32 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return sending
   }
 
-  function exit(leaving: boolean): void {
+  function exit(leaving: boolean, nextPageSends = false): void {
     if (stopped) return
     void write(Infinity)
+    // What is not committed yet, that write included, is kept by the journal, synchronously.
+    const unsaved = config.journal?.save() ?? 0
+    if (unsaved) {
+      report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
+        count: unsaved,
+      })
+    }
+    // Delivered, but deleted only with the next group: noted, so that a page gone before that
+    // deletion commits does not have them sent again by the next one.
+    if (settled.size) {
+      config.journal?.saveDelivered([...settled])
+      void settleNow()
+    }
     if (leaving) {
       closeChannels()
       lock.close()
     }
     // The endpoint asked for a pause: the events stay stored for later, or for the next page.
     if (retryAfterUntil > monotonic()) return
+    // Left for another page of the site, with everything stored or journaled: that page sends
+    // it, once. Sent now as well, it would arrive twice: this page never sees the answer, so the
+    // next page could not know it arrived.
+    if (nextPageSends && !unsaved && storage.persistent) return
     let rows: StoredEvent[] = []
     let bytes = BODY_OVERHEAD
     let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())

@@ -14,6 +14,7 @@ import { createSenderLock } from './lock'
 import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
 import { createReporter } from './log'
 import { CONSENT_STATES, resolveOptions } from './options'
+import { watchDestination } from './page/destination'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
 import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
@@ -201,7 +202,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       const recovered = recoverJournal(scope)
       if (recovered) {
         storage
-          .restore(recovered.events, recovered.state, config.maxQueueSize)
+          .restore(recovered.events, recovered.state, config.maxQueueSize, recovered.delivered)
           // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
           .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
       }
@@ -498,17 +499,12 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     // rather than lose the events; stored identity still wins once it is read.
     if (!hydrated) decidedEarly = hydrated = true
     process(true)
-    delivery.exit(leaving)
-    const unsaved = journal?.save()
-    if (unsaved) {
-      report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
-        count: unsaved,
-      })
-    }
+    delivery.exit(leaving, destination.sameOrigin())
   }
   const onVisibility = (): void => {
     if (document.visibilityState === 'hidden') return exit(false)
     hidden = false
+    destination.stayed()
     refreshFromOtherTabs()
     delivery?.resume()
   }
@@ -517,6 +513,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const onFreeze = (): void => keep(false)
   const onResume = (): void => {
     hidden = document.visibilityState === 'hidden'
+    destination.stayed()
     delivery?.resume()
   }
   // Reading location.href costs about half of a track() call in Chromium. Where the Navigation
@@ -529,6 +526,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     knownUrl = undefined
   }
   navigation?.addEventListener('currententrychange', onUrlChange)
+  const destination = watchDestination(navigation)
   document.addEventListener('visibilitychange', onVisibility)
   document.addEventListener('freeze', onFreeze)
   addEventListener('pagehide', onPageHide)
@@ -673,6 +671,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       removeEventListener('pageshow', onResume)
       removeEventListener('online', onResume)
       navigation?.removeEventListener('currententrychange', onUrlChange)
+      destination.stop()
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
       for (const teardown of teardowns.reverse()) guard('A touchpoint teardown', teardown)
       // What was tracked before destroy() is decided and stored for the next load.

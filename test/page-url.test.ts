@@ -40,12 +40,16 @@ test('without the Navigation API the URL is read on every call', async () => {
 
 test('destroy() stops listening to the Navigation API', async () => {
   const navigation = new EventTarget()
-  const listening = new Set<EventListenerOrEventListenerObject>()
-  navigation.addEventListener = (_type: string, listener: EventListenerOrEventListenerObject | null) => void listening.add(listener!)
-  navigation.removeEventListener = (_type: string, listener: EventListenerOrEventListenerObject | null) => void listening.delete(listener!)
+  const listening: Array<[string, EventListenerOrEventListenerObject]> = []
+  navigation.addEventListener = (type: string, listener: EventListenerOrEventListenerObject | null) => void listening.push([type, listener!])
+  navigation.removeEventListener = (type: string, listener: EventListenerOrEventListenerObject | null) => {
+    const at = listening.findIndex(([t, l]) => t === type && l === listener)
+    if (at >= 0) listening.splice(at, 1)
+  }
   ;(window as { navigation?: EventTarget }).navigation = navigation
   const journey = page.make()
-  expect(listening.size).toBe(1)
+  // URL changes (for the cached page URL) and announced navigations (where the page is going).
+  expect(new Set(listening.map(([type]) => type))).toEqual(new Set(['currententrychange', 'navigate', 'navigateerror']))
   journey.destroy()
-  expect(listening.size).toBe(0)
+  expect(listening).toEqual([])
 })

@@ -233,10 +233,11 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
       }),
     // (What the journaling page's own write stored after all is stored twice under the same
     // order keys: read once, and deleted together.)
-    restore: (events, state, maxEvents) =>
+    restore: (events, state, maxEvents, delivered = []) =>
       store.use('readwrite', (s) => {
         putRecords(s, byOrderKey([...events]))
         putState(s, state)
+        deleteEvents(s, [...delivered].sort())
         const trimmed = trim(s, maxEvents, 0)
         return done(s).then((): Written => ({ trimmed: trimmed(), durable: true }))
       }),

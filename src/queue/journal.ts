@@ -25,6 +25,8 @@
  * the order pages were created); its value is the JSON of the state changes on the first line
  * (`[name, value]`, or `[name]` for a value deleted: JSON has no undefined), then one line per
  * event, `orderKey + ' ' + json` (JSON text never contains a line break, and an order key no space).
+ * A note of delivered keys (see `saveDelivered`) is the item `scope.journal + pageId + '.d'`, its
+ * value `'!'` and the keys, separated by spaces.
  */
 import { decodeEvents, encodeEvents } from './records'
 import { JOURNAL_PREFIX, type QueueScope } from './scope'
@@ -44,11 +46,20 @@ export interface Journal {
    * not be journaled (localStorage missing, blocked or full, or the budget spent).
    */
   save(): number
+  /**
+   * Synchronously notes keys the endpoint has (or refused for good) whose deletion may not
+   * commit before the page is gone: the next page load deletes them instead of sending them
+   * again. At most one note per page; a later call replaces it.
+   */
+  saveDelivered(keys: string[]): void
 }
 
 /** What earlier pages journaled for one endpoint. */
 export interface Recovered {
+  /** Events journaled and not noted as delivered. */
   events: StoredEvent[]
+  /** Keys noted as delivered: to delete from the queue. */
+  delivered: string[]
   /** State changes, oldest page first (a later page's value wins); undefined for a value deleted. */
   state: StateChange[]
   /** Removes the recovered items: call once they are stored. */
@@ -139,6 +150,16 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       }
       return unsaved
     },
+    saveDelivered(keys) {
+      const key = scope.journal + pageId + '.d'
+      const text = '!' + keys.join(' ')
+      try {
+        // Small (about 40 characters a key), and worth a duplicate avoided: outside the budget.
+        local()?.setItem(key, text)
+      } catch {
+        // Full or blocked: the next page sends them again, with the same ids.
+      }
+    },
   }
 }
 
@@ -153,9 +174,14 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
     const keys = keysStartingWith(storage, scope.journal)
     if (!keys.length) return undefined
     const events: StoredEvent[] = []
+    const delivered = new Set<string>()
     const state = new Map<string, unknown>()
     for (const key of keys) {
       const text = storage.getItem(key) ?? ''
+      if (text[0] === '!') {
+        for (const orderKey of text.slice(1).split(' ')) if (orderKey) delivered.add(orderKey)
+        continue
+      }
       const lineBreak = text.indexOf('\n')
       const changes = lineBreak < 0 ? text : text.slice(0, lineBreak)
       try {
@@ -167,7 +193,7 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
       }
       if (lineBreak >= 0) for (const event of decodeEvents(text.slice(lineBreak + 1))) events.push(event)
     }
-    return { events, state: [...state], remove: () => removeItems(keys) }
+    return { events: events.filter(([orderKey]) => !delivered.has(orderKey)), delivered: [...delivered], state: [...state], remove: () => removeItems(keys) }
   } catch {
     return undefined
   }

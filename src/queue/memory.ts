@@ -21,7 +21,10 @@ export function memoryStorage(): QueueStorage {
   return {
     persistent: false,
     write,
-    restore: (added, changes, maxEvents) => write(added, changes, maxEvents, 0),
+    restore(added, changes, maxEvents, delivered = []) {
+      for (const key of delivered) events.delete(key)
+      return write(added, changes, maxEvents, 0)
+    },
     read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
     async remove(keys, reported = 0) {
       for (const key of keys) events.delete(key)

@@ -31,9 +31,10 @@ export interface QueueStorage {
    * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`, except
    * that an event already stored (its write committed after all) is not stored twice. The
    * journaled state overwrites what is stored (it was changed after the page's last committed
-   * write), and an undefined value deletes.
+   * write), and an undefined value deletes. `delivered` are keys the journaling page knew
+   * delivered: deleted in the same transaction.
    */
-  restore(events: StoredEvent[], state: StateChange[], maxEvents: number): Promise<Written>
+  restore(events: StoredEvent[], state: StateChange[], maxEvents: number, delivered?: string[]): Promise<Written>
   /** The oldest `limit` stored events, and how many events were dropped and not yet reported. */
   read(limit: number): Promise<{ events: StoredEvent[]; dropped: number }>
   /** Deletes delivered (or rejected) events; `reported` dropped events went with them. */

@@ -20,7 +20,8 @@ const npmEntries = {
 const shared: Options = {
   target: 'es2020',
   // `__DEV__` false: the production build keeps error codes, not the texts (see src/log.ts).
-  define: { __VERSION__: JSON.stringify(version), __DEV__: 'false' },
+  // `__SCRIPT_TAG__` true only in the script-tag builds below (see src/globals.d.ts).
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'false', __SCRIPT_TAG__: 'false' },
   // Internal fields written `_name_` get short names in the build: smaller output, and a
   // reminder that they are not API. A leading underscore alone is not enough: data keys start
   // with one too (the `_kx` click id, HubSpot's `_hsenc`, `_ga`/`_gl` linkers, `_csrf`), and a
@@ -73,7 +74,7 @@ export default defineConfig([
   // The script-tag build with the full message texts, for debugging a page.
   {
     ...shared,
-    define: { ...shared.define, __DEV__: 'true' },
+    define: { ...shared.define, __DEV__: 'true', __SCRIPT_TAG__: 'true' },
     entry: { 'journeykit.debug.iife': 'src/browser/iife.ts' },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
@@ -83,6 +84,7 @@ export default defineConfig([
   // The script-tag builds: one self-contained minified file each, no module system.
   {
     ...shared,
+    define: { ...shared.define, __SCRIPT_TAG__: 'true' },
     entry: {
       'journeykit.iife': 'src/browser/iife.ts',
       'journeykit-web-vitals.iife': 'src/browser/web-vitals-iife.ts',

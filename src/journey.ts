@@ -111,7 +111,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   options: JourneyOptions,
 ): Journey<Events, Phase> {
   const config = resolveOptions(options)
-  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney() as Journey<Events, Phase>
+  // (A script tag always runs in a browser: its build leaves the stub out.)
+  if (!__SCRIPT_TAG__ && (typeof window === 'undefined' || typeof document === 'undefined')) return inertJourney() as Journey<Events, Phase>
   // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
   const place = instance(config.endpoint)
   if (place.live) {

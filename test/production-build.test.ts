@@ -11,13 +11,21 @@ import { freshIndexedDB, restoreStorage } from './helpers/storage'
 
 const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts']
 
-/** The literal pieces (12 characters or more) of every development-only text in the sources. */
-function devTexts(): string[] {
-  const pieces: string[] = []
+/**
+ * The literal pieces (12 characters or more) of every development-only text in the sources;
+ * `npmOnly` when the `if` that says it is also `!__SCRIPT_TAG__` (a check of what only code
+ * passes, which the script-tag build leaves out).
+ */
+function devTexts(): Array<{ piece: string; npmOnly: boolean }> {
+  const pieces: Array<{ piece: string; npmOnly: boolean }> = []
   for (const file of SOURCES) {
     const source = readFileSync(file, 'utf8')
     for (const match of source.matchAll(/__DEV__ &&\s*(['`])((?:\\.|(?!\1).)*)\1/gs)) {
-      for (const piece of match[2]!.split(/\$\{[^}]*\}/)) if (piece.length >= 12) pieces.push(piece.replace(/\\`/g, '`').replace(/\\'/g, "'"))
+      const before = source.slice(0, match.index)
+      const npmOnly = before.slice(before.lastIndexOf('if (')).includes('!__SCRIPT_TAG__')
+      for (const piece of match[2]!.split(/\$\{[^}]*\}/)) {
+        if (piece.length >= 12) pieces.push({ piece: piece.replace(/\\`/g, '`').replace(/\\'/g, "'"), npmOnly })
+      }
     }
   }
   return pieces
@@ -33,7 +41,8 @@ beforeAll(() => {
 })
 
 describe('message texts', () => {
-  const texts = devTexts()
+  const texts = devTexts().map(({ piece }) => piece)
+  const npmOnly = devTexts().filter((text) => text.npmOnly).map(({ piece }) => piece)
 
   test('the sources mark their texts development-only (the check below has something to find)', () => {
     expect(texts.length).toBeGreaterThan(30)
@@ -49,7 +58,24 @@ describe('message texts', () => {
     const development = text(js('dist/development'))
     expect(texts.filter((piece) => !development.includes(piece))).toEqual([])
     const debug = text(['dist/journeykit.debug.iife.js'])
-    expect(texts.filter((piece) => !debug.includes(piece))).toEqual([])
+    expect(texts.filter((piece) => !debug.includes(piece) && !npmOnly.includes(piece))).toEqual([])
+  })
+
+  test('journeykit.debug.iife.js leaves out the checks of what only code passes (no data-* attribute reaches them)', () => {
+    expect(npmOnly).toEqual(expect.arrayContaining(['` must be a function', '`headers` must be an object of string values']))
+    expect(npmOnly.length).toBeLessThan(10)
+    const debug = text(['dist/journeykit.debug.iife.js'])
+    expect(npmOnly.filter((piece) => debug.includes(piece))).toEqual([])
+  })
+
+  test('the script tag leaves out the checks of custom phase models; the npm build keeps them', () => {
+    // Phase-model texts are in every build (src/phases): the model is the site's own code.
+    const checks = ['unknown condition', 'every rule needs an id of its own', 'no words for the concept']
+    const npm = text(['dist/index.js'])
+    expect(checks.filter((piece) => !npm.includes(piece))).toEqual([])
+    for (const file of ['dist/journeykit.iife.js', 'dist/journeykit-b2b.iife.js', 'dist/journeykit.debug.iife.js']) {
+      expect(checks.filter((piece) => text([file]).includes(piece))).toEqual([])
+    }
   })
 })
 

@@ -74,6 +74,9 @@ function preset(name: unknown): PhaseModel {
 
 /** The model an option stands for, checked: a malformed model is a set-up mistake and throws. */
 function resolve(option: PhasesOption | undefined): PhaseModel {
+  // A script tag passes a preset name from `data-phases`, or its build's own preset (b2b): both
+  // are checked here, by the unit tests, not on every page.
+  if (__SCRIPT_TAG__) return preset(option ?? 'default')
   let model: PhaseModel
   if (option == null || typeof option !== 'object') model = preset(option ?? 'default')
   else if ('extends' in option) {

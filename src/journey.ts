@@ -116,8 +116,11 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
   const place = instance(config.endpoint)
   if (place.live) {
-    if (!place.warned) console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
-    place.warned = true
+    // Outside StrictMode's double render a second call is a mistake: said while developing only.
+    if (__DEV__ && !place.warned) {
+      console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
+      place.warned = true
+    }
     return place.live as Journey<Events, Phase>
   }
   const carried = place.left

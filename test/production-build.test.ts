@@ -102,6 +102,22 @@ describe('the production build still reports', () => {
     expect(warn.mock.calls.map((call) => call[0])).toEqual(['[journeykit] invalid_user_id', '[journeykit] destroyed'])
   })
 
+  test('a second createJourney for a live endpoint returns the live journey without a word (the development build warns)', async () => {
+    freshIndexedDB()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { createJourney } = (await import('../dist/index.js')) as typeof import('../src/index')
+    const first = createJourney({ endpoint: 'https://collect.example/twice' })
+    expect(createJourney({ endpoint: 'https://collect.example/twice' })).toBe(first)
+    first.destroy()
+    expect(warn).not.toHaveBeenCalled()
+    // @ts-expect-error -- the development build has no declarations of its own (it shares dist/index.d.ts)
+    const development = (await import('../dist/development/index.js')) as typeof import('../src/index')
+    const live = development.createJourney({ endpoint: 'https://collect.example/twice-in-development' })
+    expect(development.createJourney({ endpoint: 'https://collect.example/twice-in-development' })).toBe(live)
+    live.destroy()
+    expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([expect.stringContaining('has a live journey, returned as is')])
+  })
+
   test('set-up mistakes throw at createJourney, naming the option', async () => {
     const { createJourney } = (await import('../dist/index.js')) as typeof import('../src/index')
     expect(() => createJourney({ endpoint: 'ftp://collect.example/e' })).toThrow(/^\[journeykit\] createJourney: `endpoint` is invalid; see the README's Options/)

@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { forgetJourneys } from './helpers/instances'
 import { freshIndexedDB, restoreStorage } from './helpers/storage'
 
-const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts']
+const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts', 'src/sanitize.ts']
 
 /**
  * The literal pieces (12 characters or more) of every development-only text in the sources;

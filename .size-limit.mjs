@@ -14,14 +14,14 @@ const scriptTag = (name, file, limit) => ({ name, path: `dist/${file}`, disableP
 const binding = (name, imports, ignore) => ({ name, path: `dist/${name.split('/')[1]}.js`, import: `{ ${imports} }`, ignore: [ignore] })
 
 export default [
-  entry('createJourney (core, phases, idb-keyval)', 'createJourney', '16750 B'),
-  entry('createJourney + defaults()', 'createJourney, defaults', '20230 B'),
+  entry('createJourney (core, phases, idb-keyval)', 'createJourney', '16670 B'),
+  entry('createJourney + defaults()', 'createJourney, defaults', '20145 B'),
   { name: 'phase engine (default preset)', path: 'src/phases/index.ts', import: '{ createPhaseEngine }', limit: '5630 B' },
   // Each preset is a standalone model object with its words: what it costs on its own.
   { name: 'phase preset: default (rules, English and German words)', path: 'src/phases/presets/default.ts', import: '{ standard }', limit: '2365 B' },
   { name: 'phase preset: b2b (rules, English and German words)', path: 'src/phases/presets/b2b.ts', import: '{ b2b }', limit: '2725 B' },
   { name: 'b2b (journeykit/b2b, the b2b phase model)', path: 'dist/b2b.js', import: '{ b2b }', limit: '2735 B' },
-  { name: 'createJourney + b2b', path: ['dist/index.js', 'dist/b2b.js'], import: { 'dist/index.js': '{ createJourney }', 'dist/b2b.js': '{ b2b }' }, limit: '17355 B' },
+  { name: 'createJourney + b2b', path: ['dist/index.js', 'dist/b2b.js'], import: { 'dist/index.js': '{ createJourney }', 'dist/b2b.js': '{ b2b }' }, limit: '17325 B' },
   { name: 'phase words: English (both presets)', path: 'src/phases/words/en.ts', import: '{ en, enB2b }', limit: '1140 B' },
   { name: 'phase words: German (both presets)', path: 'src/phases/words/de.ts', import: '{ de, deB2b }', limit: '1150 B' },
   touchpoint('pageViews', '865 B'),
@@ -31,12 +31,12 @@ export default [
   touchpoint('scrollDepth', '430 B'),
   touchpoint('engagement', '585 B'),
   { name: 'webVitals() (journeykit/web-vitals, web-vitals included)', path: 'dist/web-vitals.js', import: '{ webVitals }', limit: '2205 B' },
-  scriptTag('script tag: journeykit.iife.js (with defaults)', 'journeykit.iife.js', '18820 B'),
+  scriptTag('script tag: journeykit.iife.js (with defaults)', 'journeykit.iife.js', '18795 B'),
   scriptTag('script tag: journeykit.debug.iife.js (with defaults, full message texts)', 'journeykit.debug.iife.js', '19875 B'),
   scriptTag('script tag: journeykit-b2b.iife.js (with defaults, b2b phases)', 'journeykit-b2b.iife.js', '19540 B'),
   scriptTag('script tag add-on: journeykit-web-vitals.iife.js', 'journeykit-web-vitals.iife.js', '2340 B'),
   { name: 'segment() (journeykit/segment, the Segment-spec wire format)', path: 'dist/segment.js', import: '{ segment }', limit: '860 B' },
-  scriptTag('script tag: journeykit-segment.iife.js (with defaults, Segment spec)', 'journeykit-segment.iife.js', '19620 B'),
+  scriptTag('script tag: journeykit-segment.iife.js (with defaults, Segment spec)', 'journeykit-segment.iife.js', '19590 B'),
   { ...binding('journeykit/react', 'JourneyProvider, useJourney, usePhase, usePageView', 'react'), limit: '355 B' },
   { ...binding('journeykit/vue', 'journeyPlugin, useJourney, usePhase', 'vue'), limit: '305 B' },
 ]

@@ -9,12 +9,14 @@ import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { forgetJourneys } from './helpers/instances'
 import { freshIndexedDB, restoreStorage } from './helpers/storage'
 
-const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts', 'src/sanitize.ts']
+const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts', 'src/sanitize.ts', 'src/phases/index.ts']
+/** Sources whose development-only texts all belong to checks only code reaches (custom phase models). */
+const NPM_ONLY_SOURCES = ['src/phases/index.ts']
 
 /**
  * The literal pieces (12 characters or more) of every development-only text in the sources;
- * `npmOnly` when the `if` that says it is also `!__SCRIPT_TAG__` (a check of what only code
- * passes, which the script-tag build leaves out).
+ * `npmOnly` when the `if` that says it is also `!__SCRIPT_TAG__`, or the whole file's texts are
+ * (a check of what only code passes, which the script-tag build leaves out).
  */
 function devTexts(): Array<{ piece: string; npmOnly: boolean }> {
   const pieces: Array<{ piece: string; npmOnly: boolean }> = []
@@ -22,7 +24,7 @@ function devTexts(): Array<{ piece: string; npmOnly: boolean }> {
     const source = readFileSync(file, 'utf8')
     for (const match of source.matchAll(/__DEV__ &&\s*(['`])((?:\\.|(?!\1).)*)\1/gs)) {
       const before = source.slice(0, match.index)
-      const npmOnly = before.slice(before.lastIndexOf('if (')).includes('!__SCRIPT_TAG__')
+      const npmOnly = NPM_ONLY_SOURCES.includes(file) || before.slice(before.lastIndexOf('if (')).includes('!__SCRIPT_TAG__')
       for (const piece of match[2]!.split(/\$\{[^}]*\}/)) {
         if (piece.length >= 12) pieces.push({ piece: piece.replace(/\\`/g, '`').replace(/\\'/g, "'"), npmOnly })
       }
@@ -33,8 +35,13 @@ function devTexts(): Array<{ piece: string; npmOnly: boolean }> {
 
 // The Segment format (journeykit/segment) keeps its own texts: it is left out.
 const js = (dir: string) => readdirSync(dir).filter((name) => /\.(c?js)$/.test(name) && !name.includes('segment')).map((name) => `${dir}/${name}`)
-/** The built files' text, with the escapes of quotes and backticks that the printer adds undone. */
-const text = (files: string[]) => files.map((file) => readFileSync(file, 'utf8')).join('\n').replace(/\\([`"'])/g, '$1')
+/** The built files' text, with the escapes the printer adds (quotes, backticks, non-ASCII as `\\uXXXX`) undone. */
+const text = (files: string[]) =>
+  files
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n')
+    .replace(/\\([`"'])/g, '$1')
+    .replace(/\\u([0-9a-f]{4})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
 
 beforeAll(() => {
   expect(existsSync('dist/development/index.js'), 'run `npm run build` first').toBe(true)
@@ -62,17 +69,17 @@ describe('message texts', () => {
   })
 
   test('journeykit.debug.iife.js leaves out the checks of what only code passes (no data-* attribute reaches them)', () => {
-    expect(npmOnly).toEqual(expect.arrayContaining(['` must be a function', '`headers` must be an object of string values']))
-    expect(npmOnly.length).toBeLessThan(10)
+    expect(npmOnly).toEqual(expect.arrayContaining(['` must be a function', '`headers` must be an object of string values', ': unknown condition `']))
+    expect(npmOnly.length).toBeLessThan(texts.length / 2)
     const debug = text(['dist/journeykit.debug.iife.js'])
     expect(npmOnly.filter((piece) => debug.includes(piece))).toEqual([])
   })
 
   test('the script tag leaves out the checks of custom phase models; the npm build keeps them', () => {
-    // Phase-model texts are in every build (src/phases): the model is the site's own code.
     const checks = ['unknown condition', 'every rule needs an id of its own', 'no words for the concept']
-    const npm = text(['dist/index.js'])
-    expect(checks.filter((piece) => !npm.includes(piece))).toEqual([])
+    const development = text(['dist/development/index.js'])
+    expect(checks.filter((piece) => !development.includes(piece))).toEqual([])
+    expect(text(['dist/index.js'])).toContain('the model is invalid; see the README')
     for (const file of ['dist/journeykit.iife.js', 'dist/journeykit-b2b.iife.js', 'dist/journeykit.debug.iife.js']) {
       expect(checks.filter((piece) => text([file]).includes(piece))).toEqual([])
     }
@@ -124,6 +131,8 @@ describe('the production build still reports', () => {
     expect(() => createJourney({ endpoint: '/c', batchSize: 0 })).toThrow(/`batchSize` is invalid/)
     // The b2b preset's old name is a mistake that says where the preset went, in production too.
     expect(() => createJourney({ endpoint: '/c', phases: 'b2b' as never })).toThrow("import { b2b } from 'journeykit/b2b'")
+    // A malformed model says where models are explained; the development build names the mistake.
+    expect(() => createJourney({ endpoint: '/c', phases: { phases: ['a'], rules: [{ id: 'a.x', to: 'b' }] } })).toThrow(/^\[journeykit\] phases: the model is invalid; see the README's "A model of your own"/)
   })
 })
 

@@ -75,6 +75,16 @@ describe('message texts', () => {
     expect(npmOnly.filter((piece) => debug.includes(piece))).toEqual([])
   })
 
+  test("the script tag leaves out forms()' opt-in form_start, form_abandon and fieldNames (no attribute turns them on)", () => {
+    // The event names, and the sensitive-field test that only fieldNames and form_start use.
+    const optIn = ['form_start', 'form_abandon', 'one-time|pass|pwd']
+    const npm = text(['dist/index.js'])
+    expect(optIn.filter((piece) => !npm.includes(piece))).toEqual([])
+    for (const file of ['dist/journeykit.iife.js', 'dist/journeykit.debug.iife.js']) {
+      expect(optIn.filter((piece) => text([file]).includes(piece))).toEqual([])
+    }
+  })
+
   test('the script tag leaves out the checks of custom phase models; the npm build keeps them', () => {
     const checks = ['unknown condition', 'every rule needs an id of its own', 'no words for the concept']
     const development = text(['dist/development/index.js'])

@@ -4,8 +4,10 @@ import { defineConfig } from 'vitest/config'
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
 export default defineConfig({
-  // Tests run the development build's code: the full message texts (test/production-build.test.ts checks the other).
-  define: { __VERSION__: JSON.stringify(version), __DEV__: 'true' },
+  // Tests run the development build's code: the full message texts (test/production-build.test.ts
+  // checks the other), and the npm build's (`__SCRIPT_TAG__` false: the browser suite checks the
+  // script-tag files).
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'true', __SCRIPT_TAG__: 'false' },
   test: {
     projects: [
       {

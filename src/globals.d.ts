@@ -2,3 +2,10 @@
 declare const __VERSION__: string
 /** True in the development build (full messages), false in production (codes only). */
 declare const __DEV__: boolean
+/**
+ * True in the script-tag builds (`dist/*.iife.js`), false in the npm build. A script tag always
+ * runs in a browser and passes only what its `data-*` attributes say (src/browser/config.ts), so
+ * code only an npm user can reach (the server-side stub, checks of custom phase models and of
+ * function options) is left out of it.
+ */
+declare const __SCRIPT_TAG__: boolean

@@ -5,8 +5,8 @@
  * `createJourney` more than once. Two live journeys on one endpoint would fork the visitor: two
  * anonymous ids on a first visit, two sessions, every page view twice. So `createJourney`:
  *
- * - returns the `live` journey of its endpoint when there is one (and warns once: outside
- *   StrictMode's double render that is a mistake);
+ * - returns the `live` journey of its endpoint when there is one (and, in the development build,
+ *   warns once: outside StrictMode's double render that is a mistake);
  * - continues what a journey destroyed in this task `left` (its state, shared, and the events it
  *   had not decided yet): same visitor, session and phase, which is what StrictMode and HMR need.
  *

@@ -113,12 +113,16 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   options: JourneyOptions,
 ): Journey<Events, Phase> {
   const config = resolveOptions(options)
-  if (typeof window === 'undefined' || typeof document === 'undefined') return inertJourney() as Journey<Events, Phase>
+  // (A script tag always runs in a browser: its build leaves the stub out.)
+  if (!__SCRIPT_TAG__ && (typeof window === 'undefined' || typeof document === 'undefined')) return inertJourney() as Journey<Events, Phase>
   // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
   const place = instance(config.endpoint)
   if (place.live) {
-    if (!place.warned) console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
-    place.warned = true
+    // Outside StrictMode's double render a second call is a mistake: said while developing only.
+    if (__DEV__ && !place.warned) {
+      console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
+      place.warned = true
+    }
     return place.live as Journey<Events, Phase>
   }
   const carried = place.left
@@ -379,7 +383,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     return current
   }
 
-  function guard(what: string, task: () => void): void {
+  /** Runs `task`; if it throws, reports `what` threw (`what` is passed as `__DEV__ && '…'`). */
+  function guard(task: () => void, what: string | false): void {
     try {
       task()
     } catch (error) {
@@ -391,7 +396,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack', event?: JourneyEvent): void {
     for (const plugin of plugins) {
       const run = plugin[hook]
-      if (run) guard(`Touchpoint "${plugin.name}" (${hook})`, () => run.call(plugin, event!))
+      if (run) guard(() => run.call(plugin, event!), __DEV__ && `Touchpoint "${plugin.name}" (${hook})`)
     }
   }
 
@@ -415,7 +420,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     }
     eachPlugin('enrich', event)
     let change: PhaseChange | undefined
-    guard('The phase engine', () => (change = engine.decide(event)))
+    guard(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
     event.phase = engine.phase
     if (change) {
       // Its order key sorts right before the event that caused it.
@@ -428,18 +433,18 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       })
     }
     queue(id + '.1', event)
-    if (change) for (const listener of phaseListeners) guard('A journey.on("phase") listener', () => listener(change!))
+    if (change) for (const listener of phaseListeners) guard(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
   }
 
   function queue(key: string, event: JourneyEvent): void {
     let out: JourneyEvent | null | undefined = event
     for (const plugin of plugins) {
       // null drops the event; undefined (no return) leaves it as it is.
-      if (out && plugin.beforeSend) guard(`Touchpoint "${plugin.name}" (beforeSend)`, () => (out = keepUnlessNull(plugin.beforeSend!(out!), out!)))
+      if (out && plugin.beforeSend) guard(() => (out = keepUnlessNull(plugin.beforeSend!(out!), out!)), __DEV__ && `Touchpoint "${plugin.name}" (beforeSend)`)
     }
     if (out && config.beforeSend) {
       const beforeSend = config.beforeSend
-      guard('beforeSend', () => (out = keepUnlessNull(beforeSend(out!), out!)))
+      guard(() => (out = keepUnlessNull(beforeSend(out!), out!)), __DEV__ && 'beforeSend')
     }
     if (!out) return report.debug('dropped by beforeSend', event)
     eachPlugin('onEvent', out)
@@ -548,10 +553,10 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   }
   const teardowns: Array<() => void> = []
   for (const plugin of plugins) {
-    guard(`Touchpoint "${plugin.name}" (setup)`, () => {
+    guard(() => {
       const teardown = plugin.setup?.(pluginContext)
       if (typeof teardown === 'function') teardowns.push(teardown)
-    })
+    }, __DEV__ && `Touchpoint "${plugin.name}" (setup)`)
   }
 
   /** Consent denied: drop what waits and delete what earlier pages stored. */
@@ -562,7 +567,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     state.clear()
     changed.clear()
     hydrated = false
-    guard('The phase engine (forget)', () => engine.forget())
+    guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     forgetVisitorId()
     // What pages journaled on their way out, for every endpoint, goes too.
     journal = undefined
@@ -657,7 +662,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         anonymousId.set(renewVisitorId(anonymousId.get(), uuidv7))
         userId.set(undefined)
         session.set(undefined)
-        guard('The phase engine (reset)', () => engine.reset())
+        guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
         eachPlugin('reset')
       })
     },
@@ -673,7 +678,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       navigation?.removeEventListener('currententrychange', onUrlChange)
       destination.stop()
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
-      for (const teardown of teardowns.reverse()) guard('A touchpoint teardown', teardown)
+      for (const teardown of teardowns.reverse()) guard(teardown, __DEV__ && 'A touchpoint teardown')
       // What was tracked before destroy() is decided and stored for the next load.
       void hydration.then(() => {
         process(true)

@@ -52,28 +52,34 @@ function positiveInteger(options: JourneyOptions, name: keyof JourneyOptions, fa
 
 function optionalFunction<T>(options: JourneyOptions, name: keyof JourneyOptions): T {
   const value = options[name]
-  if (value !== undefined && typeof value !== 'function') fail(name, __DEV__ && `\`${name}\` must be a function`)
+  if (!__SCRIPT_TAG__ && value !== undefined && typeof value !== 'function') fail(name, __DEV__ && `\`${name}\` must be a function`)
   return value as T
 }
 
+/**
+ * Checks the options. The checks marked `!__SCRIPT_TAG__` look at what only code can pass: the
+ * script tag builds its options itself, from `data-*` strings (src/browser/config.ts) and its own
+ * touchpoints and format, so its build leaves them out; the checks of what a `data-*` attribute
+ * sets (the endpoint, numbers, consent, privacySignals) stay.
+ */
 export function resolveOptions(options: JourneyOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') fail('options', __DEV__ && 'pass an options object with at least `endpoint`')
+  if (!__SCRIPT_TAG__ && (!options || typeof options !== 'object')) fail('options', __DEV__ && 'pass an options object with at least `endpoint`')
   const consent = options.consent ?? 'granted'
   if (!CONSENT_STATES.includes(consent)) fail('consent', __DEV__ && `\`consent\` must be one of ${CONSENT_STATES.join(', ')}`)
   const privacySignals = options.privacySignals ?? 'respect'
   if (privacySignals !== 'respect' && privacySignals !== 'ignore') fail('privacySignals', __DEV__ && '`privacySignals` must be "respect" or "ignore"')
   const touchpoints = options.touchpoints ?? []
-  if (!Array.isArray(touchpoints) || touchpoints.some((plugin) => !plugin || typeof plugin.name !== 'string')) {
+  if (!__SCRIPT_TAG__ && (!Array.isArray(touchpoints) || touchpoints.some((plugin) => !plugin || typeof plugin.name !== 'string'))) {
     fail('touchpoints', __DEV__ && '`touchpoints` must be an array of touchpoints, e.g. defaults() or [pageViews(), forms()]')
   }
   const headers = options.headers
-  if (headers !== undefined && (!headers || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
+  if (!__SCRIPT_TAG__ && headers !== undefined && (!headers || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
     fail('headers', __DEV__ && '`headers` must be an object of string values')
   }
   const format = options.format
-  if (format && !format.batch) fail('format', __DEV__ && '`format` must be a wire format')
+  if (!__SCRIPT_TAG__ && format && !format.batch) fail('format', __DEV__ && '`format` must be a wire format')
   const redactParams = options.redactParams
-  if (redactParams !== undefined && (!Array.isArray(redactParams) || redactParams.some((r) => typeof r !== 'string' && !(r instanceof RegExp)))) {
+  if (!__SCRIPT_TAG__ && redactParams !== undefined && (!Array.isArray(redactParams) || redactParams.some((r) => typeof r !== 'string' && !(r instanceof RegExp)))) {
     fail('redactParams', __DEV__ && '`redactParams` must be an array of parameter names or regular expressions')
   }
   return Object.freeze({

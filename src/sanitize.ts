@@ -23,10 +23,10 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /** What cleaning noticed: the caller turns these into one warning each. */
 export interface CleanReport {
-  /** Something was left out or converted. */
-  cleaned?: string
-  /** The props could not be used at all. */
-  invalid?: string
+  /** Something was left out or converted: what, in the development build (`true` in production). */
+  cleaned?: string | true
+  /** The props could not be used at all: why, in the development build (`true` in production). */
+  invalid?: string | true
   /** Too large to send: the event is rejected. */
   tooLarge?: boolean
 }
@@ -37,12 +37,12 @@ export function cleanProps(input: unknown, report: CleanReport): Props | undefin
   try {
     const list = Array.isArray(input) || ArrayBuffer.isView(input)
     if (typeof input !== 'object' || list || isHostObject(input)) {
-      report.invalid = `props must be a plain object, got ${list ? 'an array' : typeof input}`
+      report.invalid = (__DEV__ && `props must be a plain object, got ${list ? 'an array' : typeof input}`) || true
       return {}
     }
   } catch {
     // A revoked Proxy throws even from Array.isArray.
-    report.invalid = 'props could not be read'
+    report.invalid = (__DEV__ && 'props could not be read') || true
     return {}
   }
   const budget = { left: MAX_EVENT_BYTES }
@@ -67,13 +67,13 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     case 'number':
       budget.left -= 8
       if (Number.isFinite(value)) return value
-      report.cleaned = 'NaN and Infinity became null'
+      report.cleaned = (__DEV__ && 'NaN and Infinity became null') || true
       return null
     case 'boolean':
       budget.left -= 5
       return value
     case 'bigint':
-      report.cleaned = 'a BigInt became a string'
+      report.cleaned = (__DEV__ && 'a BigInt became a string') || true
       budget.left -= 20
       return value.toString()
     case 'object':
@@ -81,7 +81,7 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     default:
       // undefined, function, symbol: JSON has no such thing. The caller pays for the null or the
       // looking it costs, so that an array of a million of them stops early.
-      if (value !== undefined) report.cleaned = `a ${typeof value} was left out`
+      if (value !== undefined) report.cleaned = (__DEV__ && `a ${typeof value} was left out`) || true
       return undefined
   }
   if (value === null) {
@@ -89,12 +89,12 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     return null
   }
   if (parents.includes(value)) {
-    report.cleaned = 'a circular reference became "[Circular]"'
+    report.cleaned = (__DEV__ && 'a circular reference became "[Circular]"') || true
     budget.left -= 12
     return '[Circular]'
   }
   if (parents.length >= MAX_DEPTH) {
-    report.cleaned = `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`
+    report.cleaned = (__DEV__ && `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`) || true
     budget.left -= 13
     return '[Truncated]'
   }
@@ -106,7 +106,7 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
       return isNaN(value.getTime()) ? null : value.toISOString()
     }
     if (isHostObject(value)) {
-      report.cleaned = 'a DOM node or window was left out'
+      report.cleaned = (__DEV__ && 'a DOM node or window was left out') || true
       return undefined
     }
     // Brackets and separators count: `[{},{},…]` of a million empty objects is not free.
@@ -133,7 +133,7 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     for (const rawKey of map ? map.keys() : Object.keys(value)) {
       const key = String(rawKey)
       if (UNSAFE_KEYS.has(key)) {
-        report.cleaned = `the key "${key}" was left out`
+        report.cleaned = (__DEV__ && `the key "${key}" was left out`) || true
         continue
       }
       if (budget.left < 0) break
@@ -147,7 +147,7 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     return out
   } catch {
     // A Proxy or exotic object that throws on enumeration.
-    report.cleaned = 'an object that could not be read was left out'
+    report.cleaned = (__DEV__ && 'an object that could not be read was left out') || true
     return undefined
   } finally {
     parents.pop()
@@ -158,7 +158,7 @@ function readProperty(object: object, key: string, report: CleanReport): unknown
   try {
     return (object as Record<string, unknown>)[key]
   } catch {
-    report.cleaned = 'a property whose getter threw was left out'
+    report.cleaned = (__DEV__ && 'a property whose getter threw was left out') || true
     return undefined
   }
 }

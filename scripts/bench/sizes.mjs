@@ -18,7 +18,7 @@ async function measure(entries, build, compression) {
   }
   const checks = entries.map((entry) => {
     const files = [entry.path].flat().map(inBuild)
-    const check = { name: entry.name, files, ...(compression === 'gzip' ? { gzip: true } : {}), ...(entry.ignore ? { ignore: entry.ignore } : {}) }
+    const check = { name: entry.name, files, ...(compression === 'gzip' ? { gzip: true } : {}), ...(entry.ignore ? { ignore: entry.ignore } : {}), ...(entry.disablePlugins ? { disablePlugins: entry.disablePlugins } : {}), ...(entry.modifyEsbuildConfig ? { modifyEsbuildConfig: entry.modifyEsbuildConfig } : {}) }
     if (typeof entry.import === 'string') check.import = { [files[0]]: entry.import }
     else if (entry.import) check.import = Object.fromEntries(Object.entries(entry.import).map(([path, names]) => [inBuild(path), names]))
     return check

@@ -59,6 +59,14 @@ function fail(message: string): never {
 }
 
 /**
+ * Throws for a malformed model. The checks pass their text as `__DEV__ && '…'`: the production
+ * build says only where the README explains models.
+ */
+function invalid(text: string | false): never {
+  return fail(text || 'the model is invalid; see the README\'s "A model of your own" (the development build says more)')
+}
+
+/**
  * The preset a name stands for. Only `'default'` is built in: `'b2b'` is a model of its own
  * (`journeykit/b2b`), so that a bundle carries it only when the site imports it.
  */
@@ -74,37 +82,40 @@ function preset(name: unknown): PhaseModel {
 
 /** The model an option stands for, checked: a malformed model is a set-up mistake and throws. */
 function resolve(option: PhasesOption | undefined): PhaseModel {
+  // A script tag passes a preset name from `data-phases`, or its build's own preset (b2b): both
+  // are checked here, by the unit tests, not on every page.
+  if (__SCRIPT_TAG__) return preset(option ?? 'default')
   let model: PhaseModel
   if (option == null || typeof option !== 'object') model = preset(option ?? 'default')
   else if ('extends' in option) {
     const base = preset(option.extends)
     const own = option.rules || []
     const remove = option.remove || []
-    for (const id of remove) if (!base.rules.some((rule) => rule.id === id)) fail(`cannot remove ${JSON.stringify(id)}: ${typeof option.extends === 'string' ? 'preset ' + option.extends : 'the model it extends'} has no such rule`)
+    for (const id of remove) if (!base.rules.some((rule) => rule.id === id)) invalid(__DEV__ && `cannot remove ${JSON.stringify(id)}: ${typeof option.extends === 'string' ? 'preset ' + option.extends : 'the model it extends'} has no such rule`)
     const rules = base.rules.filter((rule) => !remove.includes(rule.id)).map((rule) => own.find((mine) => mine && mine.id === rule.id) || rule)
-    if (option.words != null && !Array.isArray(option.words)) fail('`words` must be a list of vocabularies, e.g. [{ purchase: "abo_gebucht" }]')
+    if (option.words != null && !Array.isArray(option.words)) invalid(__DEV__ && '`words` must be a list of vocabularies, e.g. [{ purchase: "abo_gebucht" }]')
     model = { ...base, rules: rules.concat(own.filter((rule) => !rules.includes(rule))), words: (base.words || []).concat(option.words || []) }
   } else model = option
   const { phases, rules, words = [], customer } = model
   if (!Array.isArray(phases) || !phases.length || phases.some((phase) => !phase || typeof phase !== 'string') || new Set(phases).size < phases.length) {
-    fail('`phases` must be a non-empty list of distinct names')
+    invalid(__DEV__ && '`phases` must be a non-empty list of distinct names')
   }
-  if (!Array.isArray(rules)) fail('`rules` must be a list')
+  if (!Array.isArray(rules)) invalid(__DEV__ && '`rules` must be a list')
   if (!Array.isArray(words) || words.some((vocabulary) => !vocabulary || typeof vocabulary !== 'object' || Object.values(vocabulary).some((w) => typeof w !== 'string'))) {
-    fail('`words` must be a list of vocabularies: objects of concept → "word|word"')
+    invalid(__DEV__ && '`words` must be a list of vocabularies: objects of concept → "word|word"')
   }
   const ids = new Set<string>()
   for (const rule of rules) {
     const id = rule && rule.id
-    if (!id || typeof id !== 'string' || ids.has(id)) fail(`every rule needs an id of its own, got ${JSON.stringify(id)}`)
+    if (!id || typeof id !== 'string' || ids.has(id)) invalid(__DEV__ && `every rule needs an id of its own, got ${JSON.stringify(id)}`)
     ids.add(id)
-    if (!phases.includes(rule.to)) fail(`rule ${id}: \`to\` must be one of ${phases.join(', ')}`)
-    for (const key in rule) if (!RULE_KEYS.includes(` ${key} `)) fail(`rule ${id}: unknown condition \`${key}\``)
+    if (!phases.includes(rule.to)) invalid(__DEV__ && `rule ${id}: \`to\` must be one of ${phases.join(', ')}`)
+    for (const key in rule) if (!RULE_KEYS.includes(` ${key} `)) invalid(__DEV__ && `rule ${id}: unknown condition \`${key}\``)
     for (const key of CONCEPT_KEYS) {
-      for (const concept of list(rule[key])) if (!words.some((vocabulary) => vocabulary && typeof vocabulary[concept] === 'string')) fail(`rule ${id}: no words for the concept ${JSON.stringify(concept)}`)
+      for (const concept of list(rule[key])) if (!words.some((vocabulary) => vocabulary && typeof vocabulary[concept] === 'string')) invalid(__DEV__ && `rule ${id}: no words for the concept ${JSON.stringify(concept)}`)
     }
   }
-  if (customer != null && !phases.includes(customer)) fail(`\`customer\` must be one of ${phases.join(', ')}`)
+  if (customer != null && !phases.includes(customer)) invalid(__DEV__ && `\`customer\` must be one of ${phases.join(', ')}`)
   return model
 }
 

@@ -66,6 +66,8 @@ interface Started {
  */
 export function forms(options: FormsOptions = {}): Plugin {
   const { start, abandon, fieldNames } = options
+  // The script tag installs forms() as defaults() does, with no way to pass these options: its
+  // build (`__SCRIPT_TAG__`) leaves their code out.
   const started = new Map<HTMLFormElement, Started>()
   let ctx: PluginContext
 
@@ -84,7 +86,7 @@ export function forms(options: FormsOptions = {}): Plugin {
       fields: fields.length,
       ...extra,
     }
-    if (fieldNames) {
+    if (!__SCRIPT_TAG__ && fieldNames) {
       props.fieldNames = [
         ...new Set(fields.filter((field) => !isSensitive(field)).map((field) => field.getAttribute('name') || field.id)),
       ].filter(Boolean)
@@ -115,7 +117,7 @@ export function forms(options: FormsOptions = {}): Plugin {
       })
       // `form.submit()` fires no submit event: the only way to see forms sent by script.
       wrap(HTMLFormElement.prototype, 'submit', (form: HTMLFormElement) => submitting.delete(form) || submitted(form))
-      if (start || abandon) {
+      if (!__SCRIPT_TAG__ && (start || abandon)) {
         on(document, 'input change', (event: Event) => {
           const field = event.target as Field
           const form = field.form
@@ -134,7 +136,7 @@ export function forms(options: FormsOptions = {}): Plugin {
       }
     },
     onHide() {
-      if (!abandon) return
+      if (__SCRIPT_TAG__ || !abandon) return
       // Hidden is the last moment a mobile browser surely gives us. If the visitor comes back
       // and submits, a form_submit follows the form_abandon.
       for (const [form, state] of started) {

@@ -9,6 +9,7 @@ import { createSenderLock } from '../src/lock'
 import { createReporter } from '../src/log'
 import { queueScope } from '../src/queue/scope'
 import { memoryStorage } from '../src/queue/memory'
+import type { Journal } from '../src/queue/journal'
 import type { QueueStorage } from '../src/queue/store'
 import { createTransport } from '../src/transport'
 import type { JourneyError, JourneyEvent } from '../src/types'
@@ -44,6 +45,7 @@ interface Setup {
   maxQueueSize?: number
   storage?: QueueStorage
   urgent?: (changes: Array<[string, unknown]>) => boolean
+  journal?: Journal
 }
 
 let idsMade = 0
@@ -58,7 +60,7 @@ function idNow(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8)}-7${count.slice(0, 3)}-8${count.slice(3, 6)}-${count.slice(6)}000`
 }
 
-function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage(), urgent }: Setup = {}) {
+function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage(), urgent, journal }: Setup = {}) {
   const errors: JourneyError[] = []
   const state: Array<[string, unknown]> = []
   const delivery = createDelivery({
@@ -72,6 +74,7 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
     channel: SCOPE.channel,
     takeStateChanges: () => state.splice(0),
     urgent,
+    journal,
   })
   made.push(delivery)
   let n = 0
@@ -797,6 +800,54 @@ describe('exit', () => {
     delivery.exit(true)
     await tick(0)
     expect(fetch.requests).toHaveLength(0)
+  })
+
+  /** A journal that journals everything (or leaves `unsaved` events out), and records delivered-key notes. */
+  const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, save: vi.fn(() => unsaved), saveDelivered: vi.fn() })
+  const persistent = (): QueueStorage => ({ ...memoryStorage(), persistent: true })
+
+  test('left for a page of the same origin, with everything journaled: no exit send, the next page sends', async () => {
+    supportKeepalive()
+    const journal = fakeJournal()
+    const storage = persistent()
+    const { add, delivery } = setup({ storage, journal, flushInterval: 60_000 })
+    add('leaving')
+    delivery.exit(true, true)
+    await tick(0)
+    expect(journal.save).toHaveBeenCalled()
+    expect(fetch.requests).toHaveLength(0)
+    expect(await stored(storage)).toEqual(['leaving'])
+  })
+
+  test('left for the same origin, but something could not be journaled, or the queue is only in memory: the exit send goes', async () => {
+    supportKeepalive()
+    const unjournaled = setup({ storage: persistent(), journal: fakeJournal(1), flushInterval: 60_000 })
+    unjournaled.add('not-journaled')
+    unjournaled.delivery.exit(true, true)
+    const inMemory = setup({ storage: memoryStorage(), journal: fakeJournal(), flushInterval: 60_000 })
+    inMemory.add('memory-only')
+    inMemory.delivery.exit(true, true)
+    await tick(0)
+    expect(fetch.names()).toEqual(['not-journaled', 'memory-only'])
+    expect(unjournaled.errors.map((error) => error.code)).toContain('storage_failed')
+  })
+
+  test('delivered events whose deletion has not committed are noted in the journal on the way out', async () => {
+    supportKeepalive()
+    const journal = fakeJournal()
+    const storage = persistent()
+    const { add, delivery } = setup({ storage, journal, batchSize: 10, flushInterval: 60_000 })
+    const events = [add('a'), add('b')]
+    // The deletion after delivery never completes (the page is about to go).
+    const remove = vi.spyOn(storage, 'remove').mockImplementation(() => new Promise(() => {}))
+    void delivery.flush(true)
+    for (let i = 0; i < 20 && !remove.mock.calls.length; i++) await tick(0)
+    expect(fetch.names()).toEqual(['a', 'b'])
+    expect(remove).toHaveBeenCalled()
+    delivery.exit(true, true)
+    expect(journal.saveDelivered).toHaveBeenCalledWith(events.map((event) => event.id + '.1'))
+    // Nothing to send on the way out: both are delivered.
+    expect(fetch.requests).toHaveLength(1)
   })
 
   test('does nothing after stop()', async () => {

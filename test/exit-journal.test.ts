@@ -71,6 +71,31 @@ describe('the exit journal', () => {
     next.destroy()
   })
 
+  test('events a page delivered but could not delete before it went are deleted by the next load, not sent again', async () => {
+    // An earlier page stored two events and delivered one; its deletion did not commit, but it was noted.
+    const earlier = page.make({ flushInterval: 60_000 })
+    page.fetch.setPlan(() => ({ status: 503 }))
+    earlier.track('delivered_elsewhere')
+    earlier.track('still_to_send')
+    await earlier.flush()
+    await idle()
+    const [delivered, waiting] = (await readDatabase())!.queue
+    expect([delivered![1].name, waiting![1].name]).toEqual(['delivered_elsewhere', 'still_to_send'])
+    earlier.destroy()
+    await idle()
+    localStorage.setItem(queueScope(ENDPOINT).journal + '00000000-0000-7000-8000-000000000000.d', '!' + delivered![0])
+
+    page.fetch.setPlan(() => ({ status: 200 }))
+    const before = page.fetch.requests.length
+    const next = page.make({ flushInterval: 200 })
+    await advance(2000)
+    const sentNow = page.fetch.requests.slice(before).flatMap((request) => request.batch.events.map((event) => event.name))
+    expect(sentNow).toEqual(['still_to_send'])
+    expect(await storedNames()).toEqual([])
+    expect(journals().size).toBe(0)
+    next.destroy()
+  })
+
   test('once the write commits the journal item goes: a page that lives on leaves nothing behind', async () => {
     page.fetch.setPlan(() => ({ status: 503 }))
     const journey = page.make({ flushInterval: 60_000 })

@@ -132,6 +132,26 @@ describe('recoverJournal', () => {
     expect(recoverJournal(other)?.events).toEqual(rows('not-ours'))
   })
 
+  test('keys noted as delivered are recovered for deletion and left out of the events to store', () => {
+    const page = createJournal(scope, '0001', () => true)
+    page.hold(rows('sent', 'unsent'), [])
+    page.save()
+    page.saveDelivered(['sent.1', 'stored-earlier.1'])
+    // A later note of the same page replaces the first.
+    page.saveDelivered(['sent.1', 'stored-earlier.1', 'another.1'])
+    const recovered = recoverJournal(scope)!
+    expect(recovered.events).toEqual(rows('unsent'))
+    expect(recovered.delivered.sort()).toEqual(['another.1', 'sent.1', 'stored-earlier.1'])
+    recovered.remove()
+    expect(items()).toEqual([])
+  })
+
+  test('a note of delivered keys that cannot be saved (full localStorage) throws nothing', () => {
+    storage.fail.setItem = () => true
+    expect(() => createJournal(scope, '0001', () => true).saveDelivered(['k.1'])).not.toThrow()
+    expect(recoverJournal(scope)).toBeUndefined()
+  })
+
   test('event JSON survives as it was (line breaks in strings are escaped in JSON)', () => {
     const journal = createJournal(scope, 'p', () => true)
     const json = JSON.stringify({ id: 'x', name: 'a b\nc', props: { text: 'line\r\nbreak \u2028 sep' } })

@@ -87,6 +87,39 @@ describeBrowser('the way out of a page is durable (script tag, real Chromium)', 
     })
   }, 90_000 * TRIALS)
 
+  test('events tracked right before a navigation within the site arrive once: no second copy from the next page', async () => {
+    suite.site.setPage('/a', journeyPage())
+    suite.site.setPage('/b', journeyPage())
+    await eachTrial(async (browser, trial) => {
+      const page = await browser.newPage()
+      await page.goto(suite.site.url('/a'))
+      await waitForJourney(page)
+      await evaluateThenLeave(page, `for (let i = 0; i < 50; i++) journey.track('leave_site', { trial: ${trial}, i }); location.href = '/b'`)
+      await landedOn(page, '/b')
+      await suite.collector.waitFor(() => delivered('leave_site', trial).size === 50, 30_000, `the 50 events of trial ${trial}`)
+      // Whatever else the next page would send goes with its first sends.
+      await page.evaluate('journey.flush()')
+      await page.waitForTimeout(1500)
+      const received = suite.collector.events().filter((event) => event.name === 'leave_site' && event.props.trial === trial)
+      expect(received.length, 'copies received').toBe(50)
+      expectOneIdEach('leave_site', trial)
+    })
+  }, 60_000 * TRIALS)
+
+  test('events tracked right before leaving the site arrive with the exit send', async () => {
+    suite.site.setPage('/a', journeyPage())
+    await eachTrial(async (browser, trial) => {
+      const page = await browser.newPage()
+      await page.goto(suite.site.url('/a'))
+      await waitForJourney(page)
+      // No page of this origin follows: nothing but the exit send can deliver them.
+      await evaluateThenLeave(page, `for (let i = 0; i < 50; i++) journey.track('leave_elsewhere', { trial: ${trial}, i }); location.href = 'about:blank'`)
+      await page.waitForURL('about:blank')
+      await suite.collector.waitFor(() => delivered('leave_elsewhere', trial).size === 50, 30_000, `the 50 events of trial ${trial}`)
+      expectOneIdEach('leave_elsewhere', trial)
+    })
+  }, 60_000 * TRIALS)
+
   test('a 200-event burst while the endpoint answers 503, then a navigation: all arrive once it recovers', async () => {
     suite.site.setPage('/a', journeyPage())
     suite.site.setPage('/b', journeyPage())

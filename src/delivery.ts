@@ -54,6 +54,13 @@ export interface DeliveryConfig {
    * others (a session kept alive) are told within {@link TELL_EVERY}. All are urgent by default.
    */
   urgent?(changes: Array<[string, unknown]>): boolean
+  /**
+   * The page is about to be left for another page of the site (page/destination.ts), which reads
+   * the same queue and journal and sends what is in them: timed sends wait, and the exit send is
+   * left out, since this page would never see their answers and the next page would send the
+   * same events again.
+   */
+  departing?(): boolean
 }
 
 export interface Delivery {
@@ -67,10 +74,8 @@ export interface Delivery {
    * The page is hidden or left: write now, journal what has not committed, and send what is
    * unacknowledged within the budget. `leaving` (pagehide) also closes the cross-tab channel,
    * which would keep the page out of the back/forward cache; `resume` reopens it.
-   * `nextPageSends`: the page is being left for another page of the site, which will send what
-   * is stored and journaled; an exit send would only be a second copy of it.
    */
-  exit(leaving: boolean, nextPageSends?: boolean): void
+  exit(leaving: boolean): void
   /** Back online or visible again: send soon, backoff forgotten. */
   resume(): void
   /** Events that could not be kept (e.g. held too long before consent) count as dropped. */
@@ -565,6 +570,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       flushAgain = true
       return sending
     }
+    // Leaving for a page of the site, which sends what is stored (an answer would come too late).
+    if (!explicit && config.departing?.()) {
+      scheduleFlush(flushInterval)
+      return Promise.resolve()
+    }
     const askedToWait = retryAfterUntil - monotonic()
     const wait = Math.max(blockedUntil - monotonic(), askedToWait)
     if (askedToWait > 0 || (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false)))) {
@@ -599,7 +609,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     return sending
   }
 
-  function exit(leaving: boolean, nextPageSends = false): void {
+  function exit(leaving: boolean): void {
     if (stopped) return
     void write(Infinity)
     // What is not committed yet, that write included, is kept by the journal, synchronously.
@@ -624,7 +634,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Left for another page of the site, with everything stored or journaled: that page sends
     // it, once. Sent now as well, it would arrive twice: this page never sees the answer, so the
     // next page could not know it arrived.
-    if (nextPageSends && !unsaved && storage.persistent) return
+    if (config.departing?.() && !unsaved && storage.persistent) return
     let rows: StoredEvent[] = []
     let bytes = BODY_OVERHEAD
     let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())

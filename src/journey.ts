@@ -234,6 +234,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         },
         busy: () => processScheduled,
         stateChangedElsewhere: refreshFromOtherTabs,
+        departing: () => destination.sameOrigin(),
         // Identity and a new session are for other tabs to hear at once; a session kept alive is not.
         urgent(changes) {
           let urgent = false
@@ -504,7 +505,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     // rather than lose the events; stored identity still wins once it is read.
     if (!hydrated) decidedEarly = hydrated = true
     process(true)
-    delivery.exit(leaving, destination.sameOrigin())
+    delivery.exit(leaving)
   }
   const onVisibility = (): void => {
     if (document.visibilityState === 'hidden') return exit(false)

@@ -46,6 +46,7 @@ interface Setup {
   storage?: QueueStorage
   urgent?: (changes: Array<[string, unknown]>) => boolean
   journal?: Journal
+  departing?: () => boolean
 }
 
 let idsMade = 0
@@ -60,7 +61,7 @@ function idNow(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8)}-7${count.slice(0, 3)}-8${count.slice(3, 6)}-${count.slice(6)}000`
 }
 
-function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage(), urgent, journal }: Setup = {}) {
+function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, storage = memoryStorage(), urgent, journal, departing }: Setup = {}) {
   const errors: JourneyError[] = []
   const state: Array<[string, unknown]> = []
   const delivery = createDelivery({
@@ -75,6 +76,7 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
     takeStateChanges: () => state.splice(0),
     urgent,
     journal,
+    departing,
   })
   made.push(delivery)
   let n = 0
@@ -810,23 +812,42 @@ describe('exit', () => {
     supportKeepalive()
     const journal = fakeJournal()
     const storage = persistent()
-    const { add, delivery } = setup({ storage, journal, flushInterval: 60_000 })
+    const { add, delivery } = setup({ storage, journal, flushInterval: 60_000, departing: () => true })
     add('leaving')
-    delivery.exit(true, true)
+    delivery.exit(true)
     await tick(0)
     expect(journal.save).toHaveBeenCalled()
     expect(fetch.requests).toHaveLength(0)
     expect(await stored(storage)).toEqual(['leaving'])
   })
 
+  test('while the page is being left for a page of the site, timed sends wait; flush() still sends', async () => {
+    let departing = true
+    const storage = persistent()
+    const { add, delivery } = setup({ storage, batchSize: 2, departing: () => departing })
+    add('a')
+    add('b')
+    await tick(WRITE_WINDOW)
+    expect(fetch.requests).toHaveLength(0)
+    expect(await stored(storage)).toEqual(['a', 'b'])
+    await delivery.flush(true)
+    expect(fetch.names()).toEqual(['a', 'b'])
+    // The navigation did not happen after all: timed sends go on.
+    departing = false
+    add('c')
+    add('d')
+    await tick(5000)
+    expect(fetch.names()).toEqual(['a', 'b', 'c', 'd'])
+  })
+
   test('left for the same origin, but something could not be journaled, or the queue is only in memory: the exit send goes', async () => {
     supportKeepalive()
-    const unjournaled = setup({ storage: persistent(), journal: fakeJournal(1), flushInterval: 60_000 })
+    const unjournaled = setup({ storage: persistent(), journal: fakeJournal(1), flushInterval: 60_000, departing: () => true })
     unjournaled.add('not-journaled')
-    unjournaled.delivery.exit(true, true)
-    const inMemory = setup({ storage: memoryStorage(), journal: fakeJournal(), flushInterval: 60_000 })
+    unjournaled.delivery.exit(true)
+    const inMemory = setup({ storage: memoryStorage(), journal: fakeJournal(), flushInterval: 60_000, departing: () => true })
     inMemory.add('memory-only')
-    inMemory.delivery.exit(true, true)
+    inMemory.delivery.exit(true)
     await tick(0)
     expect(fetch.names()).toEqual(['not-journaled', 'memory-only'])
     expect(unjournaled.errors.map((error) => error.code)).toContain('storage_failed')
@@ -844,7 +865,7 @@ describe('exit', () => {
     for (let i = 0; i < 20 && !remove.mock.calls.length; i++) await tick(0)
     expect(fetch.names()).toEqual(['a', 'b'])
     expect(remove).toHaveBeenCalled()
-    delivery.exit(true, true)
+    delivery.exit(true)
     expect(journal.saveDelivered).toHaveBeenCalledWith(events.map((event) => event.id + '.1'))
     // Nothing to send on the way out: both are delivered.
     expect(fetch.requests).toHaveLength(1)

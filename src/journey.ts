@@ -9,20 +9,20 @@
  * consent is not granted.
  */
 import { createDelivery, type Delivery } from './delivery'
-import { pageContext, uuidv7 } from './event'
-import { createSenderLock } from './lock'
+import { pageContext, uuidv7 } from './event/id'
+import { createSenderLock } from './queue/lease'
 import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
-import { createReporter } from './log'
+import { createReporter } from './errors'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
 import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
 import { queueScope } from './queue/scope'
-import { cleanProps, type CleanReport } from './sanitize'
+import { cleanProps, type CleanReport } from './capture/sanitize'
 import { resilientStorage } from './queue/resilient'
 import type { QueueStorage } from './queue/store'
-import { createTransport } from './transport'
+import { createTransport } from './delivery/transport'
 import type {
   AnyEvents,
   ConsentState,

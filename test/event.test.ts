@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { version } from '../package.json'
-import { LIBRARY, pageContext, uuidv7 } from '../src/event'
+import { LIBRARY, pageContext, uuidv7 } from '../src/event/id'
 import { usePage } from './helpers/journey'
 import { START, useFakeClock } from './helpers/time'
 import { campaign } from '../src/touchpoints/campaign'
@@ -60,7 +60,7 @@ describe('uuidv7', () => {
   test('works without crypto.getRandomValues (Math.random stands in)', async () => {
     vi.resetModules()
     vi.stubGlobal('crypto', undefined)
-    const fresh = await import('../src/event')
+    const fresh = await import('../src/event/id')
     const ids = Array.from({ length: 600 }, () => fresh.uuidv7())
     for (const id of ids) expect(id).toMatch(UUID_V7)
     expect(new Set(ids).size).toBe(600)

@@ -4,7 +4,7 @@
  * are missing (happy-dom has no `navigator.locks`) or refused; nothing for memory.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { createSenderLock } from '../src/lock'
+import { createSenderLock } from '../src/queue/lease'
 import { queueScope } from '../src/queue/scope'
 import { indexedDBStorage } from '../src/queue/indexeddb'
 import { memoryStorage } from '../src/queue/memory'

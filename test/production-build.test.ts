@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { forgetJourneys } from './helpers/instances'
 import { freshIndexedDB, restoreStorage } from './helpers/storage'
 
-const SOURCES = ['src/journey.ts', 'src/delivery.ts', 'src/options.ts', 'src/sanitize.ts', 'src/phases/index.ts']
+const SOURCES = ['src/journey.ts', 'src/delivery/index.ts', 'src/options.ts', 'src/capture/sanitize.ts', 'src/phases/index.ts']
 /** Sources whose development-only texts all belong to checks only code reaches (custom phase models). */
 const NPM_ONLY_SOURCES = ['src/phases/index.ts']
 

@@ -19,15 +19,15 @@
  *    that duplicate, but lose them silently when the endpoint or network fails at that moment,
  *    or a blocker swallows the request.)
  */
-import type { Reporter } from './log'
-import type { WireFormat } from './formats/types'
-import type { SenderLock } from './lock'
-import type { Journal } from './queue/journal'
-import { STATE_CHANNEL } from './queue/scope'
-import { MAX_EVENT_BYTES } from './sanitize'
-import type { QueueStorage, StoredEvent } from './queue/store'
+import type { Reporter } from '../errors'
+import type { WireFormat } from '../formats/types'
+import type { SenderLock } from '../queue/lease'
+import type { Journal } from '../queue/journal'
+import { STATE_CHANNEL } from '../queue/scope'
+import { MAX_EVENT_BYTES } from '../capture/sanitize'
+import type { QueueStorage, StoredEvent } from '../queue/store'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
-import type { JourneyEvent } from './types'
+import type { JourneyEvent } from '../types'
 
 export interface DeliveryConfig {
   batchSize: number

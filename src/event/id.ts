@@ -1,8 +1,8 @@
 /**
  * Event ids and the page context every event carries.
  */
-import { scrubText } from './privacy/text'
-import type { EventContext } from './types'
+import { scrubText } from '../privacy/text'
+import type { EventContext } from '../types'
 
 // Filled on first use, so that importing this module (every bundle does) costs nothing.
 const HEX: string[] = []

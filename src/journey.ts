@@ -9,7 +9,8 @@
  * consent is not granted.
  */
 import { createDelivery, type Delivery } from './delivery'
-import { pageContext, uuidv7 } from './event/id'
+import { pageContext } from './capture/context'
+import { uuidv7 } from './event/id'
 import { createSenderLock } from './queue/lease'
 import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
 import { createReporter } from './errors'

@@ -3,7 +3,8 @@
  */
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { version } from '../package.json'
-import { LIBRARY, pageContext, uuidv7 } from '../src/event/id'
+import { LIBRARY, pageContext } from '../src/capture/context'
+import { trackedAt, uuidv7 } from '../src/event/id'
 import { usePage } from './helpers/journey'
 import { START, useFakeClock } from './helpers/time'
 import { campaign } from '../src/touchpoints/campaign'
@@ -55,6 +56,16 @@ describe('uuidv7', () => {
     useFakeClock()
     const tails = new Set(Array.from({ length: 1000 }, () => uuidv7().slice(19)))
     expect(tails.size).toBe(1000)
+  })
+
+  test('trackedAt reads back the millisecond an id was made in, and 0 from a key that is not one', () => {
+    useFakeClock()
+    // Later than any id the tests above made: ids of one tab never go back in time.
+    vi.setSystemTime(START + 60_000)
+    expect(trackedAt(uuidv7())).toBe(START + 60_000)
+    vi.setSystemTime(START + 61_234)
+    expect(trackedAt(uuidv7())).toBe(START + 61_234)
+    expect(trackedAt('not-a-key')).toBe(0)
   })
 
   test('works without crypto.getRandomValues (Math.random stands in)', async () => {

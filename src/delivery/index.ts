@@ -27,6 +27,7 @@ import { STATE_CHANNEL } from '../queue/scope'
 import { MAX_EVENT_BYTES } from '../capture/sanitize'
 import type { QueueStorage, StoredEvent } from '../queue/store'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
+import { trackedAt } from '../event/id'
 import type { JourneyEvent } from '../types'
 
 export interface DeliveryConfig {
@@ -126,11 +127,6 @@ const FOR_THIS_PAGE = 2_147_483_647
  * (NTP, a VM restore, the visitor changing the time) does not move.
  */
 const monotonic = (): number => performance.now()
-
-/** When an event was tracked: the milliseconds at the start of its order key, a UUIDv7. */
-function trackedAt(key: string): number {
-  return parseInt(key.slice(0, 8) + key.slice(9, 13), 16) || 0
-}
 
 /** A stored record is sent only if it is the JSON of an event (not another version's or tampered). */
 function isEventJson(json: unknown): json is string {

@@ -14,6 +14,7 @@ import { uuidv7 } from './event/id'
 import { createSenderLock } from './queue/lease'
 import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
 import { createReporter } from './errors'
+import { createHooks } from './enrich/hooks'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
 import { createPhaseEngine } from './phases'
@@ -70,11 +71,6 @@ function hasPrivacySignal(): boolean {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string }
   const win = window as Window & { doNotTrack?: string }
   return nav.globalPrivacyControl === true || nav.doNotTrack === '1' || win.doNotTrack === '1' || nav.msDoNotTrack === '1'
-}
-
-/** A beforeSend answer: null drops the event, undefined (a forgotten return) keeps it. */
-function keepUnlessNull(answer: JourneyEvent | null | undefined, event: JourneyEvent): JourneyEvent | null {
-  return answer === undefined ? event : answer
 }
 
 function describe(value: unknown): string {
@@ -134,6 +130,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const scope = queueScope(config.endpoint)
   const scrub = (url: string): string => scrubUrl(url, config.redactParams)
   const plugins = config.touchpoints
+  const { guard, each: eachPlugin, beforeSend } = createHooks(plugins, report, config.beforeSend)
 
   // ---- state: read from storage once consent allows, written with the events -------------------
   const state = carried?.state ?? new Map<string, unknown>()
@@ -384,23 +381,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     return current
   }
 
-  /** Runs `task`; if it throws, reports `what` threw (`what` is passed as `__DEV__ && '…'`). */
-  function guard(task: () => void, what: string | false): void {
-    try {
-      task()
-    } catch (error) {
-      report.warn('plugin_failed', __DEV__ && `${what} threw; the event went on without it`, { cause: error })
-    }
-  }
-
-  /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
-  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack', event?: JourneyEvent): void {
-    for (const plugin of plugins) {
-      const run = plugin[hook]
-      if (run) guard(() => run.call(plugin, event!), __DEV__ && `Touchpoint "${plugin.name}" (${hook})`)
-    }
-  }
-
   function decide(captured: CapturedEvent): void {
     const { type, name, props, time, context } = captured
     const id = uuidv7()
@@ -438,15 +418,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   }
 
   function queue(key: string, event: JourneyEvent): void {
-    let out: JourneyEvent | null | undefined = event
-    for (const plugin of plugins) {
-      // null drops the event; undefined (no return) leaves it as it is.
-      if (out && plugin.beforeSend) guard(() => (out = keepUnlessNull(plugin.beforeSend!(out!), out!)), __DEV__ && `Touchpoint "${plugin.name}" (beforeSend)`)
-    }
-    if (out && config.beforeSend) {
-      const beforeSend = config.beforeSend
-      guard(() => (out = keepUnlessNull(beforeSend(out!), out!)), __DEV__ && 'beforeSend')
-    }
+    const out = beforeSend(event)
     if (!out) return report.debug('dropped by beforeSend', event)
     eachPlugin('onEvent', out)
     report.debug('queued', out)

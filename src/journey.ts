@@ -17,6 +17,7 @@ import { createReporter } from './errors'
 import { createHooks } from './enrich/hooks'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
+import { watchLifecycle } from './page/lifecycle'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
 import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
@@ -166,8 +167,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   /** The session id last written: a different one is news for other tabs. */
   let storedSession: string | undefined
   let journal: Journal | undefined
-  /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
-  let hidden = false
   let keepScheduled = false
   let hydrated = false
   /**
@@ -446,7 +445,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
       // keeps a burst of such calls together.
-      if (hidden && !keepScheduled) {
+      if (lifecycle.hidden && !keepScheduled) {
         keepScheduled = true
         queueMicrotask(() => {
           keepScheduled = false
@@ -461,7 +460,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // ---- page lifecycle ---------------------------------------------------------------------------
   /** Hidden or leaving: let touchpoints record their last events, then keep and send them. */
   function exit(leaving: boolean): void {
-    hidden = true
     eachPlugin('onHide')
     keep(leaving)
   }
@@ -479,21 +477,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     process(true)
     delivery.exit(leaving, destination.sameOrigin())
   }
-  const onVisibility = (): void => {
-    if (document.visibilityState === 'hidden') return exit(false)
-    hidden = false
-    destination.stayed()
-    refreshFromOtherTabs()
-    delivery?.resume()
-  }
-  const onPageHide = (): void => exit(true)
-  // A frozen page may be discarded without another event.
-  const onFreeze = (): void => keep(false)
-  const onResume = (): void => {
-    hidden = document.visibilityState === 'hidden'
-    destination.stayed()
-    delivery?.resume()
-  }
   // Reading location.href costs about half of a track() call in Chromium. Where the Navigation
   // API tells us synchronously of every change of this document's URL (pushState, replaceState,
   // back/forward, fragments), the URL is read again only after one; elsewhere, every time.
@@ -505,11 +488,20 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   }
   navigation?.addEventListener('currententrychange', onUrlChange)
   const destination = watchDestination(navigation)
-  document.addEventListener('visibilitychange', onVisibility)
-  document.addEventListener('freeze', onFreeze)
-  addEventListener('pagehide', onPageHide)
-  addEventListener('pageshow', onResume)
-  addEventListener('online', onResume)
+  /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
+  const lifecycle = watchLifecycle({
+    hide: exit,
+    freeze: () => keep(false),
+    visible() {
+      destination.stayed()
+      refreshFromOtherTabs()
+      delivery?.resume()
+    },
+    resume() {
+      destination.stayed()
+      delivery?.resume()
+    },
+  })
 
   // ---- touchpoints ------------------------------------------------------------------------------
   const pluginContext: PluginContext = {
@@ -643,11 +635,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       if (destroyed) return
       destroyed = true
       leave(place, journey, { state, changed, intake })
-      document.removeEventListener('visibilitychange', onVisibility)
-      document.removeEventListener('freeze', onFreeze)
-      removeEventListener('pagehide', onPageHide)
-      removeEventListener('pageshow', onResume)
-      removeEventListener('online', onResume)
+      lifecycle.stop()
       navigation?.removeEventListener('currententrychange', onUrlChange)
       destination.stop()
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.

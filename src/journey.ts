@@ -22,6 +22,7 @@ import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
 import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
 import { queueScope } from './queue/scope'
+import { createIntake, type Step } from './capture/intake'
 import { cleanProps, type CleanReport } from './capture/sanitize'
 import { resilientStorage } from './queue/resilient'
 import type { QueueStorage } from './queue/store'
@@ -56,17 +57,12 @@ interface CapturedEvent {
   userId?: string
 }
 
-/** A step that must happen in order with the events around it (reset). */
-type Intake = CapturedEvent | (() => void)
-
 interface Session extends SessionInfo {
   lastActivity: number
 }
 
 const NAME_LIMIT = 255
 const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
-/** Longest stretch of event processing before yielding to the page (a long task is 50 ms). */
-const SLICE_MS = 8
 
 function hasPrivacySignal(): boolean {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string }
@@ -177,9 +173,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   /** Events were decided before the stored state was read (see exit()). */
   let decidedEarly = false
   let destroyed = false
-  const intake = (carried?.intake.splice(0) ?? []) as Intake[]
-  let intakeDropped = 0
-  let processScheduled = false
   /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
   let hydration: Promise<void> = Promise.resolve()
   let whenReady: () => void
@@ -229,7 +222,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
           changed.clear()
           return changes
         },
-        busy: () => processScheduled,
+        busy: () => intake.busy,
         stateChangedElsewhere: refreshFromOtherTabs,
         // Identity and a new session are for other tabs to hear at once; a session kept alive is not.
         urgent(changes) {
@@ -319,55 +312,20 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   }
 
   // ---- intake and processing --------------------------------------------------------------------
-  function hand(item: Intake): void {
-    intake.push(item)
-    // While consent is pending, events wait here: bounded like the queue, and counted when
-    // dropped. The oldest event goes, never a queued reset().
-    if (intake.length > config.maxQueueSize) {
-      const oldestEvent = intake.findIndex((waiting) => typeof waiting !== 'function')
-      if (oldestEvent >= 0) {
-        intake.splice(oldestEvent, 1)
-        intakeDropped++
-      }
-    }
-    scheduleProcess()
-  }
-
-  function scheduleProcess(): void {
-    if (processScheduled || !hydrated || consent !== 'granted') return
-    processScheduled = true
-    queueMicrotask(() => process())
-  }
-
-  /** Decides queued intake in order; yields to the page every few ms unless `all`. */
-  function process(all = false): void {
-    processScheduled = false
-    if (consent !== 'granted' || !delivery) return
-    if (intakeDropped) {
-      report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${intakeDropped} oldest were dropped`, {
-        count: intakeDropped,
-      })
-      delivery.countDropped(intakeDropped)
-      intakeDropped = 0
-    }
-    const started = performance.now()
-    let done = 0
-    try {
-      // Consent can change from inside a hook or listener run below: then the rest waits.
-      while (done < intake.length && consent === 'granted' && delivery) {
-        if (!all && done % 64 === 63 && performance.now() - started > SLICE_MS) {
-          processScheduled = true
-          setTimeout(() => process(), 0)
-          break
-        }
-        const item = intake[done++]!
-        if (typeof item === 'function') item()
-        else decide(item)
-      }
-    } finally {
-      intake.splice(0, done)
-    }
-  }
+  const intake = createIntake<CapturedEvent>(
+    {
+      limit: config.maxQueueSize,
+      ready: () => hydrated && consent === 'granted',
+      open: () => consent === 'granted' && !!delivery,
+      dropped(count) {
+        report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
+        delivery!.countDropped(count)
+      },
+      decide,
+    },
+    carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
+  )
+  const { hand, schedule: scheduleProcess, process } = intake
 
   function currentSession(time: number): Session {
     let current = session.get()
@@ -527,8 +485,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   /** Consent denied: drop what waits and delete what earlier pages stored. */
   function forgetEverything(): void {
     whenReady()
-    intake.length = 0
-    intakeDropped = 0
+    intake.clear()
     state.clear()
     changed.clear()
     hydrated = false
@@ -634,7 +591,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     destroy() {
       if (destroyed) return
       destroyed = true
-      leave(place, journey, { state, changed, intake })
+      leave(place, journey, { state, changed, intake: intake.items })
       lifecycle.stop()
       navigation?.removeEventListener('currententrychange', onUrlChange)
       destination.stop()

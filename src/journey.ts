@@ -12,9 +12,10 @@ import { createDelivery, type Delivery } from './delivery'
 import { pageContext } from './capture/context'
 import { uuidv7 } from './event/id'
 import { createSenderLock } from './queue/lease'
-import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
+import { forgetVisitorId, instance, leave, liveJourneys } from './instances'
 import { createReporter } from './errors'
 import { createHooks } from './enrich/hooks'
+import { createIdentity, type Session } from './enrich/identity'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
 import { watchLifecycle } from './page/lifecycle'
@@ -39,7 +40,6 @@ import type {
   PhaseChange,
   PluginContext,
   Props,
-  SessionInfo,
   StateSlot,
 } from './types'
 
@@ -55,10 +55,6 @@ interface CapturedEvent {
   context: EventContext
   /** identify(): the user id from this event on. */
   userId?: string
-}
-
-interface Session extends SessionInfo {
-  lastActivity: number
 }
 
 const NAME_LIMIT = 255
@@ -140,9 +136,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       delivery?.persist()
     },
   })
-  const anonymousId = slot<string>('anonymousId')
-  const userId = slot<string>('userId')
-  const session = slot<Session>('session')
+  const identity = createIdentity(slot, config.sessionTimeout)
 
   // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
   // synchronously after a reload; like everything else, only with consent.
@@ -306,7 +300,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     }
     readStoredState(
       (key, stored) =>
-        !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (session.get()?.lastActivity ?? 0)),
+        !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (identity.storedSession()?.lastActivity ?? 0)),
       true,
     )
   }
@@ -327,23 +321,11 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   )
   const { hand, schedule: scheduleProcess, process } = intake
 
-  function currentSession(time: number): Session {
-    let current = session.get()
-    if (!current || time - current.lastActivity > config.sessionTimeout) {
-      current = { id: uuidv7(), count: (current?.count ?? 0) + 1, startedAt: time, lastActivity: time }
-    } else {
-      current = { ...current, lastActivity: Math.max(current.lastActivity, time) }
-    }
-    session.set(current)
-    return current
-  }
-
   function decide(captured: CapturedEvent): void {
     const { type, name, props, time, context } = captured
     const id = uuidv7()
-    if (captured.userId !== undefined) userId.set(captured.userId)
-    let anonymous = anonymousId.get()
-    if (!anonymous) anonymousId.set((anonymous = newVisitorId(uuidv7)))
+    if (captured.userId !== undefined) identity.identify(captured.userId)
+    const anonymous = identity.anonymousId()
     const event: JourneyEvent = {
       id,
       type,
@@ -351,8 +333,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       props,
       timestamp: new Date(time).toISOString(),
       anonymousId: anonymous,
-      userId: userId.get() ?? null,
-      sessionId: currentSession(time).id,
+      userId: identity.userId(),
+      sessionId: identity.session(time).id,
       phase: '',
       context: { ...context },
     }
@@ -469,7 +451,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     scrubUrl: scrub,
     state: slot,
     session: () => {
-      const { id, count, startedAt } = session.get() ?? currentSession(Date.now())
+      const { id, count, startedAt } = identity.storedSession() ?? identity.session(Date.now())
       return { id, count, startedAt }
     },
     warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),
@@ -524,15 +506,10 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     page: (props) => fromApp('page', 'page_view', props),
     ready,
     get anonymousId() {
-      if (!known()) return undefined
-      let id = anonymousId.get()
-      if (!id) anonymousId.set((id = newVisitorId(uuidv7)))
-      return id
+      return known() ? identity.anonymousId() : undefined
     },
     get sessionId() {
-      const current = session.get()
-      // An expired session is not current: the next event starts a new one, as it would anyway.
-      return !known() ? undefined : current && Date.now() - current.lastActivity <= config.sessionTimeout ? current.id : currentSession(Date.now()).id
+      return known() ? identity.sessionId() : undefined
     },
     identify(id, traits) {
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
@@ -581,9 +558,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     },
     reset() {
       hand(() => {
-        anonymousId.set(renewVisitorId(anonymousId.get(), uuidv7))
-        userId.set(undefined)
-        session.set(undefined)
+        identity.reset()
         guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
         eachPlugin('reset')
       })

@@ -12,7 +12,7 @@ import { createDelivery, type Delivery } from './delivery'
 import { pageContext } from './capture/context'
 import { uuidv7 } from './event/id'
 import { createSenderLock } from './queue/lease'
-import { forgetVisitorId, instance, leave, liveJourneys } from './instances'
+import { instance, leave, liveJourneys } from './instances'
 import { createReporter } from './errors'
 import { createHooks } from './enrich/hooks'
 import { createIdentity, type Session } from './enrich/identity'
@@ -21,12 +21,13 @@ import { watchDestination } from './page/destination'
 import { watchLifecycle } from './page/lifecycle'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
-import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
+import { createJournal, recoverJournal, type Journal } from './queue/journal'
 import { queueScope } from './queue/scope'
 import { createIntake, type Step } from './capture/intake'
 import { cleanProps, type CleanReport } from './capture/sanitize'
 import { resilientStorage } from './queue/resilient'
 import type { QueueStorage } from './queue/store'
+import { forgetStored, initialConsent } from './state/consent'
 import { createTransport } from './delivery/transport'
 import type {
   AnyEvents,
@@ -59,12 +60,6 @@ interface CapturedEvent {
 
 const NAME_LIMIT = 255
 const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
-
-function hasPrivacySignal(): boolean {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string }
-  const win = window as Window & { doNotTrack?: string }
-  return nav.globalPrivacyControl === true || nav.doNotTrack === '1' || win.doNotTrack === '1' || nav.msDoNotTrack === '1'
-}
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
@@ -144,13 +139,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const phaseListeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent ----------------------------------------------------------------------------------
-  // A privacy signal turns the default 'granted' into 'denied'. 'pending' stays pending: nothing
-  // is written or sent anyway, and the visitor's own answer, consent('granted'), is what counts.
-  let consent: ConsentState = config.consent
-  if (consent === 'granted' && config.privacySignals === 'respect' && hasPrivacySignal()) {
-    consent = 'denied'
-    report.debug('Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")')
-  }
+  let consent: ConsentState = initialConsent(config.consent, config.privacySignals, report)
 
   let storage: QueueStorage | undefined
   let delivery: Delivery | undefined
@@ -472,23 +461,10 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     changed.clear()
     hydrated = false
     guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
-    forgetVisitorId()
-    // What pages journaled on their way out, for every endpoint, goes too.
-    journal = undefined
-    forgetJournals()
     const stored = storage
     storage = undefined
-    if (stored) {
-      stored.destroy().catch((error: unknown) => report.warn('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
-    } else {
-      // Never opened on this page: delete the database earlier pages may have left, without
-      // opening (and so creating) it.
-      try {
-        indexedDB?.deleteDatabase('journeykit')
-      } catch {
-        // No IndexedDB: nothing stored.
-      }
-    }
+    journal = undefined
+    forgetStored(stored, report)
   }
 
   if (consent === 'granted') start()

@@ -28,6 +28,7 @@ import { cleanProps, type CleanReport } from './capture/sanitize'
 import { resilientStorage } from './queue/resilient'
 import type { QueueStorage } from './queue/store'
 import { forgetStored, initialConsent } from './state/consent'
+import { createSlots } from './state/slots'
 import { createTransport } from './delivery/transport'
 import type {
   AnyEvents,
@@ -41,7 +42,6 @@ import type {
   PhaseChange,
   PluginContext,
   Props,
-  StateSlot,
 } from './types'
 
 /**
@@ -59,7 +59,6 @@ interface CapturedEvent {
 }
 
 const NAME_LIMIT = 255
-const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
@@ -121,16 +120,20 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const { guard, each: eachPlugin, beforeSend } = createHooks(plugins, report, config.beforeSend)
 
   // ---- state: read from storage once consent allows, written with the events -------------------
-  const state = carried?.state ?? new Map<string, unknown>()
-  const changed = carried?.changed ?? new Set<string>()
-  const slot = <T>(key: string): StateSlot<T> => ({
-    get: () => state.get(key) as T | undefined,
-    set(value) {
-      state.set(key, value)
-      changed.add(key)
-      delivery?.persist()
+  const slots = createSlots(
+    {
+      storage: () => storage,
+      mayRefresh: () => consent === 'granted',
+      persist: () => delivery?.persist(),
+      read() {
+        whenReady()
+        process()
+      },
+      report,
     },
-  })
+    carried,
+  )
+  const { slot } = slots
   const identity = createIdentity(slot, config.sessionTimeout)
 
   // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
@@ -147,17 +150,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   let storedSession: string | undefined
   let journal: Journal | undefined
   let keepScheduled = false
-  let hydrated = false
-  /**
-   * The stored state has been read once since storage opened: ids stay known while another tab's
-   * changes are read again (`hydrated` is false meanwhile).
-   */
-  let readOnce = false
-  /** Events were decided before the stored state was read (see exit()). */
-  let decidedEarly = false
   let destroyed = false
-  /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
-  let hydration: Promise<void> = Promise.resolve()
   let whenReady: () => void
   const ready = new Promise<void>((resolve) => (whenReady = resolve))
 
@@ -183,10 +176,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
           // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
           .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
       }
-      // Identity, session and phase state from storage win over anything made up before they
-      // were read (the phase engine merges what it finds); other values this page changed
-      // meanwhile win over the stored ones.
-      readStoredState((key) => !changed.has(key) || STORED_WINS.has(key))
+      slots.hydrate()
     }
     if (!delivery) {
       delivery = createDelivery({
@@ -200,13 +190,9 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         report,
         channel: scope.channel,
         journal,
-        takeStateChanges() {
-          const changes = [...changed].map((key): [string, unknown] => [key, state.get(key)])
-          changed.clear()
-          return changes
-        },
+        takeStateChanges: slots.takeChanges,
         busy: () => intake.busy,
-        stateChangedElsewhere: refreshFromOtherTabs,
+        stateChangedElsewhere: slots.refresh,
         // Identity and a new session are for other tabs to hear at once; a session kept alive is not.
         urgent(changes) {
           let urgent = false
@@ -223,82 +209,14 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       // Events left by earlier pages go out soon after start-up.
       delivery.resume()
     }
-    if (hydrated) scheduleProcess()
-  }
-
-  /**
-   * Reads the stored state; `take(key, stored)` says whether a stored value replaces this page's.
-   * Events wait meanwhile, so none is decided on state about to change.
-   */
-  function readStoredState(take: (key: string, stored: unknown) => boolean, refresh = false): void {
-    const opened = storage!
-    hydrated = false
-    if (!refresh) readOnce = false
-    hydration = opened
-      .readState()
-      .then(
-        (entries) => {
-          if (storage !== opened) return
-          const stored = new Set<string>()
-          for (const [key, value] of entries) {
-            stored.add(key)
-            if (!take(key, value)) continue
-            state.set(key, value)
-            // Events decided before this read (a page hidden right after loading) may have
-            // written made-up values over these: write the stored ones back.
-            if (decidedEarly) changed.add(key)
-          }
-          // Another tab reset the visitor: what it deleted goes here too (unless changed here).
-          if (refresh) for (const key of [...state.keys()]) if (!stored.has(key) && !changed.has(key)) state.delete(key)
-          decidedEarly = false
-          if (changed.size) delivery?.persist()
-        },
-        (error: unknown) => report.warn('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
-      )
-      .then(() => {
-        if (storage !== opened) return
-        hydrated = true
-        // Another tab wrote while this read was under way (perhaps after it had started): read
-        // again as part of this hydration, so `ready` and flush() wait for that read too.
-        if (readAgain) {
-          readAgain = false
-          const current = hydration
-          refreshFromOtherTabs()
-          if (hydration !== current) return hydration
-        }
-        readOnce = true
-        whenReady()
-        process()
-      })
-  }
-
-  /** Another tab's state changes arrived while the state was being read: read once more. */
-  let readAgain = false
-
-  /**
-   * Another tab moved on: it identified or reset the visitor, or kept the session alive. Read
-   * when it says so (side-by-side windows) and when this tab comes back into view. Stored values
-   * it wrote since win, unless this page changed the same value and has not written it yet (the
-   * session: whichever saw activity last).
-   */
-  function refreshFromOtherTabs(): void {
-    if (!storage?.persistent || consent !== 'granted') return
-    if (!hydrated) {
-      readAgain = true
-      return
-    }
-    readStoredState(
-      (key, stored) =>
-        !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (identity.storedSession()?.lastActivity ?? 0)),
-      true,
-    )
+    if (slots.hydrated) scheduleProcess()
   }
 
   // ---- intake and processing --------------------------------------------------------------------
   const intake = createIntake<CapturedEvent>(
     {
       limit: config.maxQueueSize,
-      ready: () => hydrated && consent === 'granted',
+      ready: () => slots.hydrated && consent === 'granted',
       open: () => consent === 'granted' && !!delivery,
       dropped(count) {
         report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
@@ -402,7 +320,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     if (consent !== 'granted' || !delivery) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
-    if (!hydrated) decidedEarly = hydrated = true
+    slots.decideEarly()
     process(true)
     delivery.exit(leaving, destination.sameOrigin())
   }
@@ -423,7 +341,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     freeze: () => keep(false),
     visible() {
       destination.stayed()
-      refreshFromOtherTabs()
+      slots.refresh()
       delivery?.resume()
     },
     resume() {
@@ -457,9 +375,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   function forgetEverything(): void {
     whenReady()
     intake.clear()
-    state.clear()
-    changed.clear()
-    hydrated = false
+    slots.clear()
     guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     const stored = storage
     storage = undefined
@@ -471,7 +387,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   else if (consent === 'denied') forgetEverything()
 
   /** Ids exist once the stored state is read, with consent. */
-  const known = (): boolean => (hydrated || readOnce) && consent === 'granted'
+  const known = (): boolean => (slots.hydrated || slots.readOnce) && consent === 'granted'
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
     eachPlugin('beforeTrack')
@@ -525,7 +441,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     flush() {
       if (consent !== 'granted' || !delivery) return Promise.resolve()
       // Events tracked right before flush() are sent too, once the state they need is read.
-      return hydration
+      return slots.hydration
         .then(() => {
           process(true)
           return delivery?.flush(true)
@@ -542,14 +458,14 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     destroy() {
       if (destroyed) return
       destroyed = true
-      leave(place, journey, { state, changed, intake: intake.items })
+      leave(place, journey, { state: slots.state, changed: slots.changed, intake: intake.items })
       lifecycle.stop()
       navigation?.removeEventListener('currententrychange', onUrlChange)
       destination.stop()
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
       for (const teardown of teardowns.reverse()) guard(teardown, __DEV__ && 'A touchpoint teardown')
       // What was tracked before destroy() is decided and stored for the next load.
-      void hydration.then(() => {
+      void slots.hydration.then(() => {
         process(true)
         delivery?.stop()
         delivery = undefined

@@ -21,11 +21,11 @@ import { watchDestination } from './page/destination'
 import { watchLifecycle } from './page/lifecycle'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
-import { createJournal, recoverJournal, type Journal } from './queue/journal'
+import type { Journal } from './queue/journal'
+import { openQueue } from './queue/open'
 import { queueScope } from './queue/scope'
 import { createIntake, type Step } from './capture/intake'
 import { cleanProps, type CleanReport } from './capture/sanitize'
-import { resilientStorage } from './queue/resilient'
 import type { QueueStorage } from './queue/store'
 import { forgetStored, initialConsent } from './state/consent'
 import { createSlots } from './state/slots'
@@ -157,25 +157,9 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
     if (!storage) {
-      storage = resilientStorage(
-        scope,
-        (error) => report.warn('storage_unavailable', __DEV__ && 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
-        (error) =>
-          report.warn('storage_failed', __DEV__ && 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
-            cause: error,
-          }),
-      )
-      const opened = storage
-      journal = createJournal(scope, uuidv7(), () => opened.persistent)
-      // What earlier pages journaled on their way out goes into the queue first (same ids), and
-      // before the state is read (so a first visit's identity, journaled, is the one read back).
-      const recovered = recoverJournal(scope)
-      if (recovered) {
-        storage
-          .restore(recovered.events, recovered.state, config.maxQueueSize, recovered.delivered)
-          // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
-          .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
-      }
+      const opened = openQueue(scope, config.maxQueueSize, report)
+      storage = opened.storage
+      journal = opened.journal
       slots.hydrate()
     }
     if (!delivery) {

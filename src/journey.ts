@@ -10,11 +10,11 @@
  */
 import { createDelivery, type Delivery } from './delivery'
 import { pageContext } from './capture/context'
-import { uuidv7 } from './event/id'
 import { createSenderLock } from './queue/lease'
 import { instance, leave, liveJourneys } from './instances'
 import { createReporter } from './errors'
 import { createHooks } from './enrich/hooks'
+import { createDecider } from './enrich/decide'
 import { createIdentity, type Session } from './enrich/identity'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
@@ -24,7 +24,7 @@ import { scrubUrl } from './privacy/url'
 import type { Journal } from './queue/journal'
 import { openQueue } from './queue/open'
 import { queueScope } from './queue/scope'
-import { createIntake, type Step } from './capture/intake'
+import { createIntake, type CapturedEvent, type Step } from './capture/intake'
 import { cleanProps, type CleanReport } from './capture/sanitize'
 import type { QueueStorage } from './queue/store'
 import { forgetStored, initialConsent } from './state/consent'
@@ -34,29 +34,12 @@ import type {
   AnyEvents,
   ConsentState,
   EventMap,
-  EventContext,
   EventType,
   Journey,
-  JourneyEvent,
   JourneyOptions,
   PhaseChange,
   PluginContext,
-  Props,
 } from './types'
-
-/**
- * An event as track() hands it on, before id, identity, session and phase are known. (The id is
- * made when it is processed, in tracking order: the same order, for less work in track().)
- */
-interface CapturedEvent {
-  type: EventType
-  name: string
-  props: Props
-  time: number
-  context: EventContext
-  /** identify(): the user id from this event on. */
-  userId?: string
-}
 
 const NAME_LIMIT = 255
 
@@ -117,7 +100,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const scope = queueScope(config.endpoint)
   const scrub = (url: string): string => scrubUrl(url, config.redactParams)
   const plugins = config.touchpoints
-  const { guard, each: eachPlugin, beforeSend } = createHooks(plugins, report, config.beforeSend)
+  const hooks = createHooks(plugins, report, config.beforeSend)
+  const { guard, each: eachPlugin } = hooks
 
   // ---- state: read from storage once consent allows, written with the events -------------------
   const slots = createSlots(
@@ -206,54 +190,11 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
         delivery!.countDropped(count)
       },
-      decide,
+      decide: createDecider({ identity, hooks, engine, listeners: phaseListeners, report, enqueue: (key, event) => delivery?.enqueue(key, event) }),
     },
     carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
   )
   const { hand, schedule: scheduleProcess, process } = intake
-
-  function decide(captured: CapturedEvent): void {
-    const { type, name, props, time, context } = captured
-    const id = uuidv7()
-    if (captured.userId !== undefined) identity.identify(captured.userId)
-    const anonymous = identity.anonymousId()
-    const event: JourneyEvent = {
-      id,
-      type,
-      name,
-      props,
-      timestamp: new Date(time).toISOString(),
-      anonymousId: anonymous,
-      userId: identity.userId(),
-      sessionId: identity.session(time).id,
-      phase: '',
-      context: { ...context },
-    }
-    eachPlugin('enrich', event)
-    let change: PhaseChange | undefined
-    guard(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
-    event.phase = engine.phase
-    if (change) {
-      // Its order key sorts right before the event that caused it.
-      queue(id + '.0', {
-        ...event,
-        id: uuidv7(),
-        type: 'track',
-        name: 'phase_change',
-        props: { from: change.from, to: change.to, rule: change.rule },
-      })
-    }
-    queue(id + '.1', event)
-    if (change) for (const listener of phaseListeners) guard(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
-  }
-
-  function queue(key: string, event: JourneyEvent): void {
-    const out = beforeSend(event)
-    if (!out) return report.debug('dropped by beforeSend', event)
-    eachPlugin('onEvent', out)
-    report.debug('queued', out)
-    delivery?.enqueue(key, out)
-  }
 
   // ---- capture: the hot path --------------------------------------------------------------------
   function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string): void {

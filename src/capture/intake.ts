@@ -3,6 +3,21 @@
  * queued). It is bounded like the queue, and it is worked off in slices so that a burst never
  * makes a long task.
  */
+import type { EventContext, EventType, Props } from '../types'
+
+/**
+ * An event as track() hands it on, before id, identity, session and phase are known. (The id is
+ * made when it is processed, in tracking order: the same order, for less work in track().)
+ */
+export interface CapturedEvent {
+  type: EventType
+  name: string
+  props: Props
+  time: number
+  context: EventContext
+  /** identify(): the user id from this event on. */
+  userId?: string
+}
 
 /** Longest stretch of event processing before yielding to the page (a long task is 50 ms). */
 const SLICE_MS = 8

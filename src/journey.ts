@@ -9,10 +9,11 @@
  * consent is not granted.
  */
 import { createDelivery, type Delivery } from './delivery'
-import { pageContext } from './capture/context'
+import { createCapture } from './capture/capture'
+import { watchPageUrl } from './capture/context'
 import { createSenderLock } from './queue/lease'
 import { instance, leave, liveJourneys } from './instances'
-import { createReporter } from './errors'
+import { createReporter, describe } from './errors'
 import { createHooks } from './enrich/hooks'
 import { createDecider } from './enrich/decide'
 import { createIdentity, type Session } from './enrich/identity'
@@ -25,7 +26,6 @@ import type { Journal } from './queue/journal'
 import { openQueue } from './queue/open'
 import { queueScope } from './queue/scope'
 import { createIntake, type CapturedEvent, type Step } from './capture/intake'
-import { cleanProps, type CleanReport } from './capture/sanitize'
 import type { QueueStorage } from './queue/store'
 import { forgetStored, initialConsent } from './state/consent'
 import { createSlots } from './state/slots'
@@ -41,11 +41,7 @@ import type {
   PluginContext,
 } from './types'
 
-const NAME_LIMIT = 255
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
-}
 
 /** What `createJourney` returns off the browser (server-side rendering): it does nothing. */
 function inertJourney(): Journey {
@@ -197,23 +193,16 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const { hand, schedule: scheduleProcess, process } = intake
 
   // ---- capture: the hot path --------------------------------------------------------------------
+  const navigation = (window as { navigation?: EventTarget }).navigation
+  const pageUrl = watchPageUrl(navigation)
+  const captureEvent = createCapture(scrub, pageUrl.read, report)
   function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string): void {
     try {
       if (destroyed) return report.warn('destroyed', __DEV__ && `"${String(name)}" was tracked after destroy() and ignored`)
       if (consent === 'denied') return
-      if (typeof name !== 'string' || !(name = name.trim()) || (name as string).length > NAME_LIMIT) {
-        return report.warn(
-          'invalid_name',
-          __DEV__ &&
-            `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`,
-        )
-      }
-      const notes: CleanReport = {}
-      const cleaned = cleanProps(props, notes)
-      if (notes.invalid) report.warn('invalid_props', __DEV__ && `${notes.invalid}; "${name}" was tracked without props`)
-      if (notes.cleaned) report.warn('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes.cleaned}`)
-      if (!cleaned) return report.warn('event_too_large', __DEV__ && `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ type, name: name as string, props: cleaned, time: time ?? Date.now(), context: pageContext(scrub, href ?? pageUrl(), title), userId: newUserId })
+      const captured = captureEvent(type, name, props, newUserId, href, time, title)
+      if (!captured) return
+      hand(captured)
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
       // keeps a burst of such calls together.
@@ -249,16 +238,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     process(true)
     delivery.exit(leaving, destination.sameOrigin())
   }
-  // Reading location.href costs about half of a track() call in Chromium. Where the Navigation
-  // API tells us synchronously of every change of this document's URL (pushState, replaceState,
-  // back/forward, fragments), the URL is read again only after one; elsewhere, every time.
-  const navigation = (window as { navigation?: EventTarget }).navigation
-  let knownUrl: string | undefined
-  const pageUrl = (): string => (navigation ? (knownUrl ??= location.href) : location.href)
-  const onUrlChange = (): void => {
-    knownUrl = undefined
-  }
-  navigation?.addEventListener('currententrychange', onUrlChange)
   const destination = watchDestination(navigation)
   /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
   const lifecycle = watchLifecycle({
@@ -385,7 +364,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       destroyed = true
       leave(place, journey, { state: slots.state, changed: slots.changed, intake: intake.items })
       lifecycle.stop()
-      navigation?.removeEventListener('currententrychange', onUrlChange)
+      pageUrl.stop()
       destination.stop()
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
       for (const teardown of teardowns.reverse()) guard(teardown, __DEV__ && 'A touchpoint teardown')

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { defineConfig, type Options } from 'tsup'
-import { STUB } from './src/browser/stub'
+import { STUB } from './src/script/stub'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -19,7 +19,7 @@ const npmEntries = {
 
 const shared: Options = {
   target: 'es2020',
-  // `__DEV__` false: the production build keeps error codes, not the texts (see src/log.ts).
+  // `__DEV__` false: the production build keeps error codes, not the texts (see src/errors.ts).
   // `__SCRIPT_TAG__` true only in the script-tag builds below (see src/globals.d.ts).
   define: { __VERSION__: JSON.stringify(version), __DEV__: 'false', __SCRIPT_TAG__: 'false' },
   // Internal fields written `_name_` get short names in the build: smaller output, and a
@@ -75,7 +75,7 @@ export default defineConfig([
   {
     ...shared,
     define: { ...shared.define, __DEV__: 'true', __SCRIPT_TAG__: 'true' },
-    entry: { 'journeykit.debug.iife': 'src/browser/iife.ts' },
+    entry: { 'journeykit.debug.iife': 'src/script/iife.ts' },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
     ...scriptTagMinify,
@@ -86,10 +86,10 @@ export default defineConfig([
     ...shared,
     define: { ...shared.define, __SCRIPT_TAG__: 'true' },
     entry: {
-      'journeykit.iife': 'src/browser/iife.ts',
-      'journeykit-web-vitals.iife': 'src/browser/web-vitals-iife.ts',
-      'journeykit-segment.iife': 'src/browser/segment-iife.ts',
-      'journeykit-b2b.iife': 'src/browser/b2b-iife.ts',
+      'journeykit.iife': 'src/script/iife.ts',
+      'journeykit-web-vitals.iife': 'src/script/web-vitals-iife.ts',
+      'journeykit-segment.iife': 'src/script/segment-iife.ts',
+      'journeykit-b2b.iife': 'src/script/b2b-iife.ts',
     },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),

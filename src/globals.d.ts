@@ -4,7 +4,7 @@ declare const __VERSION__: string
 declare const __DEV__: boolean
 /**
  * True in the script-tag builds (`dist/*.iife.js`), false in the npm build. A script tag always
- * runs in a browser and passes only what its `data-*` attributes say (src/browser/config.ts), so
+ * runs in a browser and passes only what its `data-*` attributes say (src/script/config.ts), so
  * code only an npm user can reach (the server-side stub, checks of custom phase models and of
  * function options) is left out of it.
  */

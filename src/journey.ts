@@ -9,76 +9,39 @@
  * consent is not granted.
  */
 import { createDelivery, type Delivery } from './delivery'
-import { pageContext, uuidv7 } from './event'
-import { createSenderLock } from './lock'
-import { forgetVisitorId, instance, leave, liveJourneys, newVisitorId, renewVisitorId } from './instances'
-import { createReporter } from './log'
+import { createCapture } from './capture/capture'
+import { watchPageUrl } from './capture/context'
+import { createSenderLock } from './queue/lease'
+import { instance, leave, liveJourneys } from './instances'
+import { createReporter, describe } from './errors'
+import { createHooks } from './enrich/hooks'
+import { createDecider } from './enrich/decide'
+import { createIdentity, type Session } from './enrich/identity'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
+import { watchLifecycle } from './page/lifecycle'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
-import { createJournal, forgetJournals, recoverJournal, type Journal } from './queue/journal'
+import type { Journal } from './queue/journal'
+import { openQueue } from './queue/open'
 import { queueScope } from './queue/scope'
-import { cleanProps, type CleanReport } from './sanitize'
-import { resilientStorage } from './queue/resilient'
+import { createIntake, type CapturedEvent, type Step } from './capture/intake'
 import type { QueueStorage } from './queue/store'
-import { createTransport } from './transport'
+import { forgetStored, initialConsent } from './state/consent'
+import { createSlots } from './state/slots'
+import { createTransport } from './delivery/transport'
 import type {
   AnyEvents,
   ConsentState,
   EventMap,
-  EventContext,
   EventType,
   Journey,
-  JourneyEvent,
   JourneyOptions,
   PhaseChange,
   PluginContext,
-  Props,
-  SessionInfo,
-  StateSlot,
 } from './types'
 
-/**
- * An event as track() hands it on, before id, identity, session and phase are known. (The id is
- * made when it is processed, in tracking order: the same order, for less work in track().)
- */
-interface CapturedEvent {
-  type: EventType
-  name: string
-  props: Props
-  time: number
-  context: EventContext
-  /** identify(): the user id from this event on. */
-  userId?: string
-}
 
-/** A step that must happen in order with the events around it (reset). */
-type Intake = CapturedEvent | (() => void)
-
-interface Session extends SessionInfo {
-  lastActivity: number
-}
-
-const NAME_LIMIT = 255
-const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
-/** Longest stretch of event processing before yielding to the page (a long task is 50 ms). */
-const SLICE_MS = 8
-
-function hasPrivacySignal(): boolean {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string }
-  const win = window as Window & { doNotTrack?: string }
-  return nav.globalPrivacyControl === true || nav.doNotTrack === '1' || win.doNotTrack === '1' || nav.msDoNotTrack === '1'
-}
-
-/** A beforeSend answer: null drops the event, undefined (a forgotten return) keeps it. */
-function keepUnlessNull(answer: JourneyEvent | null | undefined, event: JourneyEvent): JourneyEvent | null {
-  return answer === undefined ? event : answer
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
-}
 
 /** What `createJourney` returns off the browser (server-side rendering): it does nothing. */
 function inertJourney(): Journey {
@@ -133,21 +96,25 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const scope = queueScope(config.endpoint)
   const scrub = (url: string): string => scrubUrl(url, config.redactParams)
   const plugins = config.touchpoints
+  const hooks = createHooks(plugins, report, config.beforeSend)
+  const { guard, each: eachPlugin } = hooks
 
   // ---- state: read from storage once consent allows, written with the events -------------------
-  const state = carried?.state ?? new Map<string, unknown>()
-  const changed = carried?.changed ?? new Set<string>()
-  const slot = <T>(key: string): StateSlot<T> => ({
-    get: () => state.get(key) as T | undefined,
-    set(value) {
-      state.set(key, value)
-      changed.add(key)
-      delivery?.persist()
+  const slots = createSlots(
+    {
+      storage: () => storage,
+      mayRefresh: () => consent === 'granted',
+      persist: () => delivery?.persist(),
+      read() {
+        whenReady()
+        process()
+      },
+      report,
     },
-  })
-  const anonymousId = slot<string>('anonymousId')
-  const userId = slot<string>('userId')
-  const session = slot<Session>('session')
+    carried,
+  )
+  const { slot } = slots
+  const identity = createIdentity(slot, config.sessionTimeout)
 
   // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
   // synchronously after a reload; like everything else, only with consent.
@@ -155,65 +122,25 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const phaseListeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent ----------------------------------------------------------------------------------
-  // A privacy signal turns the default 'granted' into 'denied'. 'pending' stays pending: nothing
-  // is written or sent anyway, and the visitor's own answer, consent('granted'), is what counts.
-  let consent: ConsentState = config.consent
-  if (consent === 'granted' && config.privacySignals === 'respect' && hasPrivacySignal()) {
-    consent = 'denied'
-    report.debug('Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")')
-  }
+  let consent: ConsentState = initialConsent(config.consent, config.privacySignals, report)
 
   let storage: QueueStorage | undefined
   let delivery: Delivery | undefined
   /** The session id last written: a different one is news for other tabs. */
   let storedSession: string | undefined
   let journal: Journal | undefined
-  /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
-  let hidden = false
   let keepScheduled = false
-  let hydrated = false
-  /**
-   * The stored state has been read once since storage opened: ids stay known while another tab's
-   * changes are read again (`hydrated` is false meanwhile).
-   */
-  let readOnce = false
-  /** Events were decided before the stored state was read (see exit()). */
-  let decidedEarly = false
   let destroyed = false
-  const intake = (carried?.intake.splice(0) ?? []) as Intake[]
-  let intakeDropped = 0
-  let processScheduled = false
-  /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
-  let hydration: Promise<void> = Promise.resolve()
   let whenReady: () => void
   const ready = new Promise<void>((resolve) => (whenReady = resolve))
 
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
     if (!storage) {
-      storage = resilientStorage(
-        scope,
-        (error) => report.warn('storage_unavailable', __DEV__ && 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
-        (error) =>
-          report.warn('storage_failed', __DEV__ && 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
-            cause: error,
-          }),
-      )
-      const opened = storage
-      journal = createJournal(scope, uuidv7(), () => opened.persistent)
-      // What earlier pages journaled on their way out goes into the queue first (same ids), and
-      // before the state is read (so a first visit's identity, journaled, is the one read back).
-      const recovered = recoverJournal(scope)
-      if (recovered) {
-        storage
-          .restore(recovered.events, recovered.state, config.maxQueueSize, recovered.delivered)
-          // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
-          .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
-      }
-      // Identity, session and phase state from storage win over anything made up before they
-      // were read (the phase engine merges what it finds); other values this page changed
-      // meanwhile win over the stored ones.
-      readStoredState((key) => !changed.has(key) || STORED_WINS.has(key))
+      const opened = openQueue(scope, config.maxQueueSize, report)
+      storage = opened.storage
+      journal = opened.journal
+      slots.hydrate()
     }
     if (!delivery) {
       delivery = createDelivery({
@@ -227,13 +154,9 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         report,
         channel: scope.channel,
         journal,
-        takeStateChanges() {
-          const changes = [...changed].map((key): [string, unknown] => [key, state.get(key)])
-          changed.clear()
-          return changes
-        },
-        busy: () => processScheduled,
-        stateChangedElsewhere: refreshFromOtherTabs,
+        takeStateChanges: slots.takeChanges,
+        busy: () => intake.busy,
+        stateChangedElsewhere: slots.refresh,
         departing: () => destination.sameOrigin(),
         // Identity and a new session are for other tabs to hear at once; a session kept alive is not.
         urgent(changes) {
@@ -251,230 +174,40 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       // Events left by earlier pages go out soon after start-up.
       delivery.resume()
     }
-    if (hydrated) scheduleProcess()
-  }
-
-  /**
-   * Reads the stored state; `take(key, stored)` says whether a stored value replaces this page's.
-   * Events wait meanwhile, so none is decided on state about to change.
-   */
-  function readStoredState(take: (key: string, stored: unknown) => boolean, refresh = false): void {
-    const opened = storage!
-    hydrated = false
-    if (!refresh) readOnce = false
-    hydration = opened
-      .readState()
-      .then(
-        (entries) => {
-          if (storage !== opened) return
-          const stored = new Set<string>()
-          for (const [key, value] of entries) {
-            stored.add(key)
-            if (!take(key, value)) continue
-            state.set(key, value)
-            // Events decided before this read (a page hidden right after loading) may have
-            // written made-up values over these: write the stored ones back.
-            if (decidedEarly) changed.add(key)
-          }
-          // Another tab reset the visitor: what it deleted goes here too (unless changed here).
-          if (refresh) for (const key of [...state.keys()]) if (!stored.has(key) && !changed.has(key)) state.delete(key)
-          decidedEarly = false
-          if (changed.size) delivery?.persist()
-        },
-        (error: unknown) => report.warn('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
-      )
-      .then(() => {
-        if (storage !== opened) return
-        hydrated = true
-        // Another tab wrote while this read was under way (perhaps after it had started): read
-        // again as part of this hydration, so `ready` and flush() wait for that read too.
-        if (readAgain) {
-          readAgain = false
-          const current = hydration
-          refreshFromOtherTabs()
-          if (hydration !== current) return hydration
-        }
-        readOnce = true
-        whenReady()
-        process()
-      })
-  }
-
-  /** Another tab's state changes arrived while the state was being read: read once more. */
-  let readAgain = false
-
-  /**
-   * Another tab moved on: it identified or reset the visitor, or kept the session alive. Read
-   * when it says so (side-by-side windows) and when this tab comes back into view. Stored values
-   * it wrote since win, unless this page changed the same value and has not written it yet (the
-   * session: whichever saw activity last).
-   */
-  function refreshFromOtherTabs(): void {
-    if (!storage?.persistent || consent !== 'granted') return
-    if (!hydrated) {
-      readAgain = true
-      return
-    }
-    readStoredState(
-      (key, stored) =>
-        !changed.has(key) || (key === 'session' && (stored as Session).lastActivity > (session.get()?.lastActivity ?? 0)),
-      true,
-    )
+    if (slots.hydrated) scheduleProcess()
   }
 
   // ---- intake and processing --------------------------------------------------------------------
-  function hand(item: Intake): void {
-    intake.push(item)
-    // While consent is pending, events wait here: bounded like the queue, and counted when
-    // dropped. The oldest event goes, never a queued reset().
-    if (intake.length > config.maxQueueSize) {
-      const oldestEvent = intake.findIndex((waiting) => typeof waiting !== 'function')
-      if (oldestEvent >= 0) {
-        intake.splice(oldestEvent, 1)
-        intakeDropped++
-      }
-    }
-    scheduleProcess()
-  }
-
-  function scheduleProcess(): void {
-    if (processScheduled || !hydrated || consent !== 'granted') return
-    processScheduled = true
-    queueMicrotask(() => process())
-  }
-
-  /** Decides queued intake in order; yields to the page every few ms unless `all`. */
-  function process(all = false): void {
-    processScheduled = false
-    if (consent !== 'granted' || !delivery) return
-    if (intakeDropped) {
-      report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${intakeDropped} oldest were dropped`, {
-        count: intakeDropped,
-      })
-      delivery.countDropped(intakeDropped)
-      intakeDropped = 0
-    }
-    const started = performance.now()
-    let done = 0
-    try {
-      // Consent can change from inside a hook or listener run below: then the rest waits.
-      while (done < intake.length && consent === 'granted' && delivery) {
-        if (!all && done % 64 === 63 && performance.now() - started > SLICE_MS) {
-          processScheduled = true
-          setTimeout(() => process(), 0)
-          break
-        }
-        const item = intake[done++]!
-        if (typeof item === 'function') item()
-        else decide(item)
-      }
-    } finally {
-      intake.splice(0, done)
-    }
-  }
-
-  function currentSession(time: number): Session {
-    let current = session.get()
-    if (!current || time - current.lastActivity > config.sessionTimeout) {
-      current = { id: uuidv7(), count: (current?.count ?? 0) + 1, startedAt: time, lastActivity: time }
-    } else {
-      current = { ...current, lastActivity: Math.max(current.lastActivity, time) }
-    }
-    session.set(current)
-    return current
-  }
-
-  /** Runs `task`; if it throws, reports `what` threw (`what` is passed as `__DEV__ && '…'`). */
-  function guard(task: () => void, what: string | false): void {
-    try {
-      task()
-    } catch (error) {
-      report.warn('plugin_failed', __DEV__ && `${what} threw; the event went on without it`, { cause: error })
-    }
-  }
-
-  /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
-  function eachPlugin(hook: 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack', event?: JourneyEvent): void {
-    for (const plugin of plugins) {
-      const run = plugin[hook]
-      if (run) guard(() => run.call(plugin, event!), __DEV__ && `Touchpoint "${plugin.name}" (${hook})`)
-    }
-  }
-
-  function decide(captured: CapturedEvent): void {
-    const { type, name, props, time, context } = captured
-    const id = uuidv7()
-    if (captured.userId !== undefined) userId.set(captured.userId)
-    let anonymous = anonymousId.get()
-    if (!anonymous) anonymousId.set((anonymous = newVisitorId(uuidv7)))
-    const event: JourneyEvent = {
-      id,
-      type,
-      name,
-      props,
-      timestamp: new Date(time).toISOString(),
-      anonymousId: anonymous,
-      userId: userId.get() ?? null,
-      sessionId: currentSession(time).id,
-      phase: '',
-      context: { ...context },
-    }
-    eachPlugin('enrich', event)
-    let change: PhaseChange | undefined
-    guard(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
-    event.phase = engine.phase
-    if (change) {
-      // Its order key sorts right before the event that caused it.
-      queue(id + '.0', {
-        ...event,
-        id: uuidv7(),
-        type: 'track',
-        name: 'phase_change',
-        props: { from: change.from, to: change.to, rule: change.rule },
-      })
-    }
-    queue(id + '.1', event)
-    if (change) for (const listener of phaseListeners) guard(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
-  }
-
-  function queue(key: string, event: JourneyEvent): void {
-    let out: JourneyEvent | null | undefined = event
-    for (const plugin of plugins) {
-      // null drops the event; undefined (no return) leaves it as it is.
-      if (out && plugin.beforeSend) guard(() => (out = keepUnlessNull(plugin.beforeSend!(out!), out!)), __DEV__ && `Touchpoint "${plugin.name}" (beforeSend)`)
-    }
-    if (out && config.beforeSend) {
-      const beforeSend = config.beforeSend
-      guard(() => (out = keepUnlessNull(beforeSend(out!), out!)), __DEV__ && 'beforeSend')
-    }
-    if (!out) return report.debug('dropped by beforeSend', event)
-    eachPlugin('onEvent', out)
-    report.debug('queued', out)
-    delivery?.enqueue(key, out)
-  }
+  const intake = createIntake<CapturedEvent>(
+    {
+      limit: config.maxQueueSize,
+      ready: () => slots.hydrated && consent === 'granted',
+      open: () => consent === 'granted' && !!delivery,
+      dropped(count) {
+        report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
+        delivery!.countDropped(count)
+      },
+      decide: createDecider({ identity, hooks, engine, listeners: phaseListeners, report, enqueue: (key, event) => delivery?.enqueue(key, event) }),
+    },
+    carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
+  )
+  const { hand, schedule: scheduleProcess, process } = intake
 
   // ---- capture: the hot path --------------------------------------------------------------------
+  const navigation = (window as { navigation?: EventTarget }).navigation
+  const pageUrl = watchPageUrl(navigation)
+  const captureEvent = createCapture(scrub, pageUrl.read, report)
   function capture(type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string): void {
     try {
       if (destroyed) return report.warn('destroyed', __DEV__ && `"${String(name)}" was tracked after destroy() and ignored`)
       if (consent === 'denied') return
-      if (typeof name !== 'string' || !(name = name.trim()) || (name as string).length > NAME_LIMIT) {
-        return report.warn(
-          'invalid_name',
-          __DEV__ &&
-            `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`,
-        )
-      }
-      const notes: CleanReport = {}
-      const cleaned = cleanProps(props, notes)
-      if (notes.invalid) report.warn('invalid_props', __DEV__ && `${notes.invalid}; "${name}" was tracked without props`)
-      if (notes.cleaned) report.warn('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes.cleaned}`)
-      if (!cleaned) return report.warn('event_too_large', __DEV__ && `"${name}" is larger than 32 KiB and was dropped`)
-      hand({ type, name: name as string, props: cleaned, time: time ?? Date.now(), context: pageContext(scrub, href ?? pageUrl(), title), userId: newUserId })
+      const captured = captureEvent(type, name, props, newUserId, href, time, title)
+      if (!captured) return
+      hand(captured)
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
       // keeps a burst of such calls together.
-      if (hidden && !keepScheduled) {
+      if (lifecycle.hidden && !keepScheduled) {
         keepScheduled = true
         queueMicrotask(() => {
           keepScheduled = false
@@ -489,7 +222,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // ---- page lifecycle ---------------------------------------------------------------------------
   /** Hidden or leaving: let touchpoints record their last events, then keep and send them. */
   function exit(leaving: boolean): void {
-    hidden = true
     eachPlugin('onHide')
     keep(leaving)
   }
@@ -503,41 +235,25 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     if (consent !== 'granted' || !delivery) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
-    if (!hydrated) decidedEarly = hydrated = true
+    slots.decideEarly()
     process(true)
     delivery.exit(leaving)
   }
-  const onVisibility = (): void => {
-    if (document.visibilityState === 'hidden') return exit(false)
-    hidden = false
-    destination.stayed()
-    refreshFromOtherTabs()
-    delivery?.resume()
-  }
-  const onPageHide = (): void => exit(true)
-  // A frozen page may be discarded without another event.
-  const onFreeze = (): void => keep(false)
-  const onResume = (): void => {
-    hidden = document.visibilityState === 'hidden'
-    destination.stayed()
-    delivery?.resume()
-  }
-  // Reading location.href costs about half of a track() call in Chromium. Where the Navigation
-  // API tells us synchronously of every change of this document's URL (pushState, replaceState,
-  // back/forward, fragments), the URL is read again only after one; elsewhere, every time.
-  const navigation = (window as { navigation?: EventTarget }).navigation
-  let knownUrl: string | undefined
-  const pageUrl = (): string => (navigation ? (knownUrl ??= location.href) : location.href)
-  const onUrlChange = (): void => {
-    knownUrl = undefined
-  }
-  navigation?.addEventListener('currententrychange', onUrlChange)
   const destination = watchDestination(navigation)
-  document.addEventListener('visibilitychange', onVisibility)
-  document.addEventListener('freeze', onFreeze)
-  addEventListener('pagehide', onPageHide)
-  addEventListener('pageshow', onResume)
-  addEventListener('online', onResume)
+  /** Hidden, left or frozen: what is tracked now is kept at once (see keep()). */
+  const lifecycle = watchLifecycle({
+    hide: exit,
+    freeze: () => keep(false),
+    visible() {
+      destination.stayed()
+      slots.refresh()
+      delivery?.resume()
+    },
+    resume() {
+      destination.stayed()
+      delivery?.resume()
+    },
+  })
 
   // ---- touchpoints ------------------------------------------------------------------------------
   const pluginContext: PluginContext = {
@@ -547,7 +263,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     scrubUrl: scrub,
     state: slot,
     session: () => {
-      const { id, count, startedAt } = session.get() ?? currentSession(Date.now())
+      const { id, count, startedAt } = identity.storedSession() ?? identity.session(Date.now())
       return { id, count, startedAt }
     },
     warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),
@@ -563,36 +279,20 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   /** Consent denied: drop what waits and delete what earlier pages stored. */
   function forgetEverything(): void {
     whenReady()
-    intake.length = 0
-    intakeDropped = 0
-    state.clear()
-    changed.clear()
-    hydrated = false
+    intake.clear()
+    slots.clear()
     guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
-    forgetVisitorId()
-    // What pages journaled on their way out, for every endpoint, goes too.
-    journal = undefined
-    forgetJournals()
     const stored = storage
     storage = undefined
-    if (stored) {
-      stored.destroy().catch((error: unknown) => report.warn('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
-    } else {
-      // Never opened on this page: delete the database earlier pages may have left, without
-      // opening (and so creating) it.
-      try {
-        indexedDB?.deleteDatabase('journeykit')
-      } catch {
-        // No IndexedDB: nothing stored.
-      }
-    }
+    journal = undefined
+    forgetStored(stored, report)
   }
 
   if (consent === 'granted') start()
   else if (consent === 'denied') forgetEverything()
 
   /** Ids exist once the stored state is read, with consent. */
-  const known = (): boolean => (hydrated || readOnce) && consent === 'granted'
+  const known = (): boolean => (slots.hydrated || slots.readOnce) && consent === 'granted'
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
     eachPlugin('beforeTrack')
@@ -603,15 +303,10 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     page: (props) => fromApp('page', 'page_view', props),
     ready,
     get anonymousId() {
-      if (!known()) return undefined
-      let id = anonymousId.get()
-      if (!id) anonymousId.set((id = newVisitorId(uuidv7)))
-      return id
+      return known() ? identity.anonymousId() : undefined
     },
     get sessionId() {
-      const current = session.get()
-      // An expired session is not current: the next event starts a new one, as it would anyway.
-      return !known() ? undefined : current && Date.now() - current.lastActivity <= config.sessionTimeout ? current.id : currentSession(Date.now()).id
+      return known() ? identity.sessionId() : undefined
     },
     identify(id, traits) {
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
@@ -651,7 +346,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     flush() {
       if (consent !== 'granted' || !delivery) return Promise.resolve()
       // Events tracked right before flush() are sent too, once the state they need is read.
-      return hydration
+      return slots.hydration
         .then(() => {
           process(true)
           return delivery?.flush(true)
@@ -660,9 +355,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     },
     reset() {
       hand(() => {
-        anonymousId.set(renewVisitorId(anonymousId.get(), uuidv7))
-        userId.set(undefined)
-        session.set(undefined)
+        identity.reset()
         guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
         eachPlugin('reset')
       })
@@ -670,18 +363,14 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     destroy() {
       if (destroyed) return
       destroyed = true
-      leave(place, journey, { state, changed, intake })
-      document.removeEventListener('visibilitychange', onVisibility)
-      document.removeEventListener('freeze', onFreeze)
-      removeEventListener('pagehide', onPageHide)
-      removeEventListener('pageshow', onResume)
-      removeEventListener('online', onResume)
-      navigation?.removeEventListener('currententrychange', onUrlChange)
+      leave(place, journey, { state: slots.state, changed: slots.changed, intake: intake.items })
+      lifecycle.stop()
+      pageUrl.stop()
       destination.stop()
       // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
       for (const teardown of teardowns.reverse()) guard(teardown, __DEV__ && 'A touchpoint teardown')
       // What was tracked before destroy() is decided and stored for the next load.
-      void hydration.then(() => {
+      void slots.hydration.then(() => {
         process(true)
         delivery?.stop()
         delivery = undefined

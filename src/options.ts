@@ -58,7 +58,7 @@ function optionalFunction<T>(options: JourneyOptions, name: keyof JourneyOptions
 
 /**
  * Checks the options. The checks marked `!__SCRIPT_TAG__` look at what only code can pass: the
- * script tag builds its options itself, from `data-*` strings (src/browser/config.ts) and its own
+ * script tag builds its options itself, from `data-*` strings (src/script/config.ts) and its own
  * touchpoints and format, so its build leaves them out; the checks of what a `data-*` attribute
  * sets (the endpoint, numbers, consent, privacySignals) stay.
  */

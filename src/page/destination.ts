@@ -4,7 +4,7 @@
  * Why: the exit send's answer never reaches a page that is gone, so what it delivered stays
  * stored and the next page sends it again: every event tracked right before a navigation would
  * arrive twice. When the page is left for another page of the same origin, that page reads the
- * same queue and journal and sends them once, so the exit send is left out (delivery.ts).
+ * same queue and journal and sends them once, so the exit send is left out (delivery/index.ts).
  *
  * The Navigation API announces every navigation of the page (links, forms, `location`, reloads,
  * back and forward) with its destination, before the page is unloaded. Where it is missing, or

@@ -53,7 +53,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterEach, beforeEach, describe, test } from 'vitest'
 import { findChromium, INSTALL_HINT, launchChromium } from '../../scripts/lib/chromium.mjs'
-import { STUB } from '../../src/browser/stub'
+import { STUB } from '../../src/script/stub'
 import type { Journey } from '../../src/types'
 
 import { startCollector, type Collector } from './collector'
@@ -64,7 +64,7 @@ export type { Collector, Plan, PlanAnswer, RecordedBatch, RecordedRequest } from
 export { assertBuilt, startSite } from './site'
 export type { PageSpec, Site } from './site'
 export { INSTALL_HINT }
-/** The documented inline stub (src/browser/stub.ts), as `scriptTagPage` puts it before the script tag. */
+/** The documented inline stub (src/script/stub.ts), as `scriptTagPage` puts it before the script tag. */
 export { STUB }
 
 declare global {

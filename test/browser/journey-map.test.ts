@@ -98,7 +98,7 @@ describeBrowser('journey map (npm run demo)', () => {
       const html = readFileSync(join(ROOT, 'examples/script-tag', file), 'utf8')
       const stub = html.indexOf(`<script>${STUB}</script>`)
       const tag = html.indexOf(`<script src="/journeykit.iife.js" data-endpoint="${endpoint}" async></script>`)
-      expect(stub, `${file} carries the stub of src/browser/stub.ts verbatim`).toBeGreaterThan(-1)
+      expect(stub, `${file} carries the stub of src/script/stub.ts verbatim`).toBeGreaterThan(-1)
       expect(tag, `${file} loads the library with the script tag after the stub`).toBeGreaterThan(stub)
     }
   })

@@ -1,5 +1,5 @@
 /**
- * The happy-dom page the script-tag builds are loaded into (src/browser/*-iife.ts): a script tag
+ * The happy-dom page the script-tag builds are loaded into (src/script/*-iife.ts): a script tag
  * with a src counts as loaded, a fresh IndexedDB and a fake clock and fetch per test, console
  * errors and warnings captured, modules re-imported, and everything the build installed removed.
  */

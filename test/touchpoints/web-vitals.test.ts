@@ -50,9 +50,9 @@ describe('the web vitals script-tag add-on', () => {
   })
 
   test('tracks through window.journey, looked up at each report, whichever loaded first', async () => {
-    await import('../../src/browser/web-vitals-iife')
+    await import('../../src/script/web-vitals-iife')
     expect(() => report('TTFB', 80)).not.toThrow() // nothing there yet: dropped
-    const { STUB } = await import('../../src/browser/stub')
+    const { STUB } = await import('../../src/script/stub')
     new Function(STUB)() // the documented inline stub: calls queue until journeykit loads
     report('FCP', 900.2)
     const journey = (window as unknown as { journey: { q: Array<[string, ArrayLike<unknown>]> } }).journey

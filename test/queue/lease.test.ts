@@ -4,13 +4,13 @@
  * are missing (happy-dom has no `navigator.locks`) or refused; nothing for memory.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { createSenderLock } from '../src/lock'
-import { queueScope } from '../src/queue/scope'
-import { indexedDBStorage } from '../src/queue/indexeddb'
-import { memoryStorage } from '../src/queue/memory'
-import { fakeLocks, restoreBrowser } from './helpers/browser'
-import { freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
-import { advance, idle, useFakeClock } from './helpers/time'
+import { createSenderLock } from '../../src/queue/lease'
+import { queueScope } from '../../src/queue/scope'
+import { indexedDBStorage } from '../../src/queue/indexeddb'
+import { memoryStorage } from '../../src/queue/memory'
+import { fakeLocks, restoreBrowser } from '../helpers/browser'
+import { freshIndexedDB, readDatabase, restoreStorage } from '../helpers/storage'
+import { advance, idle, useFakeClock } from '../helpers/time'
 
 beforeEach(() => {
   freshIndexedDB()

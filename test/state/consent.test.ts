@@ -3,11 +3,11 @@
  * and nothing opens it again afterwards.
  */
 import { expect, test } from 'vitest'
-import { setOnline } from './helpers/browser'
-import { usePage } from './helpers/journey'
-import { databaseNames, failEventWrites, readDatabase } from './helpers/storage'
-import { advance, idle } from './helpers/time'
-import { WRITE_WINDOW } from '../src/delivery'
+import { setOnline } from '../helpers/browser'
+import { usePage } from '../helpers/journey'
+import { databaseNames, failEventWrites, readDatabase } from '../helpers/storage'
+import { advance, idle } from '../helpers/time'
+import { WRITE_WINDOW } from '../../src/delivery'
 
 const page = usePage()
 

@@ -42,3 +42,8 @@ export function createReporter(onError?: (error: JourneyError) => void, debugOn?
     debug: debugOn ? (...args) => console.debug(PREFIX, ...args) : () => {},
   }
 }
+
+/** A value as a message shows it: a string quoted (its start only), anything else by its type. */
+export function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value
+}

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { STUB } from '../src/browser/stub'
+import { STUB } from '../../src/script/stub'
 
 const hash = (text: string) => `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`
 

@@ -4,10 +4,10 @@
  * back into view, so the visitor keeps one identity and session.
  */
 import { describe, expect, test, vi } from 'vitest'
-import { fakeLocks, setVisibility } from './helpers/browser'
-import { usePage } from './helpers/journey'
-import { advance, idle, macrotask, START } from './helpers/time'
-import { STATE_CHANNEL } from '../src/queue/scope'
+import { fakeLocks, setVisibility } from '../helpers/browser'
+import { usePage } from '../helpers/journey'
+import { advance, idle, macrotask, START } from '../helpers/time'
+import { STATE_CHANNEL } from '../../src/queue/scope'
 
 const page = usePage()
 const MINUTE = 60_000

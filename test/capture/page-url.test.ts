@@ -3,7 +3,7 @@
  * this document's URL (reading location.href is a large part of a track() call in Chromium).
  */
 import { afterEach, expect, test } from 'vitest'
-import { usePage } from './helpers/journey'
+import { usePage } from '../helpers/journey'
 
 const page = usePage()
 

@@ -12,8 +12,8 @@
  *   iframes, blocked site data: `request()` rejects), a lease in the shared storage: taken and
  *   renewed atomically, it expires by itself when its holder stops renewing.
  */
-import type { QueueStorage } from './queue/store'
-import { uuidv7 } from './event'
+import type { QueueStorage } from './store'
+import { uuidv7 } from '../event/id'
 
 /** How long a sender may go without renewing before another tab takes over. */
 const LEASE_MS = 10_000

@@ -1,5 +1,5 @@
 /**
- * The Segment script-tag build (`src/browser/segment-iife.ts`) in happy-dom: `data-format` and
+ * The Segment script-tag build (`src/script/segment-iife.ts`) in happy-dom: `data-format` and
  * `data-write-key` become the Segment format; a wrong format or a missing key is a set-up
  * mistake reported on the console, with nothing recorded. (The real-browser suite,
  * test/browser/segment.test.ts, runs the built file end to end.)
@@ -18,7 +18,7 @@ function tag(attributes: Record<string, string>): void {
   document.head.appendChild(script)
 }
 
-const load = () => import('../../src/browser/segment-iife')
+const load = () => import('../../src/script/segment-iife')
 
 test.each<Record<string, string>>([{ 'data-format': 'segment' }, {}])('%o with a write key sends Segment batches with the key', async (format) => {
   tag({ 'data-endpoint': 'https://data.example/v1/batch', 'data-write-key': 'wk_tag', 'data-flush-interval': '100', ...format })

@@ -3,10 +3,10 @@
  * inline stub whose calls are replayed in order once the file has loaded.
  */
 import { describe, expect, test, vi } from 'vitest'
-import { findOwnScript, optionsFromScript } from '../src/browser/config'
-import { STUB } from '../src/browser/stub'
-import { useScriptTagPage } from './helpers/script-tag'
-import { advance } from './helpers/time'
+import { findOwnScript, optionsFromScript } from '../../src/script/config'
+import { STUB } from '../../src/script/stub'
+import { useScriptTagPage } from '../helpers/script-tag'
+import { advance } from '../helpers/time'
 
 const tagPage = useScriptTagPage()
 const { page } = tagPage
@@ -21,7 +21,7 @@ function scriptTag(attributes: Record<string, string>, src = 'https://cdn.exampl
 
 /** Loads the script-tag build (its module runs `install()` when imported). */
 async function loadIife(): Promise<void> {
-  await import('../src/browser/iife')
+  await import('../../src/script/iife')
 }
 
 /** Runs the README's inline stub in the page. */

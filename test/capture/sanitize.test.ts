@@ -3,8 +3,8 @@
  * throwing, and without touching Object.prototype.
  */
 import { describe, expect, test } from 'vitest'
-import { MAX_EVENT_BYTES, cleanProps, type CleanReport } from '../src/sanitize'
-import { hostileProxy, revokedProxy } from './helpers/hostile'
+import { MAX_EVENT_BYTES, cleanProps, type CleanReport } from '../../src/capture/sanitize'
+import { hostileProxy, revokedProxy } from '../helpers/hostile'
 
 function clean(input: unknown): { out: ReturnType<typeof cleanProps>; notes: CleanReport } {
   const notes: CleanReport = {}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, expectTypeOf, test, vi } from 'vitest'
-import { createReporter, type Reporter } from '../src/log'
+import { createReporter, type Reporter } from '../src/errors'
 import type { ErrorCode, JourneyError, PluginContext } from '../src/types'
 
 afterEach(() => {

@@ -19,15 +19,16 @@
  *    that duplicate, but lose them silently when the endpoint or network fails at that moment,
  *    or a blocker swallows the request.)
  */
-import type { Reporter } from './log'
-import type { WireFormat } from './formats/types'
-import type { SenderLock } from './lock'
-import type { Journal } from './queue/journal'
-import { STATE_CHANNEL } from './queue/scope'
-import { MAX_EVENT_BYTES } from './sanitize'
-import type { QueueStorage, StoredEvent } from './queue/store'
+import type { Reporter } from '../errors'
+import type { WireFormat } from '../formats/types'
+import type { SenderLock } from '../queue/lease'
+import type { Journal } from '../queue/journal'
+import { STATE_CHANNEL } from '../queue/scope'
+import { MAX_EVENT_BYTES } from '../capture/sanitize'
+import type { QueueStorage, StoredEvent } from '../queue/store'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
-import type { JourneyEvent } from './types'
+import { trackedAt } from '../event/id'
+import type { JourneyEvent } from '../types'
 
 export interface DeliveryConfig {
   batchSize: number
@@ -131,11 +132,6 @@ const FOR_THIS_PAGE = 2_147_483_647
  * (NTP, a VM restore, the visitor changing the time) does not move.
  */
 const monotonic = (): number => performance.now()
-
-/** When an event was tracked: the milliseconds at the start of its order key, a UUIDv7. */
-function trackedAt(key: string): number {
-  return parseInt(key.slice(0, 8) + key.slice(9, 13), 16) || 0
-}
 
 /** A stored record is sent only if it is the JSON of an event (not another version's or tampered). */
 function isEventJson(json: unknown): json is string {

@@ -4,12 +4,12 @@
  */
 import { forceCloseDatabase } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { queueScope } from '../src/queue/scope'
-import { indexedDBStorage } from '../src/queue/indexeddb'
-import { RECORD_EVENTS } from '../src/queue/records'
-import { memoryStorage } from '../src/queue/memory'
-import { resilientStorage } from '../src/queue/resilient'
-import type { QueueStorage, StoredEvent } from '../src/queue/store'
+import { queueScope } from '../../src/queue/scope'
+import { indexedDBStorage } from '../../src/queue/indexeddb'
+import { RECORD_EVENTS } from '../../src/queue/records'
+import { memoryStorage } from '../../src/queue/memory'
+import { resilientStorage } from '../../src/queue/resilient'
+import type { QueueStorage, StoredEvent } from '../../src/queue/store'
 import {
   DB_NAME,
   countTransactions,
@@ -22,8 +22,8 @@ import {
   removeIndexedDB,
   restoreStorage,
   seedDatabase,
-} from './helpers/storage'
-import { idle, useFakeClock } from './helpers/time'
+} from '../helpers/storage'
+import { idle, useFakeClock } from '../helpers/time'
 
 beforeEach(() => {
   freshIndexedDB()

@@ -1,5 +1,5 @@
 /**
- * The b2b script-tag build (`src/browser/b2b-iife.ts`) in happy-dom: no `data-phases` or
+ * The b2b script-tag build (`src/script/b2b-iife.ts`) in happy-dom: no `data-phases` or
  * `data-phases="b2b"` means the b2b model, `default` the default one, anything else is a set-up
  * mistake reported on the console. The default build answers `data-phases="b2b"` with the file to
  * load. (test/browser/b2b-script-tag.test.ts runs the built files end to end.)
@@ -41,7 +41,7 @@ function tag(file: string, attributes: Record<string, string>): void {
 
 test.each([[{}, 'need'], [{ 'data-phases': 'b2b' }, 'need'], [{ 'data-phases': 'default' }, 'awareness']])('journeykit-b2b.iife.js with %o starts in %s', async (attributes, first) => {
   tag('journeykit-b2b.iife.js', attributes)
-  await import('../../src/browser/b2b-iife')
+  await import('../../src/script/b2b-iife')
   expect(errors).not.toHaveBeenCalled()
   expect((page.journey as Journey).phase).toBe(first)
 })
@@ -49,7 +49,7 @@ test.each([[{}, 'need'], [{ 'data-phases': 'b2b' }, 'need'], [{ 'data-phases': '
 test('journeykit-b2b.iife.js with an unknown data-phases says so and leaves the stub', async () => {
   page.journey = { q: [] }
   tag('journeykit-b2b.iife.js', { 'data-phases': 'retail' })
-  await import('../../src/browser/b2b-iife')
+  await import('../../src/script/b2b-iife')
   expect(errors).toHaveBeenCalledWith('[journeykit] data-phases="retail" is not known to journeykit-b2b.iife.js; use data-phases="b2b" or "default"')
   expect(page.journey).toEqual({ q: [] })
 })
@@ -57,7 +57,7 @@ test('journeykit-b2b.iife.js with an unknown data-phases says so and leaves the 
 test('journeykit.iife.js with data-phases="b2b" names the b2b file and leaves the stub', async () => {
   page.journey = { q: [] }
   tag('journeykit.iife.js', { 'data-phases': 'b2b' })
-  await import('../../src/browser/iife')
+  await import('../../src/script/iife')
   expect(errors).toHaveBeenCalledTimes(1)
   expect(String(errors.mock.calls[0]![0])).toContain('load journeykit-b2b.iife.js')
   expect(page.journey).toEqual({ q: [] })

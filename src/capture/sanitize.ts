@@ -15,7 +15,7 @@
  *   `new Array(1e7)` instead of walking ten million holes.
  * Every rule that changed something is reported once per kind.
  */
-import type { Props } from './types'
+import type { Props } from '../types'
 
 export const MAX_EVENT_BYTES = 32 * 1024
 const MAX_DEPTH = 10

@@ -4,12 +4,12 @@
  * events tracked in a site's own hide handler are kept and sent; consent rules hold.
  */
 import { beforeEach, describe, expect, test } from 'vitest'
-import { JOURNAL_PREFIX, queueScope } from '../src/queue/scope'
-import { leavePage, setVisibility, supportKeepalive } from './helpers/browser'
-import { ENDPOINT, usePage } from './helpers/journey'
-import { failEventWrites, freshIndexedDB, readDatabase, restoreStorage } from './helpers/storage'
-import { advance, idle } from './helpers/time'
-import { WRITE_WINDOW } from '../src/delivery'
+import { JOURNAL_PREFIX, queueScope } from '../../src/queue/scope'
+import { leavePage, setVisibility, supportKeepalive } from '../helpers/browser'
+import { ENDPOINT, usePage } from '../helpers/journey'
+import { failEventWrites, freshIndexedDB, readDatabase, restoreStorage } from '../helpers/storage'
+import { advance, idle } from '../helpers/time'
+import { WRITE_WINDOW } from '../../src/delivery'
 
 /** The journal items in localStorage: key → value. */
 function journals(): Map<string, string> {

@@ -3,10 +3,10 @@
  * request timeout, and the keep-alive budget shared by regular and exit sends.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { KEEPALIVE_BUDGET, byteLength, createTransport, parseRetryAfter } from '../src/transport'
-import { fakeBeacon, restoreBrowser, supportKeepalive } from './helpers/browser'
-import { fakeFetch, type FakeFetch } from './helpers/fetch'
-import { START, useFakeClock } from './helpers/time'
+import { KEEPALIVE_BUDGET, byteLength, createTransport, parseRetryAfter } from '../../src/delivery/transport'
+import { fakeBeacon, restoreBrowser, supportKeepalive } from '../helpers/browser'
+import { fakeFetch, type FakeFetch } from '../helpers/fetch'
+import { START, useFakeClock } from '../helpers/time'
 
 const ENDPOINT = 'https://collect.example/e'
 let fetch: FakeFetch

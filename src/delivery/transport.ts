@@ -35,7 +35,7 @@ export interface Transport {
 export const KEEPALIVE_BUDGET = 60_000
 /**
  * A request without an answer is given up (aborted, and retried later) after this long. The
- * sender does not wait that long to send its next batch (delivery.ts): this is only for requests
+ * sender does not wait that long to send its next batch (delivery/index.ts): this is only for requests
  * that will never be answered, so that their events are tried again on this page.
  */
 const GIVE_UP_AFTER = 60_000

@@ -1,0 +1,55 @@
+/**
+ * The touchpoints' hooks and the site's `beforeSend`, run so that none of them can break capture:
+ * each in order, and one that throws is reported (`plugin_failed`) and skipped.
+ */
+import type { Reporter } from '../errors'
+import type { JourneyEvent, JourneyOptions, Plugin } from '../types'
+
+/** The hooks of every touchpoint that take no answer. */
+export type Hook = 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack'
+
+export interface Hooks {
+  /** Runs `task`; if it throws, reports that `what` threw (`what` is passed as `__DEV__ && '…'`). */
+  guard(task: () => void, what: string | false): void
+  /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
+  each(hook: Hook, event?: JourneyEvent): void
+  /**
+   * Passes an event through every touchpoint's `beforeSend`, then the site's: the event to queue,
+   * or null when one of them dropped it.
+   */
+  beforeSend(event: JourneyEvent): JourneyEvent | null
+}
+
+/** A beforeSend answer: null drops the event, undefined (a forgotten return) keeps it. */
+function keepUnlessNull(answer: JourneyEvent | null | undefined, event: JourneyEvent): JourneyEvent | null {
+  return answer === undefined ? event : answer
+}
+
+/** The hooks of `plugins` (in the order given) and the site's `beforeSend`, reported to `report`. */
+export function createHooks(plugins: readonly Plugin[], report: Reporter, siteBeforeSend: JourneyOptions['beforeSend']): Hooks {
+  function guard(task: () => void, what: string | false): void {
+    try {
+      task()
+    } catch (error) {
+      report.warn('plugin_failed', __DEV__ && `${what} threw; the event went on without it`, { cause: error })
+    }
+  }
+  return {
+    guard,
+    each(hook, event) {
+      for (const plugin of plugins) {
+        const run = plugin[hook]
+        if (run) guard(() => run.call(plugin, event!), __DEV__ && `Touchpoint "${plugin.name}" (${hook})`)
+      }
+    },
+    beforeSend(event) {
+      let out: JourneyEvent | null = event
+      for (const plugin of plugins) {
+        // null drops the event; undefined (no return) leaves it as it is.
+        if (out && plugin.beforeSend) guard(() => (out = keepUnlessNull(plugin.beforeSend!(out!), out!)), __DEV__ && `Touchpoint "${plugin.name}" (beforeSend)`)
+      }
+      if (out && siteBeforeSend) guard(() => (out = keepUnlessNull(siteBeforeSend(out!), out!)), __DEV__ && 'beforeSend')
+      return out
+    },
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The page's lifecycle events as one set of callbacks, and the hidden flag the capture path reads.
+ */
+import { afterEach, expect, test, vi } from 'vitest'
+import { watchLifecycle, type Lifecycle } from '../../src/page/lifecycle'
+import { leavePage, restoreBrowser, setVisibility } from '../helpers/browser'
+
+let lifecycle: Lifecycle | undefined
+afterEach(() => {
+  lifecycle?.stop()
+  restoreBrowser()
+})
+
+function watch() {
+  const on = { hide: vi.fn(), freeze: vi.fn(), visible: vi.fn(), resume: vi.fn() }
+  lifecycle = watchLifecycle(on)
+  return on
+}
+
+test('hidden, then left: hide(false), then hide(true), and the page counts as hidden', () => {
+  const on = watch()
+  expect(lifecycle!.hidden).toBe(false)
+  leavePage()
+  expect(on.hide.mock.calls).toEqual([[false], [true]])
+  expect(lifecycle!.hidden).toBe(true)
+})
+
+test('visible again: visible(), and no longer hidden', () => {
+  const on = watch()
+  setVisibility('hidden')
+  setVisibility('visible')
+  expect(on.visible).toHaveBeenCalledTimes(1)
+  expect(lifecycle!.hidden).toBe(false)
+})
+
+test('freeze: freeze(), without counting the page as hidden', () => {
+  const on = watch()
+  document.dispatchEvent(new Event('freeze'))
+  expect(on.freeze).toHaveBeenCalledTimes(1)
+  expect(on.hide).not.toHaveBeenCalled()
+  expect(lifecycle!.hidden).toBe(false)
+})
+
+test('pageshow and online: resume(), hidden as the document says', () => {
+  const on = watch()
+  leavePage()
+  // Back from the back/forward cache, visible.
+  setVisibility('visible')
+  window.dispatchEvent(new Event('pageshow'))
+  expect(lifecycle!.hidden).toBe(false)
+  window.dispatchEvent(new Event('online'))
+  expect(on.resume).toHaveBeenCalledTimes(2)
+})
+
+test('stop() removes every listener', () => {
+  const on = watch()
+  lifecycle!.stop()
+  leavePage()
+  document.dispatchEvent(new Event('freeze'))
+  window.dispatchEvent(new Event('pageshow'))
+  window.dispatchEvent(new Event('online'))
+  for (const callback of Object.values(on)) expect(callback).not.toHaveBeenCalled()
+})

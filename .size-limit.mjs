@@ -23,14 +23,14 @@ const source = (name, path, imports, limit) => ({
 const binding = (name, imports, ignore) => ({ name, path: `dist/${name.split('/')[1]}.js`, import: `{ ${imports} }`, ignore: [ignore] })
 
 export default [
-  entry('createJourney (core, phases, idb-keyval)', 'createJourney', '16450 B'),
-  entry('createJourney + defaults()', 'createJourney, defaults', '19995 B'),
+  entry('createJourney (core, phases, idb-keyval)', 'createJourney', '18130 B'),
+  entry('createJourney + defaults()', 'createJourney, defaults', '21555 B'),
   source('phase engine (default preset)', 'src/phases/index.ts', 'createPhaseEngine', '5420 B'),
   // Each preset is a standalone model object with its words: what it costs on its own.
   source('phase preset: default (rules, English and German words)', 'src/phases/presets/default.ts', 'standard', '2365 B'),
   source('phase preset: b2b (rules, English and German words)', 'src/phases/presets/b2b.ts', 'b2b', '2725 B'),
   { name: 'b2b (journeykit/b2b, the b2b phase model)', path: 'dist/b2b.js', import: '{ b2b }', limit: '2735 B' },
-  { name: 'createJourney + b2b', path: ['dist/index.js', 'dist/b2b.js'], import: { 'dist/index.js': '{ createJourney }', 'dist/b2b.js': '{ b2b }' }, limit: '17100 B' },
+  { name: 'createJourney + b2b', path: ['dist/index.js', 'dist/b2b.js'], import: { 'dist/index.js': '{ createJourney }', 'dist/b2b.js': '{ b2b }' }, limit: '18745 B' },
   source('phase words: English (both presets)', 'src/phases/words/en.ts', 'en, enB2b', '1140 B'),
   source('phase words: German (both presets)', 'src/phases/words/de.ts', 'de, deB2b', '1150 B'),
   touchpoint('pageViews', '865 B'),
@@ -40,12 +40,12 @@ export default [
   touchpoint('scrollDepth', '430 B'),
   touchpoint('engagement', '585 B'),
   { name: 'webVitals() (journeykit/web-vitals, web-vitals included)', path: 'dist/web-vitals.js', import: '{ webVitals }', limit: '2205 B' },
-  scriptTag('script tag: journeykit.iife.js (with defaults)', 'journeykit.iife.js', '18585 B'),
-  scriptTag('script tag: journeykit.debug.iife.js (with defaults, full message texts)', 'journeykit.debug.iife.js', '19655 B'),
-  scriptTag('script tag: journeykit-b2b.iife.js (with defaults, b2b phases)', 'journeykit-b2b.iife.js', '19280 B'),
+  scriptTag('script tag: journeykit.iife.js (with defaults)', 'journeykit.iife.js', '20125 B'),
+  scriptTag('script tag: journeykit.debug.iife.js (with defaults, full message texts)', 'journeykit.debug.iife.js', '21150 B'),
+  scriptTag('script tag: journeykit-b2b.iife.js (with defaults, b2b phases)', 'journeykit-b2b.iife.js', '20745 B'),
   scriptTag('script tag add-on: journeykit-web-vitals.iife.js', 'journeykit-web-vitals.iife.js', '2340 B'),
   { name: 'segment() (journeykit/segment, the Segment-spec wire format)', path: 'dist/segment.js', import: '{ segment }', limit: '860 B' },
-  scriptTag('script tag: journeykit-segment.iife.js (with defaults, Segment spec)', 'journeykit-segment.iife.js', '19305 B'),
+  scriptTag('script tag: journeykit-segment.iife.js (with defaults, Segment spec)', 'journeykit-segment.iife.js', '20790 B'),
   { ...binding('journeykit/react', 'JourneyProvider, useJourney, usePhase, usePageView', 'react'), limit: '355 B' },
   { ...binding('journeykit/vue', 'journeyPlugin, useJourney, usePhase', 'vue'), limit: '305 B' },
 ]

@@ -72,15 +72,24 @@ async function landedOn(page: Page, path: string): Promise<void> {
   await waitForJourney(page)
 }
 
+/**
+ * Opens `/a` in `browser`, then in one task tracks `count` events named `name` (with `trial` and
+ * `i` in their props) and navigates to `to`. Returns the page.
+ */
+async function trackThenNavigate(browser: BrowserHandle, name: string, count: number, trial: number, to: string): Promise<Page> {
+  const page = await browser.newPage()
+  await page.goto(suite.site.url('/a'))
+  await waitForJourney(page)
+  await evaluateThenLeave(page, `for (let i = 0; i < ${count}; i++) journey.track('${name}', { trial: ${trial}, i }); location.href = '${to}'`)
+  return page
+}
+
 describeBrowser('the way out of a page is durable (script tag, real Chromium)', () => {
   test('1,000 events tracked and then a navigation: all arrive', async () => {
     suite.site.setPage('/a', journeyPage())
     suite.site.setPage('/b', journeyPage())
     await eachTrial(async (browser, trial) => {
-      const page = await browser.newPage()
-      await page.goto(suite.site.url('/a'))
-      await waitForJourney(page)
-      await evaluateThenLeave(page, `for (let i = 0; i < 1000; i++) journey.track('bulk', { trial: ${trial}, i }); location.href = '/b'`)
+      const page = await trackThenNavigate(browser, 'bulk', 1000, trial, '/b')
       await landedOn(page, '/b')
       await suite.collector.waitFor(() => delivered('bulk', trial).size === 1000, 60_000, `the 1,000 events of trial ${trial}`)
       expectOneIdEach('bulk', trial)
@@ -91,10 +100,7 @@ describeBrowser('the way out of a page is durable (script tag, real Chromium)', 
     suite.site.setPage('/a', journeyPage())
     suite.site.setPage('/b', journeyPage())
     await eachTrial(async (browser, trial) => {
-      const page = await browser.newPage()
-      await page.goto(suite.site.url('/a'))
-      await waitForJourney(page)
-      await evaluateThenLeave(page, `for (let i = 0; i < 50; i++) journey.track('leave_site', { trial: ${trial}, i }); location.href = '/b'`)
+      const page = await trackThenNavigate(browser, 'leave_site', 50, trial, '/b')
       await landedOn(page, '/b')
       await suite.collector.waitFor(() => delivered('leave_site', trial).size === 50, 30_000, `the 50 events of trial ${trial}`)
       // Whatever else the next page would send goes with its first sends.
@@ -109,11 +115,8 @@ describeBrowser('the way out of a page is durable (script tag, real Chromium)', 
   test('events tracked right before leaving the site arrive with the exit send', async () => {
     suite.site.setPage('/a', journeyPage())
     await eachTrial(async (browser, trial) => {
-      const page = await browser.newPage()
-      await page.goto(suite.site.url('/a'))
-      await waitForJourney(page)
       // No page of this origin follows: nothing but the exit send can deliver them.
-      await evaluateThenLeave(page, `for (let i = 0; i < 50; i++) journey.track('leave_elsewhere', { trial: ${trial}, i }); location.href = 'about:blank'`)
+      const page = await trackThenNavigate(browser, 'leave_elsewhere', 50, trial, 'about:blank')
       await page.waitForURL('about:blank')
       await suite.collector.waitFor(() => delivered('leave_elsewhere', trial).size === 50, 30_000, `the 50 events of trial ${trial}`)
       expectOneIdEach('leave_elsewhere', trial)
@@ -125,10 +128,7 @@ describeBrowser('the way out of a page is durable (script tag, real Chromium)', 
     suite.site.setPage('/b', journeyPage())
     await eachTrial(async (browser, trial) => {
       suite.collector.setPlan(() => ({ status: 503 }))
-      const page = await browser.newPage()
-      await page.goto(suite.site.url('/a'))
-      await waitForJourney(page)
-      await evaluateThenLeave(page, `for (let i = 0; i < 200; i++) journey.track('burst', { trial: ${trial}, i }); location.href = '/b'`)
+      const page = await trackThenNavigate(browser, 'burst', 200, trial, '/b')
       await landedOn(page, '/b')
       suite.collector.setPlan(undefined)
       await suite.collector.waitFor(() => delivered('burst', trial).size === 200, 60_000, `the 200 events of trial ${trial}`)

@@ -27,6 +27,7 @@ import { STATE_CHANNEL } from '../queue/scope'
 import { MAX_EVENT_BYTES } from '../capture/sanitize'
 import type { QueueStorage, StoredEvent } from '../queue/store'
 import { byteLength, KEEPALIVE_BUDGET, type SendResult, type Transport } from './transport'
+import { createBatch, type Batch } from './batch'
 import { trackedAt } from '../event/id'
 import type { JourneyEvent } from '../types'
 
@@ -90,8 +91,6 @@ export interface Delivery {
 
 /** Requests stay under this, so that any one of them also fits the keep-alive budget. */
 export const MAX_BATCH_BYTES = KEEPALIVE_BUDGET
-/** Bytes of a request body besides its events: `{"sentAt":"…","events":[…],"dropped":n}`. */
-const BODY_OVERHEAD = 64
 const BASE_BACKOFF = 1000
 const MAX_BACKOFF = 60_000
 /** This page's unacknowledged events kept in memory for the exit send (more would not fit). */
@@ -473,36 +472,29 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         const writesBefore = writesDone
         // (Other tabs' writes are read by the next run: they schedule their own flush.)
         const stored = drainedAt === writesBefore ? { events: [], dropped: 0 } : await storage.read(limit)
-        const rows: StoredEvent[] = []
+        const batch = createBatch(batchLimit, MAX_BATCH_BYTES)
         const corrupt: string[] = []
-        let bytes = BODY_OVERHEAD
-        let full = false
+        let tookAll = true
         for (const row of stored.events) {
           if (taken(row[0])) continue
           // Unreadable, or (rarely) stored before a format was switched on and too large for it.
           // (What this page queued itself is known to be an event: no need to parse it again.)
           const json = (unacknowledged.get(row[0]) === row[1] || isEventJson(row[1])) && wire(row[1])
-          if (!json) {
-            corrupt.push(row[0])
-            continue
-          }
-          const size = byteLength(json) + 1
-          if (rows.length >= batchLimit || (rows.length && bytes + size > MAX_BATCH_BYTES)) {
-            full = true
+          if (!json) corrupt.push(row[0])
+          else if (!batch.add(row[0], json)) {
+            tookAll = false
             break
           }
-          rows.push([row[0], json])
-          bytes += size
         }
         // This batch takes every event of a read that found fewer than it asked for: all there were.
-        if (!full && stored.events.length < limit) drainedAt = writesBefore
+        if (tookAll && stored.events.length < limit) drainedAt = writesBefore
         // Room left: this page's own events, newer than anything stored, straight from memory
         // (those sent unwritten before and not answered yet are in flight: skipped).
         const own = [...unwritten].filter(([key]) => !taken(key))
-        while (!full && rows.length < batchLimit) {
+        while (!batch.full) {
           if (!own.length) {
             if (!pending.length) break
-            for (const row of serializePending(batchLimit - rows.length)) {
+            for (const row of serializePending(batchLimit - batch.rows.length)) {
               unwritten.set(row[0], row[1])
               own.push(row)
             }
@@ -510,15 +502,9 @@ export function createDelivery(config: DeliveryConfig): Delivery {
           }
           const [key, json] = own.shift()!
           // (The format could encode it when it was queued: see serializePending.)
-          const encoded = wire(json)!
-          const size = byteLength(encoded) + 1
-          if (rows.length && bytes + size > MAX_BATCH_BYTES) full = true
-          else {
-            rows.push([key, encoded])
-            bytes += size
-          }
+          batch.add(key, wire(json)!)
         }
-        full ||= rows.length >= batchLimit
+        const { rows, full } = batch
         if (corrupt.length) {
           // Written by another version or tampered with: never sent, never blocking the queue.
           report.warn('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
@@ -631,16 +617,15 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // it, once. Sent now as well, it would arrive twice: this page never sees the answer, so the
     // next page could not know it arrived.
     if (config.departing?.() && !unsaved && storage.persistent) return
-    let rows: StoredEvent[] = []
-    let bytes = BODY_OVERHEAD
-    let budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
+    // Each request within what is left of the keep-alive budget.
+    const nextBatch = (): Batch => createBatch(batchLimit, Math.min(MAX_BATCH_BYTES, transport.budgetLeft()))
+    let batch = nextBatch()
     const send = (): boolean => {
+      const { rows } = batch
       if (!rows.length) return true
       const keys = rows.map((row) => row[0])
       const request = transport.sendOnExit(body(rows, 0))
-      rows = []
-      bytes = BODY_OVERHEAD
-      budget = Math.min(MAX_BATCH_BYTES, transport.budgetLeft())
+      batch = nextBatch()
       if (!request) return false
       // Seen only if the page lives on (hidden, not closed).
       void track(keys, request).then((result) => {
@@ -650,13 +635,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     }
     for (const [key, stored] of unacknowledged) {
       const json = !taken(key) && wire(stored)
-      if (!json) continue
-      const size = byteLength(json) + 1
-      if (rows.length >= batchLimit || bytes + size > budget) {
-        if (!send() || BODY_OVERHEAD + size > budget) break
-      }
-      rows.push([key, json])
-      bytes += size
+      // Full: send it and start the next (refused: no room left in the budget, even for this one).
+      if (json && !batch.add(key, json) && (!send() || !batch.add(key, json))) break
     }
     send()
   }

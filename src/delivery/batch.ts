@@ -1,0 +1,41 @@
+/**
+ * Filling one request: the send loop and the exit send pack their batches here, so that their
+ * limits cannot drift apart (they did twice when each had its own loop).
+ */
+import type { StoredEvent } from '../queue/store'
+import { byteLength } from './transport'
+
+/** Bytes of a request body besides its events: `{"sentAt":"…","events":[…],"dropped":n}`. */
+export const BODY_OVERHEAD = 64
+
+export interface Batch {
+  /** The events taken, in the order they were added, as they go on the wire. */
+  readonly rows: StoredEvent[]
+  /** As many events as a batch takes, or one was refused for want of room. */
+  readonly full: boolean
+  /** Takes an event if it fits (its JSON and a comma within `maxBytes`); false, and full, if not. */
+  add(key: string, json: string): boolean
+}
+
+/** An empty batch of at most `maxEvents` events and `maxBytes` bytes of body. */
+export function createBatch(maxEvents: number, maxBytes: number): Batch {
+  const rows: StoredEvent[] = []
+  let bytes = BODY_OVERHEAD
+  let refused = false
+  return {
+    rows,
+    get full() {
+      return refused || rows.length >= maxEvents
+    },
+    add(key, json) {
+      const size = byteLength(json) + 1
+      if (rows.length >= maxEvents || bytes + size > maxBytes) {
+        refused = true
+        return false
+      }
+      rows.push([key, json])
+      bytes += size
+      return true
+    },
+  }
+}

@@ -16,7 +16,7 @@ import { instance, leave, liveJourneys } from './instances'
 import { createReporter, describe } from './errors'
 import { createHooks } from './enrich/hooks'
 import { createDecider } from './enrich/decide'
-import { createIdentity, type Session } from './enrich/identity'
+import { createIdentity, newsForOtherTabs } from './enrich/identity'
 import { CONSENT_STATES, resolveOptions } from './options'
 import { watchDestination } from './page/destination'
 import { watchLifecycle } from './page/lifecycle'
@@ -126,8 +126,6 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
 
   let storage: QueueStorage | undefined
   let delivery: Delivery | undefined
-  /** The session id last written: a different one is news for other tabs. */
-  let storedSession: string | undefined
   let journal: Journal | undefined
   let keepScheduled = false
   let destroyed = false
@@ -158,18 +156,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         busy: () => intake.busy,
         stateChangedElsewhere: slots.refresh,
         departing: () => destination.sameOrigin(),
-        // Identity and a new session are for other tabs to hear at once; a session kept alive is not.
-        urgent(changes) {
-          let urgent = false
-          for (const [key, value] of changes) {
-            if (key !== 'session') urgent = true
-            else if ((value as Session | undefined)?.id !== storedSession) {
-              storedSession = (value as Session | undefined)?.id
-              urgent = true
-            }
-          }
-          return urgent
-        },
+        urgent: newsForOtherTabs(),
       })
       // Events left by earlier pages go out soon after start-up.
       delivery.resume()

@@ -3,21 +3,22 @@
  *
  * 1. `enqueue` keeps the event in memory and schedules one coalesced write, at most
  *    {@link WRITE_WINDOW} later: a burst, or events arriving one at a time, are one IndexedDB
- *    transaction, not one per event. A send writes first; so does hiding or leaving the page
- *    (and the exit journal keeps what has not committed), so only a tab that crashes can lose
- *    what arrived in that window.
+ *    transaction, not one per event, and what is acknowledged before then is never written.
+ *    A failed send, hiding or leaving the page (the exit journal keeps what has not committed)
+ *    and `flush()` write at once, so only a tab that crashes can lose what arrived in that window.
  * 2. A flush (every `flushInterval` while events wait, at once when a full batch is waiting, or on
- *    `flush()`) takes the sender lock, reads the oldest stored events, posts them, and deletes them
- *    only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
+ *    `flush()`) takes the sender lock, reads the oldest stored events, tops the batch up with this
+ *    page's own events from memory, posts it, and deletes what was stored only after a 2xx. Retryable failures back off exponentially with jitter (or as Retry-After
  *    says); other 4xx drop that batch, report it, and go on with the next. An answer that takes
  *    longer than 20 s is still waited for, but the next batch goes meanwhile: a slow endpoint
  *    receives each batch once instead of the oldest one over and over.
- * 3. When the page is hidden or left, `exit` writes what is unwritten and posts this page's
- *    unacknowledged events within the keep-alive budget. They stay stored until a 2xx is seen:
- *    a page that is gone never sees the answer, so the next page load sends them again, with the
- *    same ids, as it does whatever did not fit the budget. (Counting them as sent would avoid
- *    that duplicate, but lose them silently when the endpoint or network fails at that moment,
- *    or a blocker swallows the request.)
+ * 3. When the page is hidden or left, `exit` writes what is unwritten, journals what has not
+ *    committed, and posts this page's unacknowledged events within the keep-alive budget. They
+ *    stay stored until a 2xx is seen: a page that is gone never sees the answer, so the next page
+ *    load sends them again, with the same ids, as it does whatever did not fit the budget.
+ *    (Counting them as sent would avoid that duplicate, but lose them silently when the endpoint
+ *    or network fails at that moment, or a blocker swallows the request.) Left for a page of the
+ *    same origin, which sends what is stored and journaled anyway, the exit send is left out.
  */
 import type { Reporter } from '../errors'
 import type { WireFormat } from '../formats/types'
@@ -399,14 +400,11 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       // 413: the endpoint takes smaller requests; from now on this page sends half as many.
       batchLimit = Math.max(1, keys.length >> 1)
     } else if (format?.refused(result.status, keys.length, report.warn)) {
-      if (keys.some((key) => unwritten.has(key))) scheduleWrite(0)
       // A wrong write key fails every batch: stop sending (the exit send too) for this page and
       // keep the events; the next page load, perhaps with a corrected key, tries again.
       retryAfterUntil = monotonic() + FOR_THIS_PAGE
       result.retry = true
     } else if (result.retry) {
-      // Not delivered: what was sent unwritten is written now.
-      if (keys.some((key) => unwritten.has(key))) scheduleWrite(0)
       report.warn('delivery_failed', __DEV__ && `Sending ${keys.length} events failed (${result.status || 'network error'}); retrying later`, {
         status: result.status,
         count: keys.length,
@@ -421,6 +419,8 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       })
       await settleLater(keys, dropped)
     }
+    // Not delivered (a refused write key counts as to retry): what was sent unwritten is written now.
+    if (result.retry && keys.some((key) => unwritten.has(key))) scheduleWrite(0)
     return result
   }
 
@@ -538,7 +538,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         // were: once it is answered, and unless a write has added some since, nothing is left,
         // and no need to read again to see it. (Other tabs' writes schedule their own flush; a
         // run still waiting for a slow answer reads again, for them.)
-        if (!full && stored.events.length < limit && writesDone === writesBefore && !outstanding.size && !pending.length) break
+        if (!full && drainedAt === writesDone && !outstanding.size && !pending.length) break
       }
     } finally {
       await Promise.all(outstanding)

@@ -29,6 +29,26 @@ export interface Identity {
   reset(): void
 }
 
+/**
+ * Which stored state changes other tabs must hear of at once: identity (anyone but the session)
+ * and a session with a new id. A session only kept alive (its last activity, written with every
+ * event) is not news. Remembers the session id it last saw, so make one per journey.
+ */
+export function newsForOtherTabs(): (changes: Array<[string, unknown]>) => boolean {
+  let written: string | undefined
+  return (changes) => {
+    let news = false
+    for (const [key, value] of changes) {
+      if (key !== 'session') news = true
+      else if ((value as Session | undefined)?.id !== written) {
+        written = (value as Session | undefined)?.id
+        news = true
+      }
+    }
+    return news
+  }
+}
+
 /** The identity kept in the slots `slot` makes, with sessions ending after `sessionTimeout` ms. */
 export function createIdentity(slot: <T>(key: string) => StateSlot<T>, sessionTimeout: number): Identity {
   const anonymousId = slot<string>('anonymousId')

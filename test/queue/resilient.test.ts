@@ -1,0 +1,169 @@
+/**
+ * The resilient queue storage (src/queue/resilient.ts): IndexedDB when it works, one retry on a
+ * new connection, memory beside it for writes refused for quota, and memory for good (said once)
+ * when IndexedDB is unusable.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { indexedDBStorage } from '../../src/queue/indexeddb'
+import { resilientStorage } from '../../src/queue/resilient'
+import { queueScope } from '../../src/queue/scope'
+import type { StoredEvent } from '../../src/queue/store'
+import { DB_NAME, databaseNames, failEventWrites, freshIndexedDB, openHangs, openThrows, readDatabase, removeIndexedDB, restoreStorage } from '../helpers/storage'
+import { useFakeClock } from '../helpers/time'
+
+beforeEach(() => {
+  freshIndexedDB()
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+  restoreStorage()
+})
+
+const scope = queueScope('https://collect.example/e')
+const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
+
+describe('resilientStorage', () => {
+  test('uses IndexedDB when it works, without a word', async () => {
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    await storage.write(rows('a'), [], 10)
+    expect(storage.persistent).toBe(true)
+    expect((await readDatabase())?.queue).toHaveLength(1)
+    expect(fallback).not.toHaveBeenCalled()
+  })
+
+  test('without indexedDB: memory, said once', async () => {
+    removeIndexedDB()
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    await storage.write(rows('a'), [['k', 1]], 10)
+    await storage.write(rows('b'), [], 10)
+    expect(storage.persistent).toBe(false)
+    expect((await storage.read(10)).events).toEqual(rows('a', 'b'))
+    expect(fallback).toHaveBeenCalledTimes(1)
+  })
+
+  test('open() throwing synchronously: memory, said once, nothing thrown', async () => {
+    openThrows()
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    let state: Promise<unknown> | undefined
+    expect(() => (state = storage.readState())).not.toThrow()
+    await expect(state).resolves.toEqual([])
+    await storage.write(rows('a'), [], 10)
+    expect(storage.persistent).toBe(false)
+    expect((await storage.read(10)).events).toEqual(rows('a'))
+    expect(fallback).toHaveBeenCalledTimes(1)
+  })
+
+  test('open() never settling: memory after the timeout', async () => {
+    useFakeClock()
+    openHangs()
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    const writing = storage.write(rows('a'), [], 10)
+    await vi.advanceTimersByTimeAsync(7000)
+    await expect(writing).resolves.toEqual({ trimmed: 0, durable: false })
+    expect(storage.persistent).toBe(false)
+    expect(fallback).toHaveBeenCalledTimes(1)
+    expect((await storage.read(10)).events).toEqual(rows('a'))
+  })
+
+  test('a database of that name without the store (idb-keyval #178): memory, said once', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1)
+      request.onupgradeneeded = () => request.result.createObjectStore('something-else')
+      request.onsuccess = () => (request.result.close(), resolve())
+      request.onerror = () => reject(request.error)
+    })
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    await storage.write(rows('a'), [], 10)
+    expect((await storage.read(10)).events).toEqual(rows('a'))
+    expect(fallback).toHaveBeenCalledTimes(1)
+    expect(storage.persistent).toBe(false)
+  })
+
+  test('one failed call is retried on a new connection and IndexedDB stays in use', async () => {
+    const failing = failEventWrites('quota', 1)
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    await storage.write(rows('a'), [], 10)
+    expect(failing.failed()).toBe(1)
+    expect(storage.persistent).toBe(true)
+    expect(fallback).not.toHaveBeenCalled()
+    expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['a'])
+  })
+
+  test('a write refused for quota twice is served from memory: its events are not lost', async () => {
+    failEventWrites('quota')
+    const fallback = vi.fn()
+    const writeFailed = vi.fn()
+    const storage = resilientStorage(scope, fallback, writeFailed)
+    // In memory, so not durable, though IndexedDB stays in use.
+    expect(await storage.write(rows('a', 'b'), [['anonymousId', 'x']], 10)).toEqual({ trimmed: 0, durable: false })
+    expect(await storage.restore(rows('c'), [], 10)).toEqual({ trimmed: 0, durable: false })
+    expect(storage.persistent).toBe(true)
+    expect(fallback).not.toHaveBeenCalled()
+    expect(writeFailed).toHaveBeenCalledTimes(2)
+    expect(writeFailed.mock.calls[0]![0]).toMatchObject({ name: 'QuotaExceededError' })
+    expect((await storage.read(10)).events).toEqual(rows('a', 'b', 'c'))
+    expect(await storage.readState()).toEqual([['anonymousId', 'x']])
+  })
+
+  test('a full origin still reads, sends and deletes what it stored before; later writes try IndexedDB again', async () => {
+    const earlier = indexedDBStorage(scope)
+    await earlier.write(rows('old1', 'old2'), [['anonymousId', 'stored']], 100, 1)
+    // Both attempts of the next write (the call and its retry) are refused.
+    const full = failEventWrites('quota', 2)
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback, () => {})
+    await storage.write(rows('new1'), [['session', 'this-page']], 100)
+    expect(full.failed()).toBe(2)
+    expect(storage.persistent).toBe(true)
+    // Both stores, in order; the dropped counts add up.
+    expect(await storage.read(10)).toEqual({ events: rows('new1', 'old1', 'old2'), dropped: 1 })
+    expect(new Map(await storage.readState())).toEqual(new Map([['anonymousId', 'stored'], ['session', 'this-page']]))
+    await storage.remove(['old1', 'new1'], 1)
+    expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['old2'])
+    expect(await storage.read(10)).toEqual({ events: rows('old2'), dropped: 0 })
+    expect(fallback).not.toHaveBeenCalled()
+    // Space freed: the next write lands in IndexedDB again.
+    await storage.write(rows('later'), [], 100)
+    expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['later', 'old2'])
+  })
+
+  test('a read that fails twice: memory for good, said once', async () => {
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback, () => {})
+    await storage.write(rows('a'), [], 10)
+    vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementation(() => {
+      throw new DOMException('broken', 'UnknownError')
+    })
+    expect((await storage.read(10)).events).toEqual([])
+    expect(storage.persistent).toBe(false)
+    await storage.write(rows('b'), [], 10)
+    expect((await storage.read(10)).events).toEqual(rows('b'))
+    expect(fallback).toHaveBeenCalledTimes(1)
+  })
+
+  test('a rejection with a null error (idb-keyval #163) is handled like any failure', async () => {
+    failEventWrites('abort-null')
+    const fallback = vi.fn()
+    const storage = resilientStorage(scope, fallback)
+    await expect(storage.write(rows('a'), [], 10)).resolves.toEqual({ trimmed: 0, durable: false })
+    expect(storage.persistent).toBe(false)
+    expect(fallback).toHaveBeenCalledTimes(1)
+    expect((await storage.read(10)).events).toEqual(rows('a'))
+  })
+
+  test('destroy deletes the database and what memory holds', async () => {
+    const storage = resilientStorage(scope, () => {})
+    await storage.write(rows('a'), [['k', 1]], 10)
+    expect(await databaseNames()).toEqual([DB_NAME])
+    await storage.destroy()
+    expect(await databaseNames()).toEqual([])
+  })
+})

@@ -1,0 +1,75 @@
+/**
+ * What the queue's storage promises (src/queue/store.ts), checked against each backend:
+ * IndexedDB through idb-keyval (on fake-indexeddb) and this page's memory.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { indexedDBStorage } from '../../src/queue/indexeddb'
+import { memoryStorage } from '../../src/queue/memory'
+import { queueScope } from '../../src/queue/scope'
+import type { QueueStorage, StoredEvent } from '../../src/queue/store'
+import { freshIndexedDB, restoreStorage } from '../helpers/storage'
+
+beforeEach(() => {
+  freshIndexedDB()
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+  restoreStorage()
+})
+
+const scope = queueScope('https://collect.example/e')
+const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
+
+/** The same behaviour is expected of both stores. */
+describe.each([
+  ['indexedDBStorage', () => indexedDBStorage(scope)],
+  ['memoryStorage', memoryStorage],
+])('%s', (name, create: () => QueueStorage) => {
+  test('reads events back oldest first (by order key), at most `limit`', async () => {
+    const storage = create()
+    await storage.write(rows('k3', 'k1', 'k2'), [], 100)
+    expect(storage.persistent).toBe(name === 'indexedDBStorage')
+    const all = await storage.read(10)
+    expect(all.dropped).toBe(0)
+    if (name === 'indexedDBStorage') expect(all.events.map(([key]) => key)).toEqual(['k1', 'k2', 'k3'])
+    else expect(all.events.map(([key]) => key)).toEqual(['k3', 'k1', 'k2']) // insertion order = tracking order
+    expect((await storage.read(2)).events).toHaveLength(2)
+  })
+
+  test('stores state beside events without mixing them up', async () => {
+    const storage = create()
+    await storage.write(rows('a'), [['anonymousId', 'anon-1'], ['session', { id: 's', count: 2 }]], 100)
+    await storage.write([], [['session', undefined]], 100)
+    expect(await storage.readState()).toEqual([['anonymousId', 'anon-1']])
+    expect((await storage.read(10)).events).toEqual(rows('a'))
+  })
+
+  test('trims the oldest beyond maxEvents and counts them as dropped, with events lost earlier', async () => {
+    const storage = create()
+    expect((await storage.write(rows('e1', 'e2', 'e3'), [], 5)).trimmed).toBe(0)
+    expect((await storage.write(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3)).trimmed).toBe(2)
+    const { events, dropped } = await storage.read(10)
+    expect(events.map(([key]) => key)).toEqual(['e3', 'e4', 'e5', 'e6', 'e7'])
+    expect(dropped).toBe(5)
+  })
+
+  test('remove deletes delivered events and subtracts the dropped count they carried', async () => {
+    const storage = create()
+    await storage.write(rows('a', 'b', 'c'), [], 100, 4)
+    await storage.remove(['a', 'c'], 4)
+    expect(await storage.read(10)).toEqual({ events: rows('b'), dropped: 0 })
+    await storage.remove(['missing'], 0)
+    expect((await storage.read(10)).events).toEqual(rows('b'))
+  })
+
+  test('destroy forgets everything', async () => {
+    const storage = create()
+    await storage.write(rows('a'), [['anonymousId', 'x']], 100, 1)
+    await storage.destroy()
+    const fresh = name === 'indexedDBStorage' ? create() : storage
+    expect(await fresh.read(10)).toEqual({ events: [], dropped: 0 })
+    expect(await fresh.readState()).toEqual([])
+  })
+})

@@ -1,9 +1,10 @@
 /**
- * The script-tag build: options from `data-*` attributes, finding its own script tag, and the
- * inline stub whose calls are replayed in order once the file has loaded.
+ * What every script-tag build does (src/script/install.ts), through the main one
+ * (src/script/iife.ts, which only calls `install()`): `window.journey` from the tag, and the
+ * inline stub whose calls are replayed in order once the file has loaded. Reading the tag's
+ * attributes is in config.test.ts.
  */
 import { describe, expect, test, vi } from 'vitest'
-import { findOwnScript, optionsFromScript } from '../../src/script/config'
 import { STUB } from '../../src/script/stub'
 import { useScriptTagPage } from '../helpers/script-tag'
 import { advance } from '../helpers/time'
@@ -28,67 +29,6 @@ async function loadIife(): Promise<void> {
 function runStub(): void {
   ;(0, eval)(STUB)
 }
-
-describe('optionsFromScript', () => {
-  test('reads every documented data-* attribute', () => {
-    const script = scriptTag({
-      'data-endpoint': '/collect',
-      'data-batch-size': '5',
-      'data-flush-interval': '2000',
-      'data-max-queue-size': '300',
-      'data-session-timeout': '60000',
-      'data-consent': 'pending',
-      'data-privacy-signals': 'ignore',
-      'data-phases': 'b2b',
-      'data-redact-params': 'invite, ref_code',
-      'data-debug': '',
-    })
-    expect(optionsFromScript(script)).toEqual({
-      endpoint: '/collect',
-      batchSize: 5,
-      flushInterval: 2000,
-      maxQueueSize: 300,
-      sessionTimeout: 60_000,
-      consent: 'pending',
-      privacySignals: 'ignore',
-      phases: 'b2b',
-      redactParams: ['invite', 'ref_code'],
-      debug: true,
-    })
-  })
-
-  test('absent attributes leave the defaults; data-debug="false" is off', () => {
-    const options = optionsFromScript(scriptTag({ 'data-endpoint': '/collect', 'data-debug': 'false', 'data-batch-size': '' }))
-    expect(options).toMatchObject({ endpoint: '/collect', batchSize: undefined, flushInterval: undefined, consent: undefined, debug: false })
-  })
-
-  test('an unreadable number is passed on as NaN, for createJourney to refuse', () => {
-    expect(optionsFromScript(scriptTag({ 'data-endpoint': '/c', 'data-batch-size': 'ten' })).batchSize).toBeNaN()
-  })
-})
-
-describe('findOwnScript', () => {
-  test('finds the journeykit script tag with data-endpoint', () => {
-    scriptTag({ 'data-endpoint': '/other' }, 'https://cdn.example/other.js')
-    const own = scriptTag({ 'data-endpoint': '/collect' })
-    expect(findOwnScript()).toBe(own)
-  })
-
-  test('finds nothing without data-endpoint', () => {
-    scriptTag({})
-    expect(findOwnScript()).toBeUndefined()
-  })
-
-  test('an element named "currentScript" cannot stand in for it', () => {
-    const img = document.createElement('img')
-    img.setAttribute('name', 'currentScript')
-    img.setAttribute('data-endpoint', 'https://attacker.example/')
-    document.body.appendChild(img)
-    const own = scriptTag({ 'data-endpoint': '/collect' })
-    expect(findOwnScript()).toBe(own)
-    img.remove()
-  })
-})
 
 describe('the script-tag build', () => {
   test('creates window.journey from the tag and delivers to data-endpoint', async () => {

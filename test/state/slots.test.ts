@@ -4,7 +4,7 @@
  * from storage win, other values changed here win), read again when another tab says it changed
  * it, and written back when the page decided events before it could read it.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi, type Mock } from 'vitest'
 import { createReporter } from '../../src/errors'
 import { indexedDBStorage } from '../../src/queue/indexeddb'
 import { memoryStorage } from '../../src/queue/memory'
@@ -30,14 +30,14 @@ afterEach(() => {
 
 /** Slots over `storage` (IndexedDB by default), with the config's calls recorded. */
 function slotsOver(storage: QueueStorage | undefined = indexedDBStorage(scope), mayRefresh = true) {
-  const config = {
+  const config: SlotsConfig & { current: QueueStorage | undefined; persist: Mock<() => void>; read: Mock<() => void> } = {
     current: storage,
     storage: () => config.current,
     mayRefresh: () => mayRefresh,
-    persist: vi.fn(),
-    read: vi.fn(),
+    persist: vi.fn<() => void>(),
+    read: vi.fn<() => void>(),
     report: createReporter((error) => errors.push(error)),
-  } satisfies SlotsConfig & { current: QueueStorage | undefined }
+  }
   return { slots: createSlots(config), config, storage: storage! }
 }
 

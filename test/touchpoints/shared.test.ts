@@ -109,7 +109,7 @@ describe('listeners().wrap', () => {
     const own = listeners(ctx, 'pages')
     own.wrap(owner, 'pushState', after)
     const ours = owner.pushState
-    const theirs = vi.fn(function (this: unknown, ...args: unknown[]) {
+    const theirs = vi.fn(function (this: typeof owner, ...args: unknown[]) {
       return ours.apply(this, args)
     })
     owner.pushState = theirs as never

@@ -299,7 +299,7 @@ async function delivery(ctx, profile = false) {
   await p.run(() => bench.forget())
   await p.run((a) => bench.create(a), { url: ctx.collector.collectUrl, defaults: false })
   await p.run((n) => bench.warmUp(n), 20)
-  const batchSize = 20
+  const batchSize = 50 // the default (src/options.ts)
   const out = {}
   const details = {}
   for (const [name, options] of [['burst', {}], ['one every 10 ms', { every: 10 }]]) {

@@ -86,7 +86,7 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
     endpoint: resolveEndpoint(options.endpoint),
     touchpoints: [...touchpoints],
     phases: options.phases,
-    batchSize: positiveInteger(options, 'batchSize', 20),
+    batchSize: positiveInteger(options, 'batchSize', 50),
     flushInterval: positiveInteger(options, 'flushInterval', 5000, 0),
     maxQueueSize: positiveInteger(options, 'maxQueueSize', 10_000),
     sessionTimeout: positiveInteger(options, 'sessionTimeout', 30 * 60_000),

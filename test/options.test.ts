@@ -130,7 +130,7 @@ describe('defaults', () => {
     expect(resolveOptions({ endpoint: ENDPOINT })).toMatchObject({
       endpoint: ENDPOINT,
       touchpoints: [],
-      batchSize: 20,
+      batchSize: 50,
       flushInterval: 5000,
       maxQueueSize: 10_000,
       sessionTimeout: 1_800_000,

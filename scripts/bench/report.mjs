@@ -234,7 +234,7 @@ export function render(r) {
     const d = Object.entries(r.delivery)
     const col = (f) => d.map(([, v]) => f(v))
     rest.push({
-      title: 'queue and delivery, per 1,000 events (default options: batchSize 20, flushInterval 5 s)',
+      title: 'queue and delivery, per 1,000 events (default options: batchSize 50, flushInterval 5 s)',
       rows: [
         ['IndexedDB write transactions', ...col((v) => fmt.n(v.writeTxPer1000))],
         ['  storing events', ...col((v) => fmt.n(v.enqueueTxPer1000))],

@@ -104,14 +104,14 @@ describeBrowser('delivery (script tag, real Chromium)', () => {
     expect(suite.collector.named('e')[0]!.props).toEqual({ i: 0 })
     expect(suite.collector.named('e')[0]!.type).toBe('track')
 
-    // The wire format: CORS-simple text/plain POSTs of at most 20 events, each with a sentAt.
+    // The wire format: CORS-simple text/plain POSTs of at most 50 events (the default `batchSize`), each with a sentAt.
     expect(suite.collector.preflights()).toEqual([])
     for (const request of suite.collector.requests()) {
       expect(request.status).toBe(200)
       expect(request.batch, `a request body that is not a batch: ${request.body.slice(0, 200)}`).toBeDefined()
       expect(request.batch!.sentAt).toMatch(ISO)
       expect(request.batch!.events.length).toBeGreaterThan(0)
-      expect(request.batch!.events.length).toBeLessThanOrEqual(20)
+      expect(request.batch!.events.length).toBeLessThanOrEqual(50)
       expect(request.headers['content-type']).toMatch(/^text\/plain/)
       expect(Buffer.byteLength(request.body)).toBeLessThanOrEqual(60_000)
     }

@@ -363,7 +363,7 @@ describe('the Segment format in a journey', () => {
 
   test('the exit send speaks the format too, within the keep-alive budget', async () => {
     supportKeepalive()
-    const journey = page.make({ format: segment({ writeKey: WRITE_KEY }), endpoint: ENDPOINT })
+    const journey = page.make({ format: segment({ writeKey: WRITE_KEY }), endpoint: ENDPOINT, batchSize: 20 })
     await deliver(journey)
     for (let i = 0; i < 60; i++) journey.track('leaving', { i, pad: 'p'.repeat(2000) })
     leavePage()

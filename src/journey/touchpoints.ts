@@ -1,0 +1,48 @@
+/**
+ * The touchpoint host: what a touchpoint sees of the journey (its `PluginContext`), installing
+ * every touchpoint, and removing them again. The core never knows a touchpoint by name: it only
+ * calls the hooks of the interface (./types `Plugin`).
+ */
+import type { Hooks } from '../enrich/hooks'
+import type { Reporter } from '../errors'
+import type { Plugin, PluginContext, SessionInfo } from '../types'
+import type { Track } from './track'
+
+export interface TouchpointParts {
+  track: Track
+  scrubUrl: PluginContext['scrubUrl']
+  state: PluginContext['state']
+  /** The stored session, or the one an event now would start. */
+  session(): SessionInfo
+  report: Reporter
+  guard: Hooks['guard']
+}
+
+/** Installs `plugins` (each guarded: one that throws is reported and skipped); returns their teardown. */
+export function installTouchpoints(plugins: readonly Plugin[], parts: TouchpointParts): () => void {
+  const { track, report, guard } = parts
+  const context: PluginContext = {
+    track: (name, props) => track('track', name, props),
+    // A touchpoint's own arguments are checked: a wrong type is left out, never recorded.
+    page: (props, href, time, title) =>
+      track('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined, typeof time === 'number' ? time : undefined, typeof title === 'string' ? title : undefined),
+    scrubUrl: parts.scrubUrl,
+    state: parts.state,
+    session: () => {
+      const { id, count, startedAt } = parts.session()
+      return { id, count, startedAt }
+    },
+    warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),
+  }
+  const teardowns: Array<() => void> = []
+  for (const plugin of plugins) {
+    guard(() => {
+      const teardown = plugin.setup?.(context)
+      if (typeof teardown === 'function') teardowns.push(teardown)
+    }, __DEV__ && `Touchpoint "${plugin.name}" (setup)`)
+  }
+  // Last installed, first removed: touchpoints wrapping the same method unwind cleanly.
+  return () => {
+    for (const teardown of teardowns.reverse()) guard(teardown, __DEV__ && 'A touchpoint teardown')
+  }
+}

@@ -19,12 +19,11 @@ import { instance, leave } from './instances'
 import { createApi } from './journey/api'
 import { watchPage } from './journey/page'
 import { createStartup } from './journey/startup'
-import { installTouchpoints } from './journey/touchpoints'
+import { installTouchpoints, touchpointContext } from './journey/touchpoints'
 import { createTrack } from './journey/track'
 import { resolveOptions } from './options'
 import { createPhaseEngine } from './phases'
 import { scrubUrl } from './privacy/url'
-import { queueScope } from './queue/scope'
 import { initialConsent } from './state/consent'
 import { createSlots } from './state/slots'
 import type { AnyEvents, EventMap, Journey, JourneyOptions, PhaseChange } from './types'
@@ -104,24 +103,16 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const listeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent, storage and delivery (./journey/startup) -----------------------------------------
-  const startup = createStartup(
-    {
-      config,
-      // This journey's queue, lock and channel: its events go to its endpoint only.
-      scope: queueScope(config.endpoint),
-      report,
-      slots,
-      busy: () => intake.busy,
-      departing: () => page.departing(),
-      process: () => intake.schedule(),
-      clear() {
-        intake.clear()
-        slots.clear()
-        hooks.guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
-      },
+  const startup = createStartup(config, report, slots, initialConsent(config.consent, config.privacySignals, report), {
+    _busy_: () => intake.busy,
+    _departing_: () => page.departing(),
+    _process_: () => intake.schedule(),
+    _clear_() {
+      intake.clear()
+      slots.clear()
+      hooks.guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     },
-    initialConsent(config.consent, config.privacySignals, report),
-  )
+  })
 
   // ---- intake: events wait here until the state is read, then are decided in slices ---------------
   const intake = createIntake<CapturedEvent>(
@@ -139,30 +130,22 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   )
 
   // ---- the page, the track pipeline and the touchpoints -------------------------------------------
-  const page = watchPage({ startup, slots, process: intake.process, hide: () => hooks.each('onHide') })
-  const track = createTrack({ startup, capture: createCapture(scrub, page.url, report), hand: intake.hand, page, report })
-  const removeTouchpoints = installTouchpoints(plugins, {
-    track,
-    scrubUrl: scrub,
-    state: slot,
-    session: () => identity.storedSession() ?? identity.session(Date.now()),
-    report,
-    guard: hooks.guard,
-  })
+  const page = watchPage(startup, slots, intake, hooks)
+  const track = createTrack(startup, createCapture(scrub, page.url, report), intake, page, report)
+  const removeTouchpoints = installTouchpoints(plugins, touchpointContext(track, scrub, slots, identity, report), hooks)
   startup._begin_()
 
   const journey = createApi({
-    startup,
-    slots,
-    identity,
-    engine,
-    hooks,
-    track,
-    hand: intake.hand,
-    process: intake.process,
-    listeners,
-    report,
-    teardown(self) {
+    _startup_: startup,
+    _slots_: slots,
+    _identity_: identity,
+    _engine_: engine,
+    _hooks_: hooks,
+    _track_: track,
+    _intake_: intake,
+    _listeners_: listeners,
+    _report_: report,
+    _teardown_(self) {
       leave(place, self, { state: slots.state, changed: slots.changed, intake: intake.items })
       page.stop()
       removeTouchpoints()

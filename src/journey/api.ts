@@ -3,6 +3,7 @@
  * app's arguments (a mistake is reported, never thrown), then hands the work to the part that owns
  * it: events to the track pipeline, consent to the start-up, phases to the engine.
  */
+import type { CapturedEvent, Intake } from '../capture/intake'
 import type { Hooks } from '../enrich/hooks'
 import type { Identity } from '../enrich/identity'
 import { describe, type Reporter } from '../errors'
@@ -11,34 +12,45 @@ import { CONSENT_STATES } from '../options'
 import type { PhaseEngine } from '../phases'
 import type { Slots } from '../state/slots'
 import type { EventType, Journey, PhaseChange } from '../types'
-import type { Step } from '../capture/intake'
 import type { Startup } from './startup'
 import type { Track } from './track'
 
+/**
+ * What the object is wired to. The keys are written `_name_` so that the build shortens them
+ * (tsup.config.ts `mangleProps`): wiring by name costs no more than closure variables did.
+ */
 export interface ApiParts {
-  startup: Startup
-  slots: Slots
-  identity: Identity
-  engine: PhaseEngine
-  hooks: Hooks
-  track: Track
-  /** The intake: a reset waits there behind the events tracked before it. */
-  hand(step: Step): void
-  /** Decides what waits in the intake now (`all`: without yielding). */
-  process(all: boolean): void
+  _startup_: Startup
+  _slots_: Slots
+  _identity_: Identity
+  _engine_: PhaseEngine
+  _hooks_: Hooks
+  _track_: Track
+  /** A reset waits in the intake behind the events tracked before it; flush() and destroy() decide what waits. */
+  _intake_: Pick<Intake<CapturedEvent>, 'hand' | 'process'>
   /** Who hears of phase changes (the decider calls them). */
-  listeners: Set<(change: PhaseChange) => void>
-  report: Reporter
+  _listeners_: Set<(change: PhaseChange) => void>
+  _report_: Reporter
   /**
    * destroy(): removes the page's listeners and the touchpoints, and leaves what a journey for
    * the same endpoint created next continues (see ../instances).
    */
-  teardown(journey: Journey): void
+  _teardown_(journey: Journey): void
 }
 
 export function createApi(parts: ApiParts): Journey {
-  const { startup, slots, identity, engine, hooks, track, report } = parts
-  /** Ids exist once the stored state is read, with consent. */
+  const {
+    _startup_: startup,
+    _slots_: slots,
+    _identity_: identity,
+    _engine_: engine,
+    _hooks_: hooks,
+    _track_: track,
+    _intake_: intake,
+    _listeners_: listeners,
+    _report_: report,
+    _teardown_: teardown,
+  } = parts
   const known = (): boolean => (slots.hydrated || slots.readOnce) && startup._granted_()
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
@@ -70,8 +82,8 @@ export function createApi(parts: ApiParts): Journey {
         report.warn('invalid_listener', __DEV__ && `on() takes "phase" and a function; got ${describe(type)}`)
         return () => {}
       }
-      parts.listeners.add(listener)
-      return () => parts.listeners.delete(listener)
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
     consent(next) {
       if (!CONSENT_STATES.includes(next)) {
@@ -87,13 +99,13 @@ export function createApi(parts: ApiParts): Journey {
       // Events tracked right before flush() are sent too, once the state they need is read.
       return slots.hydration
         .then(() => {
-          parts.process(true)
+          intake.process(true)
           return startup._delivery_?.flush(true)
         })
         .catch(() => {})
     },
     reset() {
-      parts.hand(() => {
+      intake.hand(() => {
         identity.reset()
         hooks.guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
         hooks.each('reset')
@@ -102,10 +114,10 @@ export function createApi(parts: ApiParts): Journey {
     destroy() {
       if (startup._destroyed_) return
       startup._destroyed_ = true
-      parts.teardown(journey)
+      teardown(journey)
       // What was tracked before destroy() is decided and stored for the next load.
       void slots.hydration.then(() => {
-        parts.process(true)
+        intake.process(true)
         startup._stop_()
       })
     },

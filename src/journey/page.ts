@@ -6,17 +6,10 @@
 import { watchPageUrl } from '../capture/context'
 import { watchDestination } from '../page/destination'
 import { watchLifecycle } from '../page/lifecycle'
+import type { Intake } from '../capture/intake'
+import type { Hooks } from '../enrich/hooks'
 import type { Slots } from '../state/slots'
 import type { Startup } from './startup'
-
-export interface PageParts {
-  startup: Startup
-  slots: Slots
-  /** Decides what waits in the intake; `all`: everything now, without yielding to the page. */
-  process(all: boolean): void
-  /** The page hides: the touchpoints record their last events (their `onHide`). */
-  hide(): void
-}
 
 export interface Page {
   /** The page's URL (cheap: see watchPageUrl). */
@@ -34,8 +27,11 @@ export interface Page {
   stop(): void
 }
 
-export function watchPage(parts: PageParts): Page {
-  const { startup, slots } = parts
+/**
+ * Watches the page until `stop()`. `intake.process(true)` decides what waits, `hooks.each('onHide')`
+ * lets the touchpoints record their last events.
+ */
+export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<unknown>, 'process'>, hooks: Pick<Hooks, 'each'>): Page {
   const navigation = (window as { navigation?: EventTarget }).navigation
   const url = watchPageUrl(navigation)
   const destination = watchDestination(navigation)
@@ -45,7 +41,7 @@ export function watchPage(parts: PageParts): Page {
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
     slots.decideEarly()
-    parts.process(true)
+    intake.process(true)
     // (Read again: a hook deciding those events may have withdrawn consent meanwhile.)
     startup._delivery_?.exit(leaving)
   }
@@ -53,7 +49,7 @@ export function watchPage(parts: PageParts): Page {
   const lifecycle = watchLifecycle({
     // Hidden or leaving: touchpoints record their last events first, then all is kept and sent.
     hide(leaving) {
-      parts.hide()
+      hooks.each('onHide')
       keep(leaving)
     },
     freeze: () => keep(false),

@@ -12,26 +12,22 @@ import type { ResolvedOptions } from '../options'
 import type { Journal } from '../queue/journal'
 import { createSenderLock } from '../queue/lease'
 import { openQueue } from '../queue/open'
-import type { QueueScope } from '../queue/scope'
+import { queueScope } from '../queue/scope'
 import type { QueueStorage } from '../queue/store'
 import { forgetStored } from '../state/consent'
 import type { Slots } from '../state/slots'
 import type { ConsentState } from '../types'
 
+/** What start-up asks of the rest of the journey (keys written `_name_`, as in {@link Startup}). */
 export interface StartupParts {
-  config: ResolvedOptions
-  /** This journey's queue, lock and channel names. */
-  scope: QueueScope
-  report: Reporter
-  slots: Slots
   /** Events wait to be decided (delivery holds its write for them). */
-  busy(): boolean
+  _busy_(): boolean
   /** The page is being left for a page of this site (the next page sends what is left). */
-  departing(): boolean
+  _departing_(): boolean
   /** The state is read: decide what waits. */
-  process(): void
+  _process_(): void
   /** Consent denied: forget what waits in memory (the intake, the state, the phase engine's copy). */
-  clear(): void
+  _clear_(): void
 }
 
 /**
@@ -64,9 +60,13 @@ export interface Startup {
   _stop_(): void
 }
 
-/** `initial`: the consent the journey starts with (the option, or denied by a privacy signal). */
-export function createStartup(parts: StartupParts, initial: ConsentState): Startup {
-  const { config, scope, report, slots } = parts
+/**
+ * `initial`: the consent the journey starts with (the option, or denied by a privacy signal).
+ * Nothing opens before `_begin_()`.
+ */
+export function createStartup(config: ResolvedOptions, report: Reporter, slots: Slots, initial: ConsentState, parts: StartupParts): Startup {
+  // This journey's queue, lock and channel: its events go to its endpoint only.
+  const scope = queueScope(config.endpoint)
   let journal: Journal | undefined
   let read!: () => void
   const startup: { -readonly [Key in keyof Startup]: Startup[Key] } = {
@@ -123,21 +123,21 @@ export function createStartup(parts: StartupParts, initial: ConsentState): Start
         channel: scope.channel,
         journal,
         takeStateChanges: slots.takeChanges,
-        busy: parts.busy,
+        busy: parts._busy_,
         stateChangedElsewhere: slots.refresh,
-        departing: parts.departing,
+        departing: parts._departing_,
         urgent: newsForOtherTabs(),
       })
       // Events left by earlier pages go out soon after start-up.
       startup._delivery_.resume()
     }
-    if (slots.hydrated) parts.process()
+    if (slots.hydrated) parts._process_()
   }
 
   /** Consent denied: drop what waits and delete what earlier pages stored. */
   function forget(): void {
     read()
-    parts.clear()
+    parts._clear_()
     const stored = startup._storage_
     startup._storage_ = undefined
     journal = undefined

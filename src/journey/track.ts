@@ -4,7 +4,7 @@
  * captured (./capture/capture) and handed to the intake. Nothing here throws into the page.
  */
 import type { Capture } from '../capture/capture'
-import type { CapturedEvent, Step } from '../capture/intake'
+import type { CapturedEvent, Intake } from '../capture/intake'
 import type { Reporter } from '../errors'
 import type { EventType } from '../types'
 import type { Page } from './page'
@@ -13,16 +13,8 @@ import type { Startup } from './startup'
 /** Records one event; `newUserId` for identify(), `href`, `time` and `title` for a late page view. */
 export type Track = (type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string) => void
 
-export interface TrackParts {
-  startup: Startup
-  capture: Capture
-  /** The intake's hand: the event waits there to be decided. */
-  hand(item: CapturedEvent | Step): void
-  page: Pick<Page, 'hidden' | 'keep'>
-  report: Reporter
-}
-
-export function createTrack({ startup, capture, hand, page, report }: TrackParts): Track {
+/** `capture` makes the event, `intake` keeps it until it is decided, `page` says whether the page is hidden. */
+export function createTrack(startup: Startup, capture: Capture, intake: Pick<Intake<CapturedEvent>, 'hand'>, page: Pick<Page, 'hidden' | 'keep'>, report: Reporter): Track {
   let keepScheduled = false
   return (type, name, props, newUserId, href, time, title) => {
     try {
@@ -30,7 +22,7 @@ export function createTrack({ startup, capture, hand, page, report }: TrackParts
       if (startup._consent_ === 'denied') return
       const captured = capture(type, name, props, newUserId, href, time, title)
       if (!captured) return
-      hand(captured)
+      intake.hand(captured)
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
       // keeps a burst of such calls together.

@@ -3,7 +3,7 @@
  * work to. Every part it is wired to is a fake that records.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Step } from '../../src/capture/intake'
+import type { CapturedEvent, Step } from '../../src/capture/intake'
 import type { Hooks } from '../../src/enrich/hooks'
 import type { Identity } from '../../src/enrich/identity'
 import { createReporter } from '../../src/errors'
@@ -31,20 +31,21 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
   const track = vi.fn((...args: unknown[]) => void calls.push(`track ${args[1]}`))
   const steps: Step[] = []
   const listeners = new Set<(change: PhaseChange) => void>()
-  const parts = {
-    startup,
-    slots,
-    identity,
-    engine,
-    hooks,
-    track,
-    hand: (step: Step) => void steps.push(step),
-    process: vi.fn(),
-    listeners,
-    report: createReporter((error) => errors.push(error)),
-    teardown: vi.fn(),
-  }
-  const journey = createApi(parts)
+  const intake = { hand: (step: Step | CapturedEvent) => void steps.push(step as Step), process: vi.fn() }
+  const teardown = vi.fn()
+  const journey = createApi({
+    _startup_: startup,
+    _slots_: slots,
+    _identity_: identity,
+    _engine_: engine,
+    _hooks_: hooks,
+    _track_: track,
+    _intake_: intake,
+    _listeners_: listeners,
+    _report_: createReporter((error) => errors.push(error)),
+    _teardown_: teardown,
+  })
+  const parts = { identity, engine, track, process: intake.process, listeners, teardown }
   return { journey, parts, calls, errors, steps, startup, slots }
 }
 

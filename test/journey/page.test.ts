@@ -27,7 +27,7 @@ function watch(consent: ConsentState = 'granted') {
     hide: vi.fn(() => order.push('touchpoints hide')),
   }
   startup._delivery_ && vi.mocked(startup._delivery_.exit).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
-  page = watchPage(parts)
+  page = watchPage(startup, slots, { process: parts.process }, { each: (hook) => hook === 'onHide' && parts.hide() })
   return { ...parts, order, delivery: startup._delivery_ }
 }
 

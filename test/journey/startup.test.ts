@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createReporter } from '../../src/errors'
 import { createStartup, type StartupParts } from '../../src/journey/startup'
 import { resolveOptions } from '../../src/options'
-import { queueScope } from '../../src/queue/scope'
 import type { ConsentState } from '../../src/types'
 import { fakeFetch, type FakeFetch } from '../helpers/fetch'
 import { freshIndexedDB, restoreStorage } from '../helpers/storage'
@@ -30,17 +29,13 @@ afterEach(() => {
 function make(consent: ConsentState, hydrated = true) {
   const slots = fakeSlots(hydrated)
   const parts = {
-    config: resolveOptions({ endpoint: ENDPOINT, flushInterval: 0 }),
-    scope: queueScope(ENDPOINT),
-    report: createReporter(),
-    slots,
-    busy: vi.fn(() => false),
-    departing: vi.fn(() => false),
-    process: vi.fn(),
-    clear: vi.fn(),
+    _busy_: vi.fn(() => false),
+    _departing_: vi.fn(() => false),
+    _process_: vi.fn(),
+    _clear_: vi.fn(),
   } satisfies StartupParts
-  const startup = createStartup(parts, consent)
-  return { startup, parts, slots }
+  const startup = createStartup(resolveOptions({ endpoint: ENDPOINT, flushInterval: 0 }), createReporter(), slots, consent, parts)
+  return { startup, parts: { process: parts._process_, clear: parts._clear_ }, slots }
 }
 
 describe('begin', () => {

@@ -5,8 +5,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createHooks } from '../../src/enrich/hooks'
 import { createReporter } from '../../src/errors'
-import { installTouchpoints } from '../../src/journey/touchpoints'
+import type { Identity, Session } from '../../src/enrich/identity'
+import { installTouchpoints, touchpointContext } from '../../src/journey/touchpoints'
 import type { JourneyError, Plugin, PluginContext } from '../../src/types'
+
+let stored: Session | undefined
 
 function host(plugins: Plugin[]) {
   const errors: JourneyError[] = []
@@ -14,9 +17,10 @@ function host(plugins: Plugin[]) {
   const report = createReporter((error) => errors.push(error))
   const track = vi.fn()
   const state = vi.fn(() => ({ get: () => undefined, set: () => {} }))
-  const session = vi.fn(() => ({ id: 's1', count: 2, startedAt: 10, lastActivity: 20 }))
-  const remove = installTouchpoints(plugins, { track, scrubUrl: (url) => url + '#scrubbed', state, session, report, guard: createHooks(plugins, report, undefined).guard })
-  return { remove, track, state, session, errors }
+  const identity = { storedSession: vi.fn(() => stored), session: vi.fn(() => ({ id: 's2', count: 3, startedAt: 30, lastActivity: 30 })) } as unknown as Identity
+  const context = touchpointContext(track, (url) => url + '#scrubbed', { slot: state }, identity, report)
+  const remove = installTouchpoints(plugins, context, createHooks(plugins, report, undefined))
+  return { remove, track, state, identity, errors }
 }
 
 /** A touchpoint that hands out its context, and records its teardown in `log`. */
@@ -47,11 +51,16 @@ describe('the context', () => {
 
   it('scrubs URLs, hands out state slots, and tells the session without its internals', () => {
     let ctx!: PluginContext
-    const { state } = host([touchpoint('a', [], (given) => (ctx = given))])
+    const { state, identity } = host([touchpoint('a', [], (given) => (ctx = given))])
     expect(ctx.scrubUrl('https://shop.example/')).toBe('https://shop.example/#scrubbed')
     ctx.state('campaign.first')
     expect(state).toHaveBeenCalledWith('campaign.first')
+    // No stored session yet: the one an event now would start.
+    stored = undefined
+    expect(ctx.session()).toEqual({ id: 's2', count: 3, startedAt: 30 })
+    stored = { id: 's1', count: 2, startedAt: 10, lastActivity: 20 }
     expect(ctx.session()).toEqual({ id: 's1', count: 2, startedAt: 10 })
+    expect(identity.session).toHaveBeenCalledTimes(1)
   })
 
   it('warn reports the code, with the cause only when one is given', () => {

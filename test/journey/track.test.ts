@@ -20,7 +20,7 @@ function make(consent: ConsentState = 'granted', hidden = false) {
   const hand = vi.fn()
   const page = { hidden, keep: vi.fn() }
   vi.spyOn(console, 'warn').mockImplementation(() => {})
-  const track = createTrack({ startup, capture, hand, page, report: createReporter((error) => errors.push(error)) })
+  const track = createTrack(startup, capture, { hand }, page, createReporter((error) => errors.push(error)))
   return { track, startup, capture, hand, page, errors }
 }
 

@@ -14,7 +14,7 @@ afterEach(() => {
 
 /** The members of the `ErrorCode` union, read from its source (a type has no runtime form). Paths are from the repository root, where vitest runs. */
 function unionMembers(): string[] {
-  const source = readFileSync(resolve('src/types.ts'), 'utf8')
+  const source = readFileSync(resolve('src/event/types.ts'), 'utf8')
   const union = source.slice(source.indexOf('export type ErrorCode ='), source.indexOf('export interface JourneyError'))
   return [...union.matchAll(/^\s*\|\s*'([a-z_]+)'/gm)].map((match) => match[1]!)
 }

@@ -8,7 +8,7 @@
  * journeykit's event, stored events survive a change of format, and the id stays the same on
  * every retry.
  */
-import type { ErrorCode, JourneyError } from '../types'
+import type { ErrorCode, JourneyError } from '../event/types'
 
 /** Reports a problem (console once per code, `onError` every time). */
 export type FormatWarn = (code: ErrorCode, message: string, detail?: Omit<JourneyError, 'code' | 'message'>) => void

@@ -2,54 +2,19 @@
  * The phase engine: decides, for every event, which journey phase the visitor is in, by the rules
  * of a phase model (see `./types` for the rule language and `./presets` for the built-in models).
  */
-import type { JourneyEvent } from '../types'
-import { compileWords, normalizeName, pathSegments, type WordTest } from './match'
+import type { JourneyEvent } from '../event/types'
+import { compileWords, normalizeName } from './match'
 import { standard } from './presets/default'
-import type {
-  Pattern,
-  PhaseChange,
-  PhaseEngine,
-  PhaseEngineContext,
-  PhaseFacts,
-  PhaseHistoryEntry,
-  PhaseModel,
-  PhaseRule,
-  PhasesOption,
-} from './types'
+import { createInspector, list, matches } from './rules'
+import { freshState, MAX_HISTORY, MAX_SESSIONS, type PhaseState } from './state'
+import { createPhaseStore } from './store'
+import type { PhaseChange, PhaseEngine, PhaseEngineContext, PhaseFacts, PhaseModel, PhaseRule, PhasesOption } from './types'
 
 export type * from './types'
 export { normalizeName, pathSegments, wordTest } from './match'
 export { phasePresets } from './presets'
 
-/**
- * What the engine keeps about the visitor. Stored as is, so the keys are short and never start
- * with `_` (the build renames `_` properties, which would orphan stored state after an upgrade).
- */
-interface State {
-  /** Epoch: bumped by `reset()` and by every move backwards. Of two states, the higher epoch wins whole. */
-  e: number
-  /** The phase. */
-  p: string
-  /** Converted. */
-  c: boolean
-  /** Sessions so far. */
-  n: number
-  /** The latest sessions seen, `[sessionId, page views]`, most recent last (8 at most). */
-  s: Array<[string, number]>
-  /** Event counts, only of the names some rule's `events` counts. */
-  k: Record<string, number>
-  /** When each phase was last reached (ms). */
-  r: Record<string, number>
-  /** The latest changes, oldest first (32 at most). */
-  h: PhaseHistoryEntry[]
-  /** When the latest event happened (ms). */
-  t: number
-}
-
 const SLOT = 'phases'
-const MIRROR_KEY = 'journeykit:phases'
-const MAX_SESSIONS = 8
-const MAX_HISTORY = 32
 const RULE_KEYS = ' id to type name event page form unless path props pageViews sessions events sessionStart away inPhaseFor converted convert back when '
 /** Rule conditions that name concepts of the model's words. */
 const CONCEPT_KEYS = ['event', 'page', 'form', 'unless'] as const
@@ -119,95 +84,13 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
   return model
 }
 
-function list<T>(value: T | T[] | undefined): T[] {
-  return value == null ? [] : Array.isArray(value) ? value : [value]
-}
-
-/** What the rules look at in one event, worked out once per event. */
-interface Seen {
-  /** The event name, normalized. */
-  name: string
-  /** Its page path's segments, normalized. */
-  segments: string[]
-  /** The path is in a content section. */
-  content: boolean
-  /** The name has a part that undoes it (the `not` concept). */
-  undone: boolean
-  /** For a `form_submit`: its id, name and action segments, normalized; else empty. */
-  form: string[]
-  /** The form's action is in a content section. */
-  formContent: boolean
-  /** `[name]`, and name, form and segments together (what `event` and `unless` look at). */
-  names: string[]
-  all: string[]
-  /** Concept tests done so far for this event. */
-  hits: Record<string, boolean>
-}
-
-/** Whether `value` matches `pattern`; a string `pattern` with `under` also matches paths below it. */
-function test(pattern: Pattern | undefined, value: unknown, under?: boolean): boolean {
-  if (pattern === undefined) return true
-  if (Array.isArray(pattern)) return pattern.some((one) => test(one, value, under))
-  if (pattern instanceof RegExp) {
-    pattern.lastIndex = 0 // a /g or /y RegExp would otherwise match every other time
-    return value != null && pattern.test(String(value))
-  }
-  return pattern === value || (!!under && typeof value === 'string' && value.startsWith(String(pattern).replace(/\/$/, '') + '/'))
-}
-
-/** Count conditions: the rule's number is a minimum for the fact of the same name. */
-const AT_LEAST = ['pageViews', 'sessions', 'away', 'inPhaseFor'] as const
-/** Flag conditions: the rule's flag must equal the fact of the same name. */
-const FLAGS = ['sessionStart', 'converted'] as const
-
-function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts, seen: Seen, words: Map<string, WordTest>): boolean {
-  /** Whether any of `names` has a word of any of the concepts (remembered per event: rules share concepts). */
-  const has = (concepts: string | string[] | undefined, names: string[]): boolean =>
-    list(concepts).some((concept) => {
-      const key = concept + (names === seen.segments ? '/' : names === seen.form ? '#' : names === seen.all ? '*' : '')
-      let hit = seen.hits[key]
-      if (hit === undefined) hit = seen.hits[key] = names.some(words.get(concept)!)
-      return hit
-    })
-  try {
-    const props = event.props || {}
-    return (
-      test(rule.type, event.type) &&
-      // A name given as a string is compared normalized: 'Order Completed' is order_completed.
-      (rule.name === undefined || list(rule.name).some((one) => (one instanceof RegExp ? test(one, event.name) : normalizeName(one) === seen.name))) &&
-      (!rule.event || (!seen.undone && has(rule.event, seen.names))) &&
-      (!rule.page || (event.type === 'page' && !seen.content && has(rule.page, seen.segments))) &&
-      (!rule.form || (!seen.formContent && has(rule.form, seen.form))) &&
-      (!rule.unless || !has(rule.unless, seen.all)) &&
-      test(rule.path, event.context && event.context.path, true) &&
-      Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
-      AT_LEAST.every((key) => rule[key] == null || facts[key] >= rule[key]!) &&
-      FLAGS.every((key) => rule[key] == null || rule[key] === facts[key]) &&
-      Object.keys(rule.events || {}).every((name) => (facts.counts[normalizeName(name)] || 0) >= rule.events![name]!) &&
-      (!rule.when || !!rule.when(event, facts))
-    )
-  } catch {
-    return false // a site's `when` threw: no match, and nothing thrown into the page
-  }
-}
-
 /**
  * Creates the phase engine for a model: a preset name, a model object or a preset extended with
  * the site's rules. Throws a clear error for a malformed model; after that, nothing it does throws.
  *
- * State lives in the `phases` state slot (IndexedDB), and, while `ctx.canPersist()` says so, in a
- * localStorage copy under `journeykit:phases`, for two reasons:
- * - `phase` must be right synchronously at start-up, before the core has read IndexedDB. Reading
- *   one small localStorage item at creation is the only synchronous way; the cost is a write of
- *   ~80 µs (Chromium), made only when the phase, conversion or session changes, never per event.
- * - Tabs. A state slot is last-writer-wins: a tab that loaded an older state would write it back
- *   over a newer tab's progress. So before deciding, the engine reads the localStorage copy (the
- *   latest any tab wrote) and merges it: the furthest phase wins, converted wins, counts take their
- *   maximum, histories join. Moving backwards and `reset()` bump an epoch instead, and the higher
- *   epoch wins whole, so an old tab cannot undo them either. Every copy written is such a merge,
- *   so the copy only ever moves forward.
- * Without localStorage (blocked, or consent not granted) the engine still works from its slot; it
- * is then right after the core's read, and tabs merge only through it.
+ * Its state lives in the `phases` state slot and a localStorage copy (./store), which tabs merge
+ * (./state); the rules are evaluated by ./rules. What is left here is the decision: the facts an
+ * event adds, the winning rule, and the change it makes.
  *
  * @param option the `phases` option of `createJourney`; left out, the `'default'` preset
  * @param ctx the core's state slots, and whether the localStorage copy may be written now
@@ -220,122 +103,16 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
   const rank = new Map(phases.map((phase, index) => [phase, index]))
   const counted = new Set(rules.flatMap((rule) => Object.keys(rule.events || {}).map(normalizeName)))
   const words = compileWords(vocabularies)
-  const none: WordTest = () => false
-  const isContent = words.get('content') || none
-  const undoes = words.get('not') || none
+  const inspect = createInspector(words)
   const customerRank = customer == null ? Infinity : rank.get(customer)!
-
-  /** What the rules look at in `event`, worked out once. */
-  function inspect(event: JourneyEvent): Seen {
-    const name = normalizeName(event.name)
-    const segments = pathSegments(event.context && event.context.path)
-    const props = event.props || {}
-    const action = name === 'form_submit' ? pathSegments(props.action) : []
-    const form = name === 'form_submit' ? [props.formId, props.formName].filter((value) => typeof value === 'string').map(normalizeName).concat(action) : []
-    return {
-      name,
-      segments,
-      content: segments.some(isContent),
-      undone: name.split('_').some(undoes),
-      form,
-      formContent: action.some(isContent),
-      names: [name],
-      all: [name, ...form, ...segments],
-      hits: {},
-    }
-  }
-  const slot = ctx.state<State>(SLOT)
-  const fresh = (epoch: number): State => ({ e: epoch, p: phases[0]!, c: false, n: 0, s: [], k: {}, r: {}, h: [], t: 0 })
-
-  let state = fresh(0)
-  /** The slot value last merged or written: anything else in the slot came from storage. */
-  let slotValue: unknown
-  /** The localStorage copy as last read or written. */
-  let mirrorJson: string | null | undefined
-  /** The localStorage copy lags behind `state`. */
-  let stale = false
-
-  /** A stored state as a `State` of this model, or undefined when it is not one. */
-  function read(stored: unknown): State | undefined {
-    const value = stored as State | null | undefined
-    if (value && typeof value === 'object' && rank.has(value.p) && Array.isArray(value.s) && Array.isArray(value.h)) return { ...fresh(0), ...value }
-  }
-
-  /** `mine` and `other` joined so that neither loses what it learned (see createPhaseEngine). */
-  function merge(mine: State, other: State | undefined): State {
-    if (!other || other.e < mine.e) return mine
-    if (other.e > mine.e) return other
-    const sessions = mine.s.map(([id, views]): [string, number] => [id, Math.max(views, other.s.find((seen) => seen[0] === id)?.[1] || 0)])
-    for (const seen of other.s) if (!sessions.some(([id]) => id === seen[0])) sessions.push(seen)
-    const counts = { ...mine.k }
-    for (const name in other.k) counts[name] = Math.max(counts[name] || 0, other.k[name]!)
-    const reached = { ...other.r, ...mine.r }
-    for (const phase in other.r) reached[phase] = Math.min(reached[phase]!, other.r[phase]!)
-    const known = new Set(mine.h.map((entry) => entry.eventId))
-    return {
-      e: mine.e,
-      p: rank.get(other.p)! > rank.get(mine.p)! ? other.p : mine.p,
-      c: mine.c || other.c,
-      n: Math.max(mine.n, other.n),
-      s: sessions.slice(-MAX_SESSIONS),
-      k: counts,
-      r: reached,
-      h: mine.h
-        .concat(other.h.filter((entry) => !known.has(entry.eventId)))
-        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-        .slice(-MAX_HISTORY),
-      t: Math.max(mine.t, other.t),
-    }
-  }
-
-  /** Takes in what storage and other tabs know. */
-  function sync(): void {
-    const stored = slot.get()
-    if (stored !== slotValue) {
-      slotValue = stored
-      const before = state
-      state = merge(state, read(stored))
-      // The slot knew more than the localStorage copy (first load of this version, or the copy was forgotten).
-      if (state.p !== before.p || state.e !== before.e) stale = true
-    }
-    try {
-      const json = localStorage.getItem(MIRROR_KEY)
-      if (json !== mirrorJson) {
-        mirrorJson = json
-        if (json) state = merge(state, read(JSON.parse(json)))
-      }
-    } catch {
-      // No localStorage (blocked, sandboxed, server) or a corrupt copy: the slot alone will do.
-    }
-  }
-
-  function save(next: State): void {
-    state = next
-    slot.set((slotValue = next))
-    if (stale && ctx.canPersist && ctx.canPersist()) {
-      try {
-        localStorage.setItem(MIRROR_KEY, (mirrorJson = JSON.stringify(next)))
-        stale = false
-      } catch {
-        // Quota or blocked storage: the copy stays behind and the next change tries again.
-      }
-    }
-  }
-
-  function forget(): void {
-    stale = true
-    mirrorJson = null
-    try {
-      localStorage.removeItem(MIRROR_KEY)
-    } catch {
-      // Nothing stored where there is no localStorage.
-    }
-  }
+  const store = createPhaseStore(ctx.state<PhaseState>(SLOT), rank, ctx.canPersist)
+  // Read at creation: the phase is right synchronously after a reload.
+  let state = store.sync(freshState(phases[0]!, 0))
 
   function decide(event: JourneyEvent): PhaseChange | undefined {
     // The engine's own announcement is not a touchpoint of the visitor.
     if (event.name === 'phase_change') return
-    sync()
+    state = store.sync(state)
     const time = Date.parse(event.timestamp) || Date.now()
     const current = state.p
     const sessionId = event.sessionId || ''
@@ -343,7 +120,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     const seen = inspect(event)
     // Content pages (blog, press, jobs, legal) are not steps towards buying: they do not count.
     const pageViews = (session ? session[1] : 0) + (event.type === 'page' && !seen.content ? 1 : 0)
-    const next: State = {
+    const next: PhaseState = {
       ...state,
       // The current session moves to the end, so the oldest is dropped first.
       s: state.s.filter(([id]) => id !== sessionId).concat([[sessionId, pageViews]]).slice(-MAX_SESSIONS),
@@ -391,12 +168,12 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
       next.r = { ...next.r, [winner.to]: time }
       next.h = next.h.concat({ ...change, at: event.timestamp, eventId: event.id }).slice(-MAX_HISTORY)
     }
-    if (change || !session || next.c !== state.c) stale = true
-    save(next)
+    // The localStorage copy follows the phase, conversion and sessions, not every event.
+    const mirror = !!change || !session || next.c !== state.c
+    store.save((state = next), mirror)
     return change
   }
 
-  sync()
   return {
     get phase() {
       return state.p
@@ -404,9 +181,9 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     decide,
     history: () => state.h.slice(),
     reset() {
-      forget()
-      save(fresh(state.e + 1))
+      store.forget()
+      store.save((state = freshState(phases[0]!, state.e + 1)))
     },
-    forget,
+    forget: store.forget,
   }
 }

@@ -4,7 +4,8 @@
  * The core calls `createPhaseEngine` once in `createJourney`, then `decide(event)` for every event
  * after it has been enriched (session, campaign) and before it is queued.
  */
-import type { EventType, JourneyEvent, StateSlot } from '../types'
+import type { EventType, JourneyEvent } from '../event/types'
+import type { StateSlot } from '../state/types'
 
 /**
  * What a rule compares a value with: a string, number or boolean must be equal, a RegExp must

@@ -1,0 +1,80 @@
+/**
+ * The page around the journey: its URL, where a navigation leads, and its lifecycle. When the page
+ * hides, is left or frozen, what was tracked is kept at once: the page may be gone before any
+ * timer fires.
+ */
+import { watchPageUrl } from '../capture/context'
+import { watchDestination } from '../page/destination'
+import { watchLifecycle } from '../page/lifecycle'
+import type { Intake } from '../capture/intake'
+import type { Hooks } from '../enrich/hooks'
+import type { Slots } from '../state/slots'
+import type { Startup } from './startup'
+
+export interface Page {
+  /** The page's URL (cheap: see watchPageUrl). */
+  url(): string
+  /** Hidden, being left or frozen. */
+  readonly hidden: boolean
+  /** The page is being left for a page of its own origin. */
+  departing(): boolean
+  /**
+   * Everything tracked so far is decided, handed to IndexedDB, journaled synchronously where that
+   * write has not committed yet, and sent within the keep-alive budget.
+   */
+  keep(leaving: boolean): void
+  /** Removes every listener. */
+  stop(): void
+}
+
+/**
+ * Watches the page until `stop()`. `intake.process(true)` decides what waits, `hooks.each('onHide')`
+ * lets the touchpoints record their last events.
+ */
+export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<unknown>, 'process'>, hooks: Pick<Hooks, 'each'>): Page {
+  const navigation = (window as { navigation?: EventTarget }).navigation
+  const url = watchPageUrl(navigation)
+  const destination = watchDestination(navigation)
+
+  function keep(leaving: boolean): void {
+    if (!startup._granted_() || !startup._delivery_) return
+    // Storage not read yet (a page left within milliseconds of loading): decide with what is known
+    // rather than lose the events; stored identity still wins once it is read.
+    slots.decideEarly()
+    intake.process(true)
+    // (Read again: a hook deciding those events may have withdrawn consent meanwhile.)
+    startup._delivery_?.exit(leaving)
+  }
+
+  const lifecycle = watchLifecycle({
+    // Hidden or leaving: touchpoints record their last events first, then all is kept and sent.
+    hide(leaving) {
+      hooks.each('onHide')
+      keep(leaving)
+    },
+    freeze: () => keep(false),
+    visible() {
+      destination.stayed()
+      slots.refresh()
+      startup._delivery_?.resume()
+    },
+    resume() {
+      destination.stayed()
+      startup._delivery_?.resume()
+    },
+  })
+
+  return {
+    url: url.read,
+    get hidden() {
+      return lifecycle.hidden
+    },
+    departing: destination.sameOrigin,
+    keep,
+    stop() {
+      lifecycle.stop()
+      url.stop()
+      destination.stop()
+    },
+  }
+}

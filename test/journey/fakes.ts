@@ -1,0 +1,60 @@
+/**
+ * Fakes of the parts the journey's modules are wired to (test/journey/*.test.ts): each records
+ * what it was asked, so a test sees what a module did to its neighbours.
+ */
+import { vi } from 'vitest'
+import type { Delivery } from '../../src/delivery'
+import type { Startup } from '../../src/journey/startup'
+import type { Slots } from '../../src/state/slots'
+import type { ConsentState } from '../../src/types'
+
+/** A delivery that does nothing but record its calls. */
+export function fakeDelivery(): Delivery {
+  return {
+    enqueue: vi.fn(),
+    persist: vi.fn(),
+    flush: vi.fn(() => Promise.resolve()),
+    exit: vi.fn(),
+    resume: vi.fn(),
+    countDropped: vi.fn(),
+    stop: vi.fn(),
+  }
+}
+
+/** Slots whose stored state is read (`hydrated`) or not, as the test says. */
+export function fakeSlots(hydrated = true): Slots & { hydrated: boolean } {
+  return {
+    state: new Map(),
+    changed: new Set(),
+    hydrated,
+    readOnce: hydrated,
+    hydration: Promise.resolve(),
+    slot: vi.fn(() => ({ get: () => undefined, set: () => {} })),
+    takeChanges: vi.fn(() => []),
+    hydrate: vi.fn(),
+    refresh: vi.fn(),
+    decideEarly: vi.fn(),
+    clear: vi.fn(),
+  }
+}
+
+/** A start-up in a given consent state, with a fake delivery while granted. */
+export function fakeStartup(consent: ConsentState = 'granted', delivery: Delivery | undefined = consent === 'granted' ? fakeDelivery() : undefined) {
+  const startup = {
+    _consent_: consent,
+    _destroyed_: false,
+    _storage_: undefined,
+    _delivery_: delivery,
+    _ready_: Promise.resolve(),
+    _read_: vi.fn(),
+    _granted_: () => startup._consent_ === 'granted',
+    _answer_: vi.fn((next: ConsentState) => {
+      const denied = next === 'denied' && startup._consent_ !== 'denied'
+      startup._consent_ = next
+      return denied
+    }),
+    _begin_: vi.fn(),
+    _stop_: vi.fn(),
+  }
+  return startup satisfies Startup
+}

@@ -83,13 +83,11 @@ function cycles(): string[] {
 
 /**
  * Modules that are only types, declarations or entry points re-exporting others: what they hold
- * is tested where it is used. Besides the patterns by name:
- * - src/phases/presets.ts only gathers the two preset models into `phasePresets`: the models are
- *   checked in test/phases/engine.test.ts (and the corpus in test/phases/agreement.test.ts);
- * - src/script/iife.ts only calls `install()`: test/script/install.test.ts loads it.
+ * is tested where it is used. Besides the patterns by name, src/script/iife.ts only calls
+ * `install()`: test/script/install.test.ts loads it.
  */
 const WITHOUT_OWN_TEST =
-  /(^|\/)(types|globals\.d|index)\.ts$|^src\/(b2b|segment|web-vitals)\.ts$|^src\/phases\/presets(\.ts$|\/)|^src\/phases\/words\/|^src\/script\/iife\.ts$/
+  /(^|\/)(types|globals\.d|index)\.ts$|^src\/(b2b|segment|web-vitals)\.ts$|^src\/phases\/presets\/|^src\/phases\/words\/|^src\/script\/iife\.ts$/
 
 describe('the shape of src/', () => {
   test(`no function is longer than ${MAX_FUNCTION_LINES} lines`, () => {

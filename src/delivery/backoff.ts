@@ -13,17 +13,17 @@ const FOR_THIS_PAGE = 2_147_483_647
 
 export interface Backoff {
   /** A send failed and is to be retried: returns how long to wait before the next one. */
-  failed(result: SendResult): number
+  _failed_(result: SendResult): number
   /** A batch was delivered: the next failure waits the shortest time again. */
-  succeeded(): void
+  _succeeded_(): void
   /** Back online or in view: our own backoff is forgotten (what the endpoint asked for is not). */
-  forget(): void
+  _forget_(): void
   /** The endpoint refuses this page's sends for good (a wrong write key): none until it is left. */
-  refuseForPage(): void
+  _refuseForPage_(): void
   /** Milliseconds the endpoint asked to wait still (≤ 0: none): honoured by every send, even `flush()` and exits. */
-  askedToWait(): number
+  _askedToWait_(): number
   /** Milliseconds before a timed send may go (≤ 0: now): our backoff or the endpoint's wait, the longer. */
-  wait(): number
+  _wait_(): number
 }
 
 /** `random` (0 ≤ n < 1) spreads the retries of many pages that failed at the same moment. */
@@ -35,7 +35,7 @@ export function createBackoff(random: () => number = Math.random): Backoff {
   let retryAfterUntil = 0
   const askedToWait = (): number => retryAfterUntil - monotonic()
   return {
-    failed(result) {
+    _failed_(result) {
       failures++
       const exponential = Math.min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (failures - 1))
       // Never before the endpoint asked, and never sooner than the backoff (a `Retry-After: 0` on
@@ -46,16 +46,16 @@ export function createBackoff(random: () => number = Math.random): Backoff {
       if (result.retryAfter !== undefined) retryAfterUntil = Math.max(retryAfterUntil, monotonic() + result.retryAfter)
       return delay
     },
-    succeeded() {
+    _succeeded_() {
       failures = 0
     },
-    forget() {
+    _forget_() {
       failures = blockedUntil = 0
     },
-    refuseForPage() {
+    _refuseForPage_() {
       retryAfterUntil = monotonic() + FOR_THIS_PAGE
     },
-    askedToWait,
-    wait: () => Math.max(blockedUntil - monotonic(), askedToWait()),
+    _askedToWait_: askedToWait,
+    _wait_: () => Math.max(blockedUntil - monotonic(), askedToWait()),
   }
 }

@@ -14,30 +14,26 @@ import { createDeadline, monotonic } from './deadline'
  */
 export const TELL_EVERY = 30_000
 
-export interface TabChannelConfig {
-  /** This journey's channel of delivered keys (queue/scope.ts). */
-  name: string
-  /** Another tab delivered these keys. */
-  delivered(keys: string[]): void
-  /** Another tab stored state changes (identity, session): this page should read them. */
-  stateChanged?(): void
-}
-
 export interface TabChannel {
   /** Listens (again); nothing happens where BroadcastChannel is missing or not allowed. */
-  open(): void
+  _open_(): void
   /**
    * Stops listening: an open channel keeps a page out of the back/forward cache. State news
    * still waiting is told first.
    */
-  close(): void
+  _close_(): void
   /** Tells the other tabs that these keys are delivered. */
-  tellDelivered(keys: string[]): void
+  _tellDelivered_(keys: string[]): void
   /** Tells the other tabs that state was stored: now if `urgent`, else within {@link TELL_EVERY} of the last time. */
-  tellStateStored(urgent: boolean): void
+  _tellStateStored_(urgent: boolean): void
 }
 
-export function createTabChannel(config: TabChannelConfig): TabChannel {
+/**
+ * The channels of the journey whose delivered keys are announced on `name` (queue/scope.ts):
+ * `delivered` hears of the keys other tabs delivered, `stateChanged` that they stored state
+ * changes (identity, session), which this page should then read.
+ */
+export function createTabChannel(name: string, delivered: (keys: string[]) => void, stateChanged?: () => void): TabChannel {
   let channel: BroadcastChannel | undefined
   let stateChannel: BroadcastChannel | undefined
   let toldAt = -Infinity
@@ -45,37 +41,37 @@ export function createTabChannel(config: TabChannelConfig): TabChannel {
 
   function tellStateStored(urgent: boolean): void {
     const wait = urgent ? 0 : toldAt + TELL_EVERY - monotonic()
-    if (wait > 0) return later.at(wait)
-    later.cancel()
+    if (wait > 0) return later._at_(wait)
+    later._cancel_()
     toldAt = monotonic()
     stateChannel?.postMessage({ state: true })
   }
 
   function close(): void {
     // What was still to be told is told now: the page is hidden or stops.
-    if (later.due) tellStateStored(true)
+    if (later._due_) tellStateStored(true)
     channel?.close()
     stateChannel?.close()
     channel = stateChannel = undefined
   }
 
   return {
-    open() {
+    _open_() {
       if (channel || typeof BroadcastChannel === 'undefined') return
       try {
-        channel = new BroadcastChannel(config.name)
+        channel = new BroadcastChannel(name)
         stateChannel = new BroadcastChannel(STATE_CHANNEL)
       } catch {
         // Not allowed here: other tabs' deliveries and state are then seen when this one comes back into view.
         return close()
       }
-      channel.onmessage = (message: MessageEvent<{ delivered?: string[] }>) => config.delivered(message.data?.delivered ?? [])
-      stateChannel.onmessage = () => config.stateChanged?.()
+      channel.onmessage = (message: MessageEvent<{ delivered?: string[] }>) => delivered(message.data?.delivered ?? [])
+      stateChannel.onmessage = () => stateChanged?.()
     },
-    close,
-    tellDelivered(keys) {
+    _close_: close,
+    _tellDelivered_(keys) {
       channel?.postMessage({ delivered: keys })
     },
-    tellStateStored,
+    _tellStateStored_: tellStateStored,
   }
 }

@@ -10,15 +10,16 @@
  */
 export const monotonic = (): number => performance.now()
 
+/** (Fields written `_name_` are internal: the build gives them short names.) */
 export interface Deadline {
   /** Runs the task within `delay` ms: never later than a run already due. */
-  at(delay: number): void
+  _at_(delay: number): void
   /** A run is due. */
-  readonly due: boolean
+  readonly _due_: boolean
   /** Forgets the run that is due, if any. */
-  cancel(): void
-  /** Cancels, and ignores every later `at`. */
-  stop(): void
+  _cancel_(): void
+  /** Cancels, and ignores every later `_at_`. */
+  _stop_(): void
 }
 
 /**
@@ -34,22 +35,22 @@ export function createDeadline(task: () => void, busy?: () => boolean): Deadline
     timer = undefined
   }
   const deadline: Deadline = {
-    at(delay) {
+    _at_(delay) {
       const at = monotonic() + delay
       if (stopped || (timer && dueAt <= at)) return
       clearTimeout(timer)
       dueAt = at
       timer = setTimeout(() => {
         timer = undefined
-        if (busy?.()) deadline.at(0)
+        if (busy?.()) deadline._at_(0)
         else task()
       }, delay)
     },
-    get due() {
+    get _due_() {
       return !!timer
     },
-    cancel,
-    stop() {
+    _cancel_: cancel,
+    _stop_() {
       stopped = true
       cancel()
     },

@@ -6,25 +6,15 @@
  * avoid that duplicate, but lose them silently when the endpoint or network fails at that moment,
  * or a blocker swallows the request.)
  */
-import type { Outbox } from '../queue/outbox'
 import { createBatch, MAX_BATCH_BYTES, type Batch } from './batch'
-import type { Settlement } from './settlement'
-import type { Transport } from './transport'
-import type { Wire } from './wire'
+import type { DeliveryConfig, DeliveryParts } from './types'
 
-export interface ExitSend {
-  /** Events per request at most (the send loop's current batch size). */
-  limit: number
-  transport: Transport
-  wire: Wire
-  outbox: Outbox
-  settlement: Settlement
-  /** Delivery stopped: a late answer deletes nothing. */
-  stopped(): boolean
-}
-
-/** Sends what is unacknowledged and not in flight, within what is left of the keep-alive budget. */
-export function sendOnExit({ limit, transport, wire, outbox, settlement, stopped }: ExitSend): void {
+/**
+ * Sends what is unacknowledged and not in flight, in batches of at most `limit` events (the send
+ * loop's batch size now), within what is left of the keep-alive budget.
+ */
+export function sendOnExit({ transport }: DeliveryConfig, parts: DeliveryParts, limit: number): void {
+  const { _wire_: wire, _outbox_: outbox, _settlement_: settlement } = parts
   // Each request within what is left of the keep-alive budget.
   const nextBatch = (): Batch => createBatch(limit, Math.min(MAX_BATCH_BYTES, transport.budgetLeft()))
   let batch = nextBatch()
@@ -32,17 +22,17 @@ export function sendOnExit({ limit, transport, wire, outbox, settlement, stopped
     const { rows } = batch
     if (!rows.length) return true
     const keys = rows.map((row) => row[0])
-    const request = transport.sendOnExit(wire.body(rows, 0))
+    const request = transport.sendOnExit(wire._body_(rows, 0))
     batch = nextBatch()
     if (!request) return false
     // Seen only if the page lives on (hidden, not closed).
-    void settlement.markInFlight(keys, request).then((result) => {
-      if (result.ok && !stopped()) void settlement.settle(keys, 0)
+    void settlement._markInFlight_(keys, request).then((result) => {
+      if (result.ok && !parts._stopped_) void settlement._settle_(keys, 0)
     })
     return true
   }
-  for (const [key, stored] of outbox.unacknowledged) {
-    const json = !settlement.taken(key) && wire.event(stored)
+  for (const [key, stored] of outbox._unacknowledged_) {
+    const json = !settlement._taken_(key) && wire._event_(stored)
     // Full: send it and start the next (refused: no room left in the budget, even for this one).
     if (json && !batch.add(key, json) && (!send() || !batch.add(key, json))) break
   }

@@ -12,52 +12,46 @@ import type { SendResult } from './transport'
 /** Delivered events are deleted together, after this many batches (a tab dying in between re-sends them, same ids). */
 const REMOVE_EVERY = 10
 
-export interface SettlementConfig {
-  storage: QueueStorage
-  outbox: Outbox
-  /** Tells the other tabs which keys are delivered. */
-  tellDelivered(keys: string[]): void
-}
-
+/** (Fields written `_name_` are internal: the build gives them short names.) */
 export interface Settlement {
-  /** Keys in flight now. */
-  readonly inFlight: number
+  /** Keys being sent right now. */
+  readonly _inFlight_: ReadonlySet<string>
   /** Keys delivered and waiting for their grouped deletion. */
-  readonly settled: ReadonlySet<string>
+  readonly _settled_: ReadonlySet<string>
+  /** The dropped count reported by the delivered batches whose deletion is still to come. */
+  _settledDropped_: number
   /** Being sent right now, or delivered and waiting for its grouped deletion: not to send again. */
-  taken(key: string): boolean
-  /** The dropped count reported by delivered batches whose deletion is still to come. */
-  readonly settledDropped: number
+  _taken_(key: string): boolean
   /** Marks `keys` in flight until `request` settles. */
-  markInFlight(keys: string[], request: Promise<SendResult>): Promise<SendResult>
+  _markInFlight_(keys: string[], request: Promise<SendResult>): Promise<SendResult>
   /** Deletes what the endpoint has (or refused for good) now, and tells the other tabs. */
-  settle(keys: string[], dropped: number): Promise<void>
-  /** Deletes with the next group (now when this completes one). */
-  settleLater(keys: string[], dropped: number): Promise<void> | undefined
+  _settle_(keys: string[], dropped: number): Promise<void>
+  /** Deletes with the next group (now when this completes one); `dropped` is the count their batch reported. */
+  _settleLater_(keys: string[], dropped: number): Promise<void> | undefined
   /** Deletes the group gathered so far. */
-  settleNow(): Promise<void>
+  _settleNow_(): Promise<void>
 }
 
-export function createSettlement({ storage, outbox, tellDelivered }: SettlementConfig): Settlement {
+/** Deletes from `storage`, acknowledges in `outbox`, and tells the other tabs with `tellDelivered`. */
+export function createSettlement(storage: QueueStorage, outbox: Outbox, tellDelivered: (keys: string[]) => void): Settlement {
   const inFlight = new Set<string>()
-  /** Keys the endpoint has, not yet deleted, and the dropped count their batches reported. */
+  /** Keys the endpoint has, not yet deleted. */
   const settled = new Set<string>()
-  let settledDropped = 0
   let settledBatches = 0
 
   async function settle(keys: string[], dropped: number): Promise<void> {
     // (A write of some of them may still be on its way: deleted after it, not before.)
-    await outbox.writing
+    await outbox._writing_
     await storage.remove(keys, dropped)
-    outbox.acknowledge(keys)
+    outbox._acknowledge_(keys)
     tellDelivered(keys)
   }
 
   async function settleNow(): Promise<void> {
     if (!settled.size) return
     const keys = [...settled]
-    const dropped = settledDropped
-    settledBatches = settledDropped = 0
+    const dropped = settlement._settledDropped_
+    settledBatches = settlement._settledDropped_ = 0
     try {
       await settle(keys, dropped)
     } finally {
@@ -67,32 +61,29 @@ export function createSettlement({ storage, outbox, tellDelivered }: SettlementC
     }
   }
 
-  return {
-    get inFlight() {
-      return inFlight.size
-    },
-    settled,
-    taken: (key) => inFlight.has(key) || settled.has(key),
-    get settledDropped() {
-      return settledDropped
-    },
-    markInFlight(keys, request) {
+  const settlement: Settlement = {
+    _inFlight_: inFlight,
+    _settled_: settled,
+    _settledDropped_: 0,
+    _taken_: (key) => inFlight.has(key) || settled.has(key),
+    _markInFlight_(keys, request) {
       keys.forEach((key) => inFlight.add(key))
       return request.then((result) => {
         keys.forEach((key) => inFlight.delete(key))
         return result
       })
     },
-    settle,
-    settleLater(keys, dropped) {
+    _settle_: settle,
+    _settleLater_(keys, dropped) {
       for (const key of keys) {
         // Never written: nothing to delete, and no other tab can have it to send.
-        if (outbox.unwritten.delete(key)) outbox.acknowledge([key])
+        if (outbox._unwritten_.delete(key)) outbox._acknowledge_([key])
         else settled.add(key)
       }
-      settledDropped += dropped
+      settlement._settledDropped_ += dropped
       return ++settledBatches >= REMOVE_EVERY ? settleNow() : undefined
     },
-    settleNow,
+    _settleNow_: settleNow,
   }
+  return settlement
 }

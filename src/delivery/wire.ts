@@ -14,11 +14,11 @@ export interface Wire {
    * The JSON to store for an event, checked once when it is queued so that a bad event can never
    * fail later at send time; undefined (reported) when it cannot be sent at all.
    */
-  encode(event: JourneyEvent): string | undefined
+  _encode_(event: JourneyEvent): string | undefined
   /** A stored event as it goes on the wire; undefined when the format cannot send it. */
-  event(json: string): string | undefined
-  /** The request body of events already in the wire's form (see `event`). */
-  body(rows: StoredEvent[], dropped: number): string
+  _event_(json: string): string | undefined
+  /** The request body of events already in the wire's form (see `_event_`). */
+  _body_(rows: StoredEvent[], dropped: number): string
 }
 
 /** A stored record is sent only if it is the JSON of an event (not another version's or tampered). */
@@ -46,7 +46,7 @@ export function createWire(format: WireFormat | undefined, report: Reporter): Wi
     }
   }
   return {
-    encode(journeyEvent) {
+    _encode_(journeyEvent) {
       let json: string
       try {
         json = JSON.stringify(journeyEvent)
@@ -61,8 +61,8 @@ export function createWire(format: WireFormat | undefined, report: Reporter): Wi
       }
       return json
     },
-    event,
-    body(rows, dropped) {
+    _event_: event,
+    _body_(rows, dropped) {
       const events = rows.map((row) => row[1])
       const sentAt = new Date().toISOString()
       return format

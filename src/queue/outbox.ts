@@ -25,65 +25,69 @@ const WRITE_CHUNK = 1000
 /** This page's unacknowledged events kept in memory for the exit send (more would not fit). */
 const EXIT_MEMORY = 500
 
+/** What the outbox needs of the delivery's configuration. */
 export interface OutboxConfig {
   storage: QueueStorage
   maxQueueSize: number
   report: Reporter
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
   journal?: Journal
-  /** The JSON to store for an event; undefined drops it (the encoder reports why). */
-  encode(event: JourneyEvent): string | undefined
   /** State changes to store with the next write. */
   takeStateChanges(): StateChange[]
   /** True while a burst is still being processed: a due write waits so that it stays one write. */
   busy?(): boolean
-  /** State changes reached shared storage (other tabs may want to hear of them). */
-  stateStored(changes: StateChange[]): void
 }
 
+/** (Fields written `_name_` are internal: the build gives them short names.) */
 export interface Outbox {
-  /** Events queued and not serialized yet. */
-  readonly waiting: number
+  /** Events queued and not serialized yet, in order. */
+  _pending_: Array<[string, JourneyEvent]>
   /** This page's events taken for a send from memory and not written: order key → JSON. */
-  readonly unwritten: Map<string, string>
+  readonly _unwritten_: Map<string, string>
   /** This page's events not yet acknowledged, the latest {@link EXIT_MEMORY}: what the exit send sends. */
-  readonly unacknowledged: Map<string, string>
+  readonly _unacknowledged_: Map<string, string>
   /** The writes handed to storage so far, settled when the last one has. */
-  readonly writing: Promise<unknown>
+  _writing_: Promise<unknown>
   /** Writes of events completed so far: tells a send run whether the queue can have grown since it read it. */
-  readonly writes: number
+  _writes_: number
   /** Queues an event under its order key, to be written within the write window. */
-  add(key: string, event: JourneyEvent): void
+  _add_(key: string, event: JourneyEvent): void
   /** Serializes up to `limit` waiting events for a send from memory: they are unwritten from now on. */
-  take(limit: number): StoredEvent[]
+  _take_(limit: number): StoredEvent[]
   /** Stores up to `limit` waiting events, the unwritten ones and the state changes, in one transaction. */
-  write(limit?: number): Promise<unknown>
+  _write_(limit?: number): Promise<unknown>
   /** Writes within `delay` ms (never later than a write already due). */
-  schedule(delay?: number): void
+  _schedule_(delay?: number): void
   /** Events lost before they could be stored: the count is stored at once, for the next batch to report. */
-  countDropped(count: number): void
+  _countDropped_(count: number): void
   /** These events are delivered (or refused for good): not for the exit send any more. */
-  acknowledge(keys: string[]): void
+  _acknowledge_(keys: string[]): void
   /** Forgets what is not written (consent denied: nothing more may be written). */
-  discard(): void
+  _discard_(): void
   /** No more scheduled writes. */
-  stop(): void
+  _stop_(): void
 }
 
-export function createOutbox(config: OutboxConfig): Outbox {
+/**
+ * The outbox of a journey's queue. `encode` gives the JSON to store for an event (undefined drops
+ * it: the encoder reports why); `stateStored` hears of state changes that reached shared storage,
+ * for other tabs to hear of.
+ */
+export function createOutbox(
+  config: OutboxConfig,
+  encode: (event: JourneyEvent) => string | undefined,
+  stateStored: (changes: StateChange[]) => void,
+): Outbox {
   const { storage, maxQueueSize, report } = config
-  let pending: Array<[string, JourneyEvent]> = []
   const unwritten = new Map<string, string>()
   const unacknowledged = new Map<string, string>()
   let droppedBeforeStorage = 0
-  let writing: Promise<unknown> = Promise.resolve()
-  let writes = 0
   const timer = createDeadline(() => void write(), config.busy)
 
-  function take(limit: number): StoredEvent[] {
+  function serialize(limit: number): StoredEvent[] {
     const rows: StoredEvent[] = []
-    for (const [key, event] of pending.splice(0, limit)) {
-      const json = config.encode(event)
+    for (const [key, event] of outbox._pending_.splice(0, limit)) {
+      const json = encode(event)
       if (!json) continue
       rows.push([key, json])
       unacknowledged.set(key, json)
@@ -95,22 +99,22 @@ export function createOutbox(config: OutboxConfig): Outbox {
   function write(limit = WRITE_CHUNK): Promise<unknown> {
     const rows: StoredEvent[] = [...unwritten]
     unwritten.clear()
-    for (const row of take(limit)) rows.push(row)
-    timer.cancel()
+    for (const row of serialize(limit)) rows.push(row)
+    timer._cancel_()
     // A large burst goes in chunks, one task each.
-    if (pending.length) timer.at(0)
+    if (outbox._pending_.length) timer._at_(0)
     const state = config.takeStateChanges()
     const dropped = droppedBeforeStorage
     droppedBeforeStorage = 0
-    if (!rows.length && !state.length && !dropped) return writing
+    if (!rows.length && !state.length && !dropped) return outbox._writing_
     // Not durable until its transaction commits: the journal holds it until then.
     const written = config.journal?.hold(rows, state)
-    writing = writing
+    return (outbox._writing_ = outbox._writing_
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
         ({ trimmed, durable }) => {
-          if (rows.length) writes++
-          if (state.length && storage.persistent) config.stateStored(state)
+          if (rows.length) outbox._writes_++
+          if (state.length && storage.persistent) stateStored(state)
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.
           if (durable) written?.()
           if (trimmed) {
@@ -118,45 +122,39 @@ export function createOutbox(config: OutboxConfig): Outbox {
           }
         },
         (error: unknown) => report.warn('storage_failed', __DEV__ && 'Events could not be stored', { cause: error, count: rows.length }),
-      )
-    return writing
+      ))
   }
 
-  return {
-    get waiting() {
-      return pending.length
+  const outbox: Outbox = {
+    _pending_: [],
+    _unwritten_: unwritten,
+    _unacknowledged_: unacknowledged,
+    _writing_: Promise.resolve(),
+    _writes_: 0,
+    _add_(key, event) {
+      outbox._pending_.push([key, event])
+      timer._at_(WRITE_WINDOW)
     },
-    unwritten,
-    unacknowledged,
-    get writing() {
-      return writing
-    },
-    get writes() {
-      return writes
-    },
-    add(key, event) {
-      pending.push([key, event])
-      timer.at(WRITE_WINDOW)
-    },
-    take(limit) {
-      const rows = take(limit)
+    _take_(limit) {
+      const rows = serialize(limit)
       for (const [key, json] of rows) unwritten.set(key, json)
       return rows
     },
-    write,
-    schedule: (delay = WRITE_WINDOW) => timer.at(delay),
-    countDropped(count) {
+    _write_: write,
+    _schedule_: (delay = WRITE_WINDOW) => timer._at_(delay),
+    _countDropped_(count) {
       droppedBeforeStorage += count
       // Stored at once, so that the next batch reports it (drops are rare: no burst to wait for).
-      timer.at(0)
+      timer._at_(0)
     },
-    acknowledge(keys) {
+    _acknowledge_(keys) {
       for (const key of keys) unacknowledged.delete(key)
     },
-    discard() {
-      pending = []
+    _discard_() {
+      outbox._pending_ = []
       unwritten.clear()
     },
-    stop: timer.stop,
+    _stop_: timer._stop_,
   }
+  return outbox
 }

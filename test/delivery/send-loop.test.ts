@@ -87,7 +87,7 @@ test('a lost lock or a stop ends the run before the next batch', async () => {
 
 test('an answer slower than 20 s does not hold the next batch back; the run lasts until both are answered', async () => {
   let answerFirst!: (result: SendResult) => void
-  const { add, run, bodies, parts, storage } = setup((body) =>
+  const { add, run, bodies, parts, storage } = setup(() =>
     bodies.length === 1 ? new Promise((resolve) => (answerFirst = resolve)) : { ok: true, retry: false, status: 200 },
   )
   add(6)

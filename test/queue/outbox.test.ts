@@ -16,7 +16,7 @@ afterEach(() => vi.useRealTimers())
 
 const event = (name: string) => ({ id: name, type: 'track', name, props: {} }) as unknown as JourneyEvent
 
-function setup({ maxQueueSize = 100, busy = () => false, persistent = true } = {}) {
+function setup({ maxQueueSize = 100, busy = (): boolean => false, persistent = true } = {}) {
   const inner = memoryStorage()
   const writes: Array<{ events: string[]; state: StateChange[]; dropped: number }> = []
   const storage: QueueStorage = {

@@ -7,21 +7,28 @@ import type { Reporter } from '../errors'
 import type { WireFormat } from '../formats/types'
 import type { SendResult } from './transport'
 
-export type Verdict = 'delivered' | 'smaller' | 'refused' | 'retry' | 'rejected'
+/** (An enum: the build writes its members as numbers.) */
+export const enum Verdict {
+  Delivered,
+  Smaller,
+  Refused,
+  Retry,
+  Rejected,
+}
 
 /** The verdict on `result`, the answer to a batch of `count` events sent in `format`. */
 export function verdictOf(result: SendResult, count: number, format: WireFormat | undefined, report: Reporter): Verdict {
-  if (result.ok) return 'delivered'
+  if (result.ok) return Verdict.Delivered
   // 413: the endpoint takes smaller requests (one event alone is not made any smaller: rejected).
-  if (result.tooLarge && count > 1) return 'smaller'
+  if (result.tooLarge && count > 1) return Verdict.Smaller
   // A wrong write key fails every batch: keep the events; the next page load, perhaps with a
   // corrected key, tries again.
-  if (format?.refused(result.status, count, report.warn)) return 'refused'
+  if (format?.refused(result.status, count, report.warn)) return Verdict.Refused
   const detail = { status: result.status, count, cause: result.error }
   if (result.retry) {
     report.warn('delivery_failed', __DEV__ && `Sending ${count} events failed (${result.status || 'network error'}); retrying later`, detail)
-    return 'retry'
+    return Verdict.Retry
   }
   report.warn('delivery_rejected', __DEV__ && `The endpoint refused ${count} events (${result.status}); they were dropped`, detail)
-  return 'rejected'
+  return Verdict.Rejected
 }

@@ -4,7 +4,7 @@
  * the batches in flight carry, so that no other batch sends or reports it again meanwhile.
  */
 import type { StoredEvent } from '../queue/store'
-import { verdictOf } from './response'
+import { Verdict, verdictOf } from './response'
 import type { SendResult } from './transport'
 import type { DeliveryConfig, DeliveryParts } from './types'
 
@@ -33,10 +33,10 @@ export function createSender({ batchSize, transport, format, report }: DeliveryC
       droppedInFlight -= dropped
       if (parts._stopped_) return result
       const verdict = verdictOf(result, keys.length, format, report)
-      if (verdict === 'delivered') backoff._succeeded_()
-      if (verdict === 'delivered' || verdict === 'rejected') await settlement._settleLater_(keys, dropped)
-      else if (verdict === 'smaller') sender._limit_ = Math.max(1, keys.length >> 1)
-      else if (verdict === 'retry') parts._flushTimer_._at_(backoff._failed_(result))
+      if (verdict === Verdict.Delivered) backoff._succeeded_()
+      if (verdict === Verdict.Delivered || verdict === Verdict.Rejected) await settlement._settleLater_(keys, dropped)
+      else if (verdict === Verdict.Smaller) sender._limit_ = Math.max(1, keys.length >> 1)
+      else if (verdict === Verdict.Retry) parts._flushTimer_._at_(backoff._failed_(result))
       else {
         // Sending stops for this page (the exit send too); counted as to retry.
         backoff._refuseForPage_()

@@ -28,6 +28,11 @@ function answerOf(request: Promise<SendResult>): Promise<SendResult | undefined>
   return Promise.race([request, patience]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * Sends stored events, oldest first, until none are left or a send must wait. A batch that is not
+ * full goes only when its oldest event has waited `flushInterval`, or with `everything`
+ * (`flush()`): so events spread over time still go out in full batches. Full batches go at once.
+ */
 async function sendStored(
   { flushInterval, storage, report }: DeliveryConfig,
   parts: DeliveryParts,
@@ -123,11 +128,7 @@ async function sendStored(
   }
 }
 
-/**
- * One send run, given the lock's `renew` (resolves false once the lock is lost). A batch that is
- * not full goes only when its oldest event has waited `flushInterval`, or with `everything`
- * (`flush()`): so events spread over time still go out in full batches. Full batches go at once.
- */
+/** One send run (see sendStored), given the lock's `renew`, which resolves false once the lock is lost. */
 export async function runSend(config: DeliveryConfig, parts: DeliveryParts, sender: Sender, renew: () => Promise<boolean>, everything: boolean): Promise<void> {
   // Renewed all along, slow requests included: it keeps a storage lease from expiring, and with
   // Web Locks tells the other tabs this sender is alive (a silent one loses the lock).

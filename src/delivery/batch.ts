@@ -3,7 +3,10 @@
  * limits cannot drift apart (they did twice when each had its own loop).
  */
 import type { StoredEvent } from '../queue/store'
-import { byteLength } from './transport'
+import { byteLength, KEEPALIVE_BUDGET } from './transport'
+
+/** Requests stay under this, so that any one of them also fits the keep-alive budget. */
+export const MAX_BATCH_BYTES = KEEPALIVE_BUDGET
 
 /** Bytes of a request body besides its events: `{"sentAt":"…","events":[…],"dropped":n}`. */
 export const BODY_OVERHEAD = 64

@@ -1,0 +1,59 @@
+/**
+ * The connection to journeykit's IndexedDB database, as an idb-keyval store that, unlike
+ * `createStore`, also closes its connection when another tab deletes or upgrades the database
+ * (`versionchange`; otherwise that tab's delete is blocked forever) and gives up on an `open()`
+ * that never settles (Safari 14, WebKit bug 226547).
+ */
+import { promisifyRequest, type UseStore } from 'idb-keyval'
+
+/** One database, one object store, for every journey of the site. */
+export const DB_NAME = 'journeykit'
+const STORE_NAME = 'journeykit'
+/** An open (or a deletion) that has not settled by then never will. */
+export const OPEN_TIMEOUT = 3000
+
+/** `promise`, or a rejection naming `what` once `ms` have passed without it settling. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error) => (clearTimeout(timer), reject(error)),
+    )
+  })
+}
+
+/** The store, connected on first use and again after the connection was lost; `close` closes it. */
+export function openStore(): { use: UseStore; close(): void } {
+  let db: Promise<IDBDatabase> | undefined
+  const forget = (): void => {
+    db?.then((connection) => connection.close(), () => {})
+    db = undefined
+  }
+  const connect = (): Promise<IDBDatabase> => {
+    if (db) return db
+    const request = indexedDB.open(DB_NAME)
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME)
+    const opening = promisifyRequest(request)
+    db = withTimeout(opening, OPEN_TIMEOUT, 'Opening IndexedDB')
+    // Given up on, then opened after all: close it, or it would block another tab's deletion.
+    db.catch(() => opening.then((late) => late.close(), () => {}))
+    db.then(
+      (connection) => {
+        connection.onversionchange = forget
+        // Safari closes connections on its own ("Connection to Indexed Database server lost").
+        connection.onclose = () => (db = undefined)
+      },
+      () => (db = undefined),
+    )
+    return db
+  }
+  return {
+    // `open()` can throw synchronously (Firefox private windows): as a rejection, like any failure.
+    use: (mode, callback) =>
+      new Promise<IDBDatabase>((resolve) => resolve(connect())).then((connection) =>
+        callback(connection.transaction(STORE_NAME, mode).objectStore(STORE_NAME)),
+      ),
+    close: forget,
+  }
+}

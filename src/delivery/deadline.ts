@@ -29,6 +29,8 @@ export interface Deadline {
 export function createDeadline(task: () => void, busy?: () => boolean): Deadline {
   let timer: ReturnType<typeof setTimeout> | undefined
   let dueAt = 0
+  /** The delay the due run was asked with: a request with no shorter delay is met by it. */
+  let dueDelay = 0
   let stopped = false
   const cancel = (): void => {
     clearTimeout(timer)
@@ -36,10 +38,13 @@ export function createDeadline(task: () => void, busy?: () => boolean): Deadline
   }
   const deadline: Deadline = {
     _at_(delay) {
+      // Asked for every event of a burst: a run due with no longer a delay needs no clock read.
+      if (stopped || (timer && delay >= dueDelay)) return
       const at = monotonic() + delay
-      if (stopped || (timer && dueAt <= at)) return
+      if (timer && dueAt <= at) return
       clearTimeout(timer)
       dueAt = at
+      dueDelay = delay
       timer = setTimeout(() => {
         timer = undefined
         if (busy?.()) deadline._at_(0)

@@ -43,9 +43,13 @@ const GIVE_UP_AFTER = 60_000
 const BEACON_HOLD = 10_000
 const MAX_RETRY_AFTER = 600_000
 
+const NON_ASCII = /[^\0-\x7f]/
+
 /** UTF-8 length of a string without allocating. */
 export function byteLength(text: string): number {
   let bytes = text.length
+  // Most events are ASCII: one native scan instead of a loop over every character.
+  if (!NON_ASCII.test(text)) return bytes
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     if (code > 0x7f) bytes += code > 0x7ff ? (code >= 0xd800 && code <= 0xdfff ? 1 : 2) : 1

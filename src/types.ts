@@ -42,7 +42,7 @@ export interface JourneyOptions {
    * Automatic touchpoints to install, e.g. `defaults()` or `[pageViews(), forms()]`.
    * @default []
    */
-  touchpoints?: Plugin[]
+  touchpoints?: Touchpoint[]
   /**
    * The journey phase model: `'default'`, a model object (e.g. `b2b` from `journeykit/b2b`), or
    * a model extended with the site's rules (`{ extends: 'default' | model, rules, remove, words }`).
@@ -192,8 +192,8 @@ export interface SessionInfo {
   startedAt: number
 }
 
-/** What the core hands a plugin in `setup`. */
-export interface PluginContext {
+/** What the core hands a touchpoint in `setup`. */
+export interface TouchpointContext {
   /** Records a touchpoint (reserved names allowed). Never throws. */
   track(name: string, props?: Props): void
   /**
@@ -219,11 +219,11 @@ export interface PluginContext {
  * An automatic touchpoint or any other extension. Every hook is optional and may not throw
  * into the host page: the core catches and reports what a hook throws.
  */
-export interface Plugin {
+export interface Touchpoint {
   /** Unique name, used in warnings. */
   name: string
   /** Installs listeners; returns the teardown that `destroy()` calls. */
-  setup?(ctx: PluginContext): void | (() => void)
+  setup?(ctx: TouchpointContext): void | (() => void)
   /** Adds to an event (e.g. `context.campaign`) after storage is read, before the phase is decided. */
   enrich?(event: JourneyEvent): void
   /** Changes or drops (null) an event before it is queued; returning nothing keeps it as it is. */
@@ -240,3 +240,9 @@ export interface Plugin {
    */
   beforeTrack?(): void
 }
+
+/** @deprecated The former name of {@link Touchpoint}, kept as an alias. */
+export type Plugin = Touchpoint
+
+/** @deprecated The former name of {@link TouchpointContext}, kept as an alias. */
+export type PluginContext = TouchpointContext

@@ -2,7 +2,7 @@
  * `journeykit/web-vitals`: the `webVitals()` touchpoint, in its own import path so that bundles
  * that do not import it do not contain the web-vitals library.
  */
-import type { Plugin } from './types'
+import type { Touchpoint } from './types'
 import { watchVitals } from './touchpoints/vitals'
 
 /**
@@ -19,7 +19,7 @@ import { watchVitals } from './touchpoints/vitals'
  * import { webVitals } from 'journeykit/web-vitals'
  * createJourney({ endpoint: '/collect', touchpoints: [...defaults(), webVitals()] })
  */
-export function webVitals(): Plugin {
+export function webVitals(): Touchpoint {
   return {
     name: 'webVitals',
     setup(ctx) {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, expectTypeOf, test, vi } from 'vitest'
 import { createReporter, type Reporter } from '../src/errors'
-import type { ErrorCode, JourneyError, PluginContext } from '../src/types'
+import type { ErrorCode, JourneyError, TouchpointContext } from '../src/types'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -23,7 +23,7 @@ describe('ErrorCode', () => {
   test('is the type of every report: JourneyError.code, the reporter and the touchpoint context', () => {
     expectTypeOf<JourneyError['code']>().toEqualTypeOf<ErrorCode>()
     expectTypeOf<Parameters<Reporter['warn']>[0]>().toEqualTypeOf<ErrorCode>()
-    expectTypeOf<Parameters<PluginContext['warn']>[0]>().toEqualTypeOf<ErrorCode>()
+    expectTypeOf<Parameters<TouchpointContext['warn']>[0]>().toEqualTypeOf<ErrorCode>()
     const report = createReporter()
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     // @ts-expect-error: a code outside the union does not compile

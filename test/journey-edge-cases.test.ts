@@ -3,7 +3,7 @@
  * stored state was read, a logout in another tab, and what beforeSend hooks may return.
  */
 import { expect, test } from 'vitest'
-import type { Plugin } from '../src/types'
+import type { Touchpoint } from '../src/types'
 import { setVisibility, supportKeepalive } from './helpers/browser'
 import { usePage } from './helpers/journey'
 import { readDatabase } from './helpers/storage'
@@ -81,7 +81,7 @@ test('a logout (reset) in another tab reaches this tab whole: no stale user id b
 })
 
 test('a touchpoint beforeSend returning null drops the event; a site beforeSend returning nothing keeps it', async () => {
-  const dropsSecrets: Plugin = { name: 'drops-secrets', beforeSend: (event) => (event.name === 'secret' ? null : event) }
+  const dropsSecrets: Touchpoint = { name: 'drops-secrets', beforeSend: (event) => (event.name === 'secret' ? null : event) }
   const journey = page.make({
     touchpoints: [dropsSecrets],
     beforeSend: (event) => {

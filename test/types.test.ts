@@ -5,7 +5,8 @@
  */
 import { describe, expectTypeOf, test } from 'vitest'
 import { createJourney } from '../src/journey'
-import type { B2BPhase, DefaultPhase, Journey } from '../src/types'
+import { defaults } from '../src/touchpoints'
+import type { B2BPhase, DefaultPhase, Journey, Plugin, PluginContext, Touchpoint, TouchpointContext } from '../src/types'
 import { ENDPOINT, usePage } from './helpers/journey'
 import { forgetJourneys } from './helpers/instances'
 
@@ -55,5 +56,20 @@ describe('typed events and phases', () => {
     expectTypeOf(journey.phase).toEqualTypeOf<string>()
     expectTypeOf(journey.anonymousId).toEqualTypeOf<string | undefined>()
     expectTypeOf(journey.ready).toEqualTypeOf<Promise<void>>()
+  })
+})
+
+describe('touchpoint types', () => {
+  test('a touchpoint is typed Touchpoint; Plugin and PluginContext stay as deprecated aliases', () => {
+    const mine = (): Touchpoint => ({ name: 'mine', setup: (ctx) => {
+        expectTypeOf(ctx).toEqualTypeOf<TouchpointContext>()
+      },
+    })
+    expectTypeOf<Plugin>().toEqualTypeOf<Touchpoint>()
+    expectTypeOf<PluginContext>().toEqualTypeOf<TouchpointContext>()
+    expectTypeOf(defaults()).toEqualTypeOf<Touchpoint[]>()
+    forgetJourneys()
+    const journey = createJourney({ endpoint: ENDPOINT, touchpoints: [mine()] })
+    journey.destroy()
   })
 })

@@ -3,7 +3,7 @@
  * each in order, and one that throws is reported (`plugin_failed`) and skipped.
  */
 import type { Reporter } from '../errors'
-import type { JourneyEvent, JourneyOptions, Plugin } from '../types'
+import type { JourneyEvent, JourneyOptions, Touchpoint } from '../types'
 
 /** The hooks of every touchpoint that take no answer. */
 export type Hook = 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack'
@@ -26,7 +26,7 @@ function keepUnlessNull(answer: JourneyEvent | null | undefined, event: JourneyE
 }
 
 /** The hooks of `plugins` (in the order given) and the site's `beforeSend`, reported to `report`. */
-export function createHooks(plugins: readonly Plugin[], report: Reporter, siteBeforeSend: JourneyOptions['beforeSend']): Hooks {
+export function createHooks(plugins: readonly Touchpoint[], report: Reporter, siteBeforeSend: JourneyOptions['beforeSend']): Hooks {
   function guard(task: () => void, what: string | false): void {
     try {
       task()

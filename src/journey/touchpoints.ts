@@ -1,20 +1,20 @@
 /**
- * The touchpoint host: what a touchpoint sees of the journey (its `PluginContext`), installing
+ * The touchpoint host: what a touchpoint sees of the journey (its `TouchpointContext`), installing
  * every touchpoint, and removing them again. The core never knows a touchpoint by name: it only
- * calls the hooks of the interface (./types `Plugin`).
+ * calls the hooks of the interface (./types `Touchpoint`).
  */
 import type { Hooks } from '../enrich/hooks'
 import type { Identity } from '../enrich/identity'
 import type { Reporter } from '../errors'
 import type { Slots } from '../state/slots'
-import type { Plugin, PluginContext } from '../types'
+import type { Touchpoint, TouchpointContext } from '../types'
 import type { Track } from './track'
 
 /**
  * What a touchpoint sees of the journey: `track` records through the track pipeline, `scrub`
  * scrubs URLs, `slots` and `identity` hold the state and the session.
  */
-export function touchpointContext(track: Track, scrub: (url: string) => string, slots: Pick<Slots, 'slot'>, identity: Identity, report: Reporter): PluginContext {
+export function touchpointContext(track: Track, scrub: (url: string) => string, slots: Pick<Slots, 'slot'>, identity: Identity, report: Reporter): TouchpointContext {
   return {
     track: (name, props) => track('track', name, props),
     // A touchpoint's own arguments are checked: a wrong type is left out, never recorded.
@@ -32,7 +32,7 @@ export function touchpointContext(track: Track, scrub: (url: string) => string, 
 }
 
 /** Installs `plugins` (each guarded: one that throws is reported and skipped); returns their teardown. */
-export function installTouchpoints(plugins: readonly Plugin[], context: PluginContext, { guard }: Pick<Hooks, 'guard'>): () => void {
+export function installTouchpoints(plugins: readonly Touchpoint[], context: TouchpointContext, { guard }: Pick<Hooks, 'guard'>): () => void {
   const teardowns: Array<() => void> = []
   for (const plugin of plugins) {
     guard(() => {

@@ -2,7 +2,7 @@
  * `campaign()`: where the visitor came from (UTM parameters, ad click ids, the referrer), the
  * marketing channel that makes, and the visitor's first, last and ordered touches.
  */
-import type { Campaign, JourneyEvent, Plugin } from '../types'
+import type { Campaign, JourneyEvent, Touchpoint } from '../types'
 import { isInternal, scrubbedUrl } from './shared'
 
 /** One arrival at the site from somewhere: an entry of the touch history. */
@@ -56,7 +56,7 @@ export interface CampaignOptions {
 }
 
 /** The plugin `campaign()` returns: a touchpoint that can also hand out the touch history. */
-export interface CampaignPlugin extends Plugin {
+export interface CampaignPlugin extends Touchpoint {
   /** The visitor's touches so far, oldest first (empty before the journey state is read). */
   touches(): Touch[]
 }
@@ -140,7 +140,7 @@ export function channelOf(campaign: Campaign, referrer: string): string {
  */
 export function campaign(options: CampaignOptions = {}): CampaignPlugin {
   const { internalHosts, conversions = ['purchase', 'order_completed', 'signup', 'subscribe'], maxTouches = 20, classify } = options
-  let ctx: Parameters<NonNullable<Plugin['setup']>>[0] | undefined
+  let ctx: Parameters<NonNullable<Touchpoint['setup']>>[0] | undefined
   /** This page's landing, counted by the first event after the journey state is read. */
   let landing: { touch: Omit<Touch, 'at'>; internal: boolean } | undefined
   const slot = () => ctx!.state<Stored>('campaign')

@@ -2,7 +2,7 @@
  * `clicks()`: outbound links, file downloads, e-mail/phone links, and touchpoints declared in
  * markup with `data-journey`.
  */
-import type { Plugin, Props } from '../types'
+import type { Touchpoint, Props } from '../types'
 import { isInternal, listeners } from './shared'
 
 /** Options for {@link clicks}. */
@@ -56,7 +56,7 @@ const CONTACT: Record<string, string> = { 'mailto:': 'email', 'tel:': 'phone', '
  * @example
  * createJourney({ endpoint: '/collect', touchpoints: [clicks({ downloads: ['pdf', 'zip'] })] })
  */
-export function clicks(options: ClicksOptions = {}): Plugin {
+export function clicks(options: ClicksOptions = {}): Touchpoint {
   const { outbound = true, downloads = DOWNLOAD_EXTENSIONS, contacts = true, markup = true, internalHosts } = options
   const fileLink = new RegExp(`\\.(${downloads.join('|')})$`, 'i')
   return {

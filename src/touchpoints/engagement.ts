@@ -1,7 +1,7 @@
 /**
  * `engagement()`: how long the visitor actually engaged with each page.
  */
-import type { Plugin, PluginContext } from '../types'
+import type { Touchpoint, TouchpointContext } from '../types'
 import { listeners, scrubbedUrl } from './shared'
 
 /** Options for {@link engagement}. */
@@ -25,9 +25,9 @@ export interface EngagementOptions {
  * @example
  * createJourney({ endpoint: '/collect', touchpoints: [pageViews(), engagement({ idleAfter: 15000 })] })
  */
-export function engagement(options: EngagementOptions = {}): Plugin {
+export function engagement(options: EngagementOptions = {}): Touchpoint {
   const { idleAfter = 30000 } = options
-  let ctx: PluginContext
+  let ctx: TouchpointContext
   /** Engaged milliseconds not yet sent. */
   let engaged = 0
   /** Start of the current engaged stretch, 0 while idle or hidden. */

@@ -1,7 +1,7 @@
 /**
  * `forms()`: form submissions, and opt-in form starts and abandons, without reading any value.
  */
-import type { Plugin, PluginContext, Props } from '../types'
+import type { Touchpoint, TouchpointContext, Props } from '../types'
 import { listeners, scrubbedUrl } from './shared'
 
 /** Options for {@link forms}. */
@@ -64,12 +64,12 @@ interface Started {
  * @example
  * createJourney({ endpoint: '/collect', touchpoints: [forms({ start: true, abandon: true })] })
  */
-export function forms(options: FormsOptions = {}): Plugin {
+export function forms(options: FormsOptions = {}): Touchpoint {
   const { start, abandon, fieldNames } = options
   // The script tag installs forms() as defaults() does, with no way to pass these options: its
   // build (`__SCRIPT_TAG__`) leaves their code out.
   const started = new Map<HTMLFormElement, Started>()
-  let ctx: PluginContext
+  let ctx: TouchpointContext
 
   /** What every form event says about its form: structure only. */
   const describe = (form: HTMLFormElement, extra?: Props): Props => {

@@ -1,7 +1,7 @@
 /**
  * The automatic touchpoints: one module each, so a bundle holds only those it uses.
  */
-import type { Plugin } from '../types'
+import type { Touchpoint } from '../types'
 import { campaign } from './campaign'
 import { clicks } from './clicks'
 import { engagement } from './engagement'
@@ -24,6 +24,6 @@ export { scrollDepth, type ScrollDepthOptions } from './scroll-depth'
  * @example
  * createJourney({ endpoint: '/collect', touchpoints: [pageViews({ hashRoutes: true }), campaign(), forms({ abandon: true })] })
  */
-export function defaults(): Plugin[] {
+export function defaults(): Touchpoint[] {
   return [pageViews(), campaign(), forms(), clicks(), scrollDepth(), engagement()]
 }

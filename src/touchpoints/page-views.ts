@@ -1,7 +1,7 @@
 /**
  * `pageViews()`: a `page_view` on load and on every route change of a single-page app.
  */
-import type { Plugin, PluginContext, StateSlot } from '../types'
+import type { Touchpoint, TouchpointContext, StateSlot } from '../types'
 import { listeners } from './shared'
 
 /** Options for {@link pageViews}. */
@@ -60,11 +60,11 @@ export function setRouteSource(route: (() => string | undefined) | undefined): v
  * @example
  * createJourney({ endpoint: '/collect', touchpoints: [pageViews({ hashRoutes: true })] })
  */
-export function pageViews(options: PageViewsOptions = {}): Plugin {
+export function pageViews(options: PageViewsOptions = {}): Touchpoint {
   const { hashRoutes, queryChanges = 'push' } = options
   /** The view waiting for its title; recorded by `settle`. */
   let pending: { href: string; time: number; title: string; timer: ReturnType<typeof setTimeout>; load?: boolean } | undefined
-  let ctx: PluginContext
+  let ctx: TouchpointContext
   /** The page load (`performance.timeOrigin`) whose first view was recorded: a successor journey does not record it again. */
   let loads: StateSlot<number>
   /** Records the waiting view; `cut` when the next change came first (the title is not this page's then, unless it changed). */

@@ -1,7 +1,7 @@
 /**
  * `scrollDepth()`: how far down each page the visitor scrolled, as milestones.
  */
-import type { Plugin } from '../types'
+import type { Touchpoint } from '../types'
 import { listeners } from './shared'
 
 /** Options for {@link scrollDepth}. */
@@ -23,7 +23,7 @@ export interface ScrollDepthOptions {
  * @example
  * createJourney({ endpoint: '/collect', touchpoints: [pageViews(), scrollDepth({ milestones: [50, 100] })] })
  */
-export function scrollDepth(options: ScrollDepthOptions = {}): Plugin {
+export function scrollDepth(options: ScrollDepthOptions = {}): Touchpoint {
   const milestones = [...(options.milestones || [25, 50, 75, 90, 100])].sort((a, b) => a - b)
   /** Index of the next milestone to reach on this page view. */
   let next = 0

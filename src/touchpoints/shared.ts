@@ -3,7 +3,7 @@
  * remove themselves, method wrappers that can be undone, and the "is this host ours" test.
  * Internal: not exported from the package.
  */
-import type { PluginContext } from '../types'
+import type { TouchpointContext } from '../types'
 
 /** What {@link listeners} returns to a touchpoint's `setup`. */
 export interface Listeners {
@@ -20,7 +20,7 @@ export interface Listeners {
  * and nothing it runs from a page event can throw into the host page (a broken touchpoint is
  * reported through `ctx.warn` as `plugin_failed` and the page goes on).
  */
-export function listeners(ctx: PluginContext, name: string): Listeners {
+export function listeners(ctx: TouchpointContext, name: string): Listeners {
   const undo: Array<() => void> = []
   const safe =
     (fn: (arg: any) => void) =>
@@ -69,7 +69,7 @@ export function isInternal(host: string, hosts: string[] = []): boolean {
 }
 
 /** The scrubbed URL of `url` taken apart; an empty URL (scrubbed to nothing) when it cannot be. */
-export function scrubbedUrl(ctx: PluginContext, url: string): URL {
+export function scrubbedUrl(ctx: TouchpointContext, url: string): URL {
   try {
     return new URL(ctx.scrubUrl(url))
   } catch {

@@ -12,7 +12,7 @@ import { createHooks } from '../../src/enrich/hooks'
 import { createIdentity } from '../../src/enrich/identity'
 import { createReporter } from '../../src/errors'
 import { createPhaseEngine } from '../../src/phases'
-import type { JourneyError, JourneyEvent, JourneyOptions, PhaseChange, Plugin, StateSlot } from '../../src/types'
+import type { JourneyError, JourneyEvent, JourneyOptions, PhaseChange, Touchpoint, StateSlot } from '../../src/types'
 import { START, useFakeClock } from '../helpers/time'
 
 const MODEL = {
@@ -34,7 +34,7 @@ afterEach(() => {
 })
 
 /** A decider over fresh state; what it queues is in `queued`, in order, with its order key. */
-function decider({ plugins = [], beforeSend, listeners = [] }: { plugins?: Plugin[]; beforeSend?: JourneyOptions['beforeSend']; listeners?: Array<(change: PhaseChange) => void> } = {}) {
+function decider({ plugins = [], beforeSend, listeners = [] }: { plugins?: Touchpoint[]; beforeSend?: JourneyOptions['beforeSend']; listeners?: Array<(change: PhaseChange) => void> } = {}) {
   const state = new Map<string, unknown>()
   const slot = <T>(key: string): StateSlot<T> => ({ get: () => state.get(key) as T | undefined, set: (value) => void state.set(key, value) })
   const report = createReporter((error) => errors.push(error))

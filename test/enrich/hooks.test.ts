@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { createReporter } from '../../src/errors'
 import { createHooks } from '../../src/enrich/hooks'
-import type { JourneyError, JourneyEvent, Plugin } from '../../src/types'
+import type { JourneyError, JourneyEvent, Touchpoint } from '../../src/types'
 import { event } from '../touchpoints/context'
 
 let errors: JourneyError[]
@@ -21,7 +21,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-const tag = (name: string, extra: Partial<Plugin> = {}): Plugin => ({
+const tag = (name: string, extra: Partial<Touchpoint> = {}): Touchpoint => ({
   name,
   beforeSend: (e) => ({ ...e, props: { ...e.props, seen: [...((e.props.seen as string[]) ?? []), name] } }),
   ...extra,
@@ -30,10 +30,10 @@ const tag = (name: string, extra: Partial<Plugin> = {}): Plugin => ({
 describe('each()', () => {
   test('calls the hook of every touchpoint that has it, in order, with the event and the touchpoint as this', () => {
     const calls: string[] = []
-    const plugins: Plugin[] = [
-      { name: 'a', enrich(e) { calls.push(`a:${e.name}:${(this as Plugin).name}`) } },
+    const plugins: Touchpoint[] = [
+      { name: 'a', enrich(e) { calls.push(`a:${e.name}:${(this as Touchpoint).name}`) } },
       { name: 'b' },
-      { name: 'c', enrich(e) { calls.push(`c:${e.name}:${(this as Plugin).name}`) } },
+      { name: 'c', enrich(e) { calls.push(`c:${e.name}:${(this as Touchpoint).name}`) } },
     ]
     createHooks(plugins, reporter(), undefined).each('enrich', event({ name: 'signup' }))
     expect(calls).toEqual(['a:signup:a', 'c:signup:c'])

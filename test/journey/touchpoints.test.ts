@@ -7,11 +7,11 @@ import { createHooks } from '../../src/enrich/hooks'
 import { createReporter } from '../../src/errors'
 import type { Identity, Session } from '../../src/enrich/identity'
 import { installTouchpoints, touchpointContext } from '../../src/journey/touchpoints'
-import type { JourneyError, Plugin, PluginContext } from '../../src/types'
+import type { JourneyError, Touchpoint, TouchpointContext } from '../../src/types'
 
 let stored: Session | undefined
 
-function host(plugins: Plugin[]) {
+function host(plugins: Touchpoint[]) {
   const errors: JourneyError[] = []
   vi.spyOn(console, 'warn').mockImplementation(() => {})
   const report = createReporter((error) => errors.push(error))
@@ -24,7 +24,7 @@ function host(plugins: Plugin[]) {
 }
 
 /** A touchpoint that hands out its context, and records its teardown in `log`. */
-function touchpoint(name: string, log: string[], seen?: (ctx: PluginContext) => void): Plugin {
+function touchpoint(name: string, log: string[], seen?: (ctx: TouchpointContext) => void): Touchpoint {
   return {
     name,
     setup(ctx) {
@@ -37,7 +37,7 @@ function touchpoint(name: string, log: string[], seen?: (ctx: PluginContext) => 
 
 describe('the context', () => {
   it('track and page go to the track pipeline; a late page view keeps only arguments of the right type', () => {
-    let ctx!: PluginContext
+    let ctx!: TouchpointContext
     const { track } = host([touchpoint('a', [], (given) => (ctx = given))])
     ctx.track('scroll_depth', { percent: 50 })
     ctx.page({ a: 1 }, 'https://shop.example/x', 123, 'Title')
@@ -50,7 +50,7 @@ describe('the context', () => {
   })
 
   it('scrubs URLs, hands out state slots, and tells the session without its internals', () => {
-    let ctx!: PluginContext
+    let ctx!: TouchpointContext
     const { state, identity } = host([touchpoint('a', [], (given) => (ctx = given))])
     expect(ctx.scrubUrl('https://shop.example/')).toBe('https://shop.example/#scrubbed')
     ctx.state('campaign.first')
@@ -64,7 +64,7 @@ describe('the context', () => {
   })
 
   it('warn reports the code, with the cause only when one is given', () => {
-    let ctx!: PluginContext
+    let ctx!: TouchpointContext
     const { errors } = host([touchpoint('a', [], (given) => (ctx = given))])
     const cause = new Error('why')
     ctx.warn('plugin_failed', 'first')
@@ -79,7 +79,7 @@ describe('the context', () => {
 describe('installing and removing', () => {
   it('installs in order, skips (and reports) one whose setup throws, and removes the others last-first', () => {
     const log: string[] = []
-    const broken: Plugin = {
+    const broken: Touchpoint = {
       name: 'broken',
       setup() {
         throw new Error('bug')

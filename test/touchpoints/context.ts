@@ -1,11 +1,11 @@
 /**
- * An edge fake of the PluginContext the core hands a touchpoint: it records what the touchpoint
+ * An edge fake of the TouchpointContext the core hands a touchpoint: it records what the touchpoint
  * tracks (with the URL at that moment, as the core's envelope would), keeps state in a Map, and
  * scrubs URLs with the real privacy rules. Integration tests use the real core instead.
  */
 import { vi } from 'vitest'
 import { scrubUrl } from '../../src/privacy/url'
-import type { JourneyEvent, Plugin, PluginContext, Props, SessionInfo } from '../../src/types'
+import type { JourneyEvent, Touchpoint, TouchpointContext, Props, SessionInfo } from '../../src/types'
 
 export interface Recorded {
   type: 'track' | 'page'
@@ -23,7 +23,7 @@ export function fakeContext() {
   const recorded: Recorded[] = []
   const store = new Map<string, unknown>()
   const session: SessionInfo = { id: 'session-1', count: 1, startedAt: 0 }
-  const ctx: PluginContext = {
+  const ctx: TouchpointContext = {
     track: (name, props) => void recorded.push({ type: 'track', name, props, url: location.href }),
     page: (props, url, time, title) =>
       void recorded.push({ type: 'page', name: 'page_view', props, url: url ?? location.href, time: time ?? Date.now(), title: title ?? document.title }),
@@ -44,7 +44,7 @@ export function fakeContext() {
 }
 
 /** Installs `plugin` on a fake context (a fresh one unless given); returns the fake and the teardown. */
-export function install(plugin: Plugin, fake = fakeContext()) {
+export function install(plugin: Touchpoint, fake = fakeContext()) {
   const teardown = plugin.setup?.(fake.ctx) ?? (() => {})
   return { ...fake, plugin, teardown }
 }

@@ -84,18 +84,18 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // ---- state: read from storage once consent allows, written with the events -------------------
   const slots = createSlots(
     {
-      storage: () => startup._storage_,
-      mayRefresh: () => startup._granted_(),
-      persist: () => startup._delivery_?.persist(),
-      read() {
+      _storage_: () => startup._storage_,
+      _mayRefresh_: () => startup._granted_(),
+      _persist_: () => startup._delivery_?.persist(),
+      _read_() {
         startup._read_()
         intake.process()
       },
-      report,
+      _report_: report,
     },
     carried,
   )
-  const { slot } = slots
+  const { _slot_: slot } = slots
   const identity = createIdentity(slot, config.sessionTimeout)
   // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
   // synchronously after a reload; like everything else, only with consent.
@@ -109,7 +109,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     _process_: () => intake.schedule(),
     _clear_() {
       intake.clear()
-      slots.clear()
+      slots._clear_()
       hooks.guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     },
   })
@@ -118,7 +118,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const intake = createIntake<CapturedEvent>(
     {
       limit: config.maxQueueSize,
-      ready: () => slots.hydrated && startup._granted_(),
+      ready: () => slots._hydrated_ && startup._granted_(),
       open: () => startup._granted_() && !!startup._delivery_,
       dropped(count) {
         report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })

@@ -51,7 +51,7 @@ export function createApi(parts: ApiParts): Journey {
     _report_: report,
     _teardown_: teardown,
   } = parts
-  const known = (): boolean => (slots.hydrated || slots.readOnce) && startup._granted_()
+  const known = (): boolean => (slots._hydrated_ || slots._readOnce_) && startup._granted_()
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
     hooks.each('beforeTrack')
@@ -97,7 +97,7 @@ export function createApi(parts: ApiParts): Journey {
     flush() {
       if (!startup._granted_() || !startup._delivery_) return Promise.resolve()
       // Events tracked right before flush() are sent too, once the state they need is read.
-      return slots.hydration
+      return slots._hydration_
         .then(() => {
           intake.process(true)
           return startup._delivery_?.flush(true)
@@ -116,7 +116,7 @@ export function createApi(parts: ApiParts): Journey {
       startup._destroyed_ = true
       teardown(journey)
       // What was tracked before destroy() is decided and stored for the next load.
-      void slots.hydration.then(() => {
+      void slots._hydration_.then(() => {
         intake.process(true)
         startup._stop_()
       })

@@ -40,7 +40,7 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
     if (!startup._granted_() || !startup._delivery_) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
-    slots.decideEarly()
+    slots._decideEarly_()
     intake.process(true)
     // (Read again: a hook deciding those events may have withdrawn consent meanwhile.)
     startup._delivery_?.exit(leaving)
@@ -55,7 +55,7 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
     freeze: () => keep(false),
     visible() {
       destination.stayed()
-      slots.refresh()
+      slots._refresh_()
       startup._delivery_?.resume()
     },
     resume() {

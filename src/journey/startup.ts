@@ -107,7 +107,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
       const opened = openQueue(scope, config.maxQueueSize, report)
       startup._storage_ = opened.storage
       journal = opened.journal
-      slots.hydrate()
+      slots._hydrate_()
     }
     if (!startup._delivery_) {
       const storage = startup._storage_
@@ -122,16 +122,16 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         report,
         channel: scope.channel,
         journal,
-        takeStateChanges: slots.takeChanges,
+        takeStateChanges: slots._takeChanges_,
         busy: parts._busy_,
-        stateChangedElsewhere: slots.refresh,
+        stateChangedElsewhere: slots._refresh_,
         departing: parts._departing_,
         urgent: newsForOtherTabs(),
       })
       // Events left by earlier pages go out soon after start-up.
       startup._delivery_.resume()
     }
-    if (slots.hydrated) parts._process_()
+    if (slots._hydrated_) parts._process_()
   }
 
   /** Consent denied: drop what waits and delete what earlier pages stored. */

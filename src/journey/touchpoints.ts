@@ -14,14 +14,14 @@ import type { Track } from './track'
  * What a touchpoint sees of the journey: `track` records through the track pipeline, `scrub`
  * scrubs URLs, `slots` and `identity` hold the state and the session.
  */
-export function touchpointContext(track: Track, scrub: (url: string) => string, slots: Pick<Slots, 'slot'>, identity: Identity, report: Reporter): PluginContext {
+export function touchpointContext(track: Track, scrub: (url: string) => string, slots: Pick<Slots, '_slot_'>, identity: Identity, report: Reporter): PluginContext {
   return {
     track: (name, props) => track('track', name, props),
     // A touchpoint's own arguments are checked: a wrong type is left out, never recorded.
     page: (props, href, time, title) =>
       track('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined, typeof time === 'number' ? time : undefined, typeof title === 'string' ? title : undefined),
     scrubUrl: scrub,
-    state: slots.slot,
+    state: slots._slot_,
     // The stored session, or the one an event now would start; without its internals.
     session: () => {
       const { id, count, startedAt } = identity.storedSession() ?? identity.session(Date.now())

@@ -36,7 +36,7 @@ describe('keeping what was tracked', () => {
     const { order, slots } = watch()
     setVisibility('hidden')
     expect(order).toEqual(['touchpoints hide', 'process true', 'exit false'])
-    expect(slots.decideEarly).toHaveBeenCalledTimes(1)
+    expect(slots._decideEarly_).toHaveBeenCalledTimes(1)
     expect(page!.hidden).toBe(true)
   })
 
@@ -72,7 +72,7 @@ describe('coming back', () => {
     const { slots, delivery } = watch()
     setVisibility('hidden')
     setVisibility('visible')
-    expect(slots.refresh).toHaveBeenCalledTimes(1)
+    expect(slots._refresh_).toHaveBeenCalledTimes(1)
     expect(delivery!.resume).toHaveBeenCalledTimes(1)
     expect(page!.hidden).toBe(false)
   })

@@ -86,7 +86,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     {
       _storage_: () => startup._storage_,
       _mayRefresh_: () => startup._granted_(),
-      _persist_: () => startup._delivery_?.persist(),
+      _persist_: () => startup._delivery_?._persist_(),
       _read_() {
         startup._read_()
         intake.process()
@@ -122,9 +122,9 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       open: () => startup._granted_() && !!startup._delivery_,
       dropped(count) {
         report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
-        startup._delivery_!.countDropped(count)
+        startup._delivery_!._countDropped_(count)
       },
-      decide: createDecider({ identity, hooks, engine, listeners, report, enqueue: (key, event) => startup._delivery_?.enqueue(key, event) }),
+      decide: createDecider({ identity, hooks, engine, listeners, report, enqueue: (key, event) => startup._delivery_?._enqueue_(key, event) }),
     },
     carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
   )

@@ -123,22 +123,22 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   }
 
   return {
-    enqueue(key, event) {
+    _enqueue_(key, event) {
       if (parts._stopped_) return
       outbox._add_(key, event)
       flushTimer._at_(outbox._pending_.length + outbox._unacknowledged_.size - settlement._inFlight_.size >= config.batchSize ? 0 : flushInterval)
     },
-    persist: () => outbox._schedule_(),
-    flush,
-    exit,
-    resume() {
+    _persist_: () => outbox._schedule_(),
+    _flush_: flush,
+    _exit_: exit,
+    _resume_() {
       tabs._open_()
       backoff._forget_()
       // A moment's grace: sending right at `online` often fails with ERR_NETWORK_CHANGED.
       flushTimer._at_(250)
     },
-    countDropped: outbox._countDropped_,
-    stop(discard) {
+    _countDropped_: outbox._countDropped_,
+    _stop_(discard) {
       if (discard) outbox._discard_()
       else void outbox._write_(Infinity)
       parts._stopped_ = true

@@ -49,28 +49,29 @@ export interface DeliveryConfig {
   departing?(): boolean
 }
 
+/** What the journey asks of delivery (members written `_name_`: the build shortens them; not public). */
 export interface Delivery {
   /** Queues an event under its order key (keys sort in tracking order). */
-  enqueue(key: string, event: JourneyEvent): void
+  _enqueue_(key: string, event: JourneyEvent): void
   /** Schedules a write of state changes (coalesced with events). */
-  persist(): void
+  _persist_(): void
   /** Writes and sends now. `explicit` ignores backoff and waits for the sender lock. */
-  flush(explicit: boolean): Promise<void>
+  _flush_(explicit: boolean): Promise<void>
   /**
    * The page is hidden or left: write now, journal what has not committed, and send what is
    * unacknowledged within the budget. `leaving` (pagehide) also closes the cross-tab channel,
    * which would keep the page out of the back/forward cache; `resume` reopens it.
    */
-  exit(leaving: boolean): void
+  _exit_(leaving: boolean): void
   /** Back online or visible again: send soon, backoff forgotten. */
-  resume(): void
+  _resume_(): void
   /** Events that could not be kept (e.g. held too long before consent) count as dropped. */
-  countDropped(count: number): void
+  _countDropped_(count: number): void
   /**
    * Stops timers and the channel. What is pending is written, unless `discard` (consent denied:
    * nothing more may be written). Answers still on their way no longer touch storage.
    */
-  stop(discard?: boolean): void
+  _stop_(discard?: boolean): void
 }
 
 /**

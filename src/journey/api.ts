@@ -100,7 +100,7 @@ export function createApi(parts: ApiParts): Journey {
       return slots._hydration_
         .then(() => {
           intake.process(true)
-          return startup._delivery_?.flush(true)
+          return startup._delivery_?._flush_(true)
         })
         .catch(() => {})
     },

@@ -43,7 +43,7 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
     slots._decideEarly_()
     intake.process(true)
     // (Read again: a hook deciding those events may have withdrawn consent meanwhile.)
-    startup._delivery_?.exit(leaving)
+    startup._delivery_?._exit_(leaving)
   }
 
   const lifecycle = watchLifecycle({
@@ -56,11 +56,11 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
     visible() {
       destination.stayed()
       slots._refresh_()
-      startup._delivery_?.resume()
+      startup._delivery_?._resume_()
     },
     resume() {
       destination.stayed()
-      startup._delivery_?.resume()
+      startup._delivery_?._resume_()
     },
   })
 

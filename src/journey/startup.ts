@@ -86,7 +86,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         return false
       }
       // Pending or denied: stop sending; what is stored stays for pending, goes for denied.
-      startup._delivery_?.stop(next === 'denied')
+      startup._delivery_?._stop_(next === 'denied')
       startup._delivery_ = undefined
       if (next === 'denied') forget()
       return next === 'denied'
@@ -96,7 +96,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
       else if (startup._consent_ === 'denied') forget()
     },
     _stop_() {
-      startup._delivery_?.stop()
+      startup._delivery_?._stop_()
       startup._delivery_ = undefined
     },
   }
@@ -129,7 +129,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         urgent: newsForOtherTabs(),
       })
       // Events left by earlier pages go out soon after start-up.
-      startup._delivery_.resume()
+      startup._delivery_._resume_()
     }
     if (slots._hydrated_) parts._process_()
   }

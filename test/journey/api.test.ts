@@ -144,7 +144,7 @@ describe('flush', () => {
     const { journey, parts, startup } = make()
     await journey.flush()
     expect(parts.process).toHaveBeenCalledWith(true)
-    expect(startup._delivery_!.flush).toHaveBeenCalledWith(true)
+    expect(startup._delivery_!._flush_).toHaveBeenCalledWith(true)
   })
 
   it('without consent: resolves at once, deciding and sending nothing', async () => {
@@ -155,7 +155,7 @@ describe('flush', () => {
 
   it('never rejects', async () => {
     const { journey, startup } = make()
-    vi.mocked(startup._delivery_!.flush).mockRejectedValue(new Error('offline'))
+    vi.mocked(startup._delivery_!._flush_).mockRejectedValue(new Error('offline'))
     await expect(journey.flush()).resolves.toBeUndefined()
   })
 })

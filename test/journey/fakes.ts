@@ -11,13 +11,13 @@ import type { ConsentState } from '../../src/types'
 /** A delivery that does nothing but record its calls. */
 export function fakeDelivery(): Delivery {
   return {
-    enqueue: vi.fn(),
-    persist: vi.fn(),
-    flush: vi.fn(() => Promise.resolve()),
-    exit: vi.fn(),
-    resume: vi.fn(),
-    countDropped: vi.fn(),
-    stop: vi.fn(),
+    _enqueue_: vi.fn(),
+    _persist_: vi.fn(),
+    _flush_: vi.fn(() => Promise.resolve()),
+    _exit_: vi.fn(),
+    _resume_: vi.fn(),
+    _countDropped_: vi.fn(),
+    _stop_: vi.fn(),
   }
 }
 

@@ -26,7 +26,7 @@ function watch(consent: ConsentState = 'granted') {
     process: vi.fn((all: boolean) => order.push(`process ${all}`)),
     hide: vi.fn(() => order.push('touchpoints hide')),
   }
-  startup._delivery_ && vi.mocked(startup._delivery_.exit).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
+  startup._delivery_ && vi.mocked(startup._delivery_._exit_).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
   page = watchPage(startup, slots, { process: parts.process }, { each: (hook) => hook === 'onHide' && parts.hide() })
   return { ...parts, order, delivery: startup._delivery_ }
 }
@@ -73,14 +73,14 @@ describe('coming back', () => {
     setVisibility('hidden')
     setVisibility('visible')
     expect(slots._refresh_).toHaveBeenCalledTimes(1)
-    expect(delivery!.resume).toHaveBeenCalledTimes(1)
+    expect(delivery!._resume_).toHaveBeenCalledTimes(1)
     expect(page!.hidden).toBe(false)
   })
 
   it('shown from the back/forward cache or back online: delivery resumes', () => {
     const { delivery } = watch()
     window.dispatchEvent(new Event('online'))
-    expect(delivery!.resume).toHaveBeenCalledTimes(1)
+    expect(delivery!._resume_).toHaveBeenCalledTimes(1)
   })
 })
 

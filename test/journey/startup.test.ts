@@ -86,7 +86,7 @@ describe('answer', () => {
     startup._begin_()
     expect(startup._answer_('granted')).toBe(false)
     const delivery = startup._delivery_!
-    const stop = vi.spyOn(delivery, 'stop')
+    const stop = vi.spyOn(delivery, '_stop_')
     expect(startup._answer_('pending')).toBe(false)
     expect(stop).toHaveBeenCalledWith(false)
     expect(startup._delivery_).toBeUndefined()
@@ -102,7 +102,7 @@ describe('answer', () => {
   it('denied: stops delivery discarding what is pending, forgets everything, and says so once', () => {
     const { startup, parts } = make('granted')
     startup._begin_()
-    const stop = vi.spyOn(startup._delivery_!, 'stop')
+    const stop = vi.spyOn(startup._delivery_!, '_stop_')
     expect(startup._answer_('denied')).toBe(true)
     expect(stop).toHaveBeenCalledWith(true)
     expect(parts.clear).toHaveBeenCalledTimes(1)
@@ -118,7 +118,7 @@ describe('stop', () => {
   it('stops delivery, writing what is pending (no discard)', () => {
     const { startup } = make('granted')
     startup._begin_()
-    const stop = vi.spyOn(startup._delivery_!, 'stop')
+    const stop = vi.spyOn(startup._delivery_!, '_stop_')
     startup._stop_()
     expect(stop).toHaveBeenCalledWith()
     expect(startup._delivery_).toBeUndefined()

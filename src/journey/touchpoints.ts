@@ -24,7 +24,7 @@ export function touchpointContext(track: Track, scrub: (url: string) => string, 
     state: slots._slot_,
     // The stored session, or the one an event now would start; without its internals.
     session: () => {
-      const { id, count, startedAt } = identity.storedSession() ?? identity.session(Date.now())
+      const { id, count, startedAt } = identity._storedSession_() ?? identity.session(Date.now())
       return { id, count, startedAt }
     },
     warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),

@@ -89,7 +89,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       _persist_: () => startup._delivery_?._persist_(),
       _read_() {
         startup._read_()
-        intake.process()
+        intake._process_()
       },
       _report_: report,
     },
@@ -104,11 +104,11 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
 
   // ---- consent, storage and delivery (./journey/startup) -----------------------------------------
   const startup = createStartup(config, report, slots, initialConsent(config.consent, config.privacySignals, report), {
-    _busy_: () => intake.busy,
-    _departing_: () => page.departing(),
-    _process_: () => intake.schedule(),
+    _busy_: () => intake._busy_,
+    _departing_: () => page._departing_(),
+    _process_: () => intake._schedule_(),
     _clear_() {
-      intake.clear()
+      intake._clear_()
       slots._clear_()
       hooks.guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     },
@@ -117,21 +117,21 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // ---- intake: events wait here until the state is read, then are decided in slices ---------------
   const intake = createIntake<CapturedEvent>(
     {
-      limit: config.maxQueueSize,
-      ready: () => slots._hydrated_ && startup._granted_(),
-      open: () => startup._granted_() && !!startup._delivery_,
-      dropped(count) {
+      _limit_: config.maxQueueSize,
+      _ready_: () => slots._hydrated_ && startup._granted_(),
+      _open_: () => startup._granted_() && !!startup._delivery_,
+      _dropped_(count) {
         report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
         startup._delivery_!._countDropped_(count)
       },
-      decide: createDecider({ identity, hooks, engine, listeners, report, enqueue: (key, event) => startup._delivery_?._enqueue_(key, event) }),
+      _decide_: createDecider({ identity, hooks, engine, listeners, report, enqueue: (key, event) => startup._delivery_?._enqueue_(key, event) }),
     },
     carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
   )
 
   // ---- the page, the track pipeline and the touchpoints -------------------------------------------
   const page = watchPage(startup, slots, intake, hooks)
-  const track = createTrack(startup, createCapture(scrub, page.url, report), intake, page, report)
+  const track = createTrack(startup, createCapture(scrub, page._url_, report), intake, page, report)
   const removeTouchpoints = installTouchpoints(plugins, touchpointContext(track, scrub, slots, identity, report), hooks)
   startup._begin_()
 
@@ -146,8 +146,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     _listeners_: listeners,
     _report_: report,
     _teardown_(self) {
-      leave(place, self, { state: slots.state, changed: slots.changed, intake: intake.items })
-      page.stop()
+      leave(place, self, { state: slots.state, changed: slots.changed, intake: intake._items_ })
+      page._stop_()
       removeTouchpoints()
     },
   })

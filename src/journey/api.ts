@@ -27,7 +27,7 @@ export interface ApiParts {
   _hooks_: Hooks
   _track_: Track
   /** A reset waits in the intake behind the events tracked before it; flush() and destroy() decide what waits. */
-  _intake_: Pick<Intake<CapturedEvent>, 'hand' | 'process'>
+  _intake_: Pick<Intake<CapturedEvent>, '_hand_' | '_process_'>
   /** Who hears of phase changes (the decider calls them). */
   _listeners_: Set<(change: PhaseChange) => void>
   _report_: Reporter
@@ -99,13 +99,13 @@ export function createApi(parts: ApiParts): Journey {
       // Events tracked right before flush() are sent too, once the state they need is read.
       return slots._hydration_
         .then(() => {
-          intake.process(true)
+          intake._process_(true)
           return startup._delivery_?._flush_(true)
         })
         .catch(() => {})
     },
     reset() {
-      intake.hand(() => {
+      intake._hand_(() => {
         identity.reset()
         hooks.guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
         hooks.each('reset')
@@ -117,7 +117,7 @@ export function createApi(parts: ApiParts): Journey {
       teardown(journey)
       // What was tracked before destroy() is decided and stored for the next load.
       void slots._hydration_.then(() => {
-        intake.process(true)
+        intake._process_(true)
         startup._stop_()
       })
     },

@@ -31,7 +31,7 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
   const track = vi.fn((...args: unknown[]) => void calls.push(`track ${args[1]}`))
   const steps: Step[] = []
   const listeners = new Set<(change: PhaseChange) => void>()
-  const intake = { hand: (step: Step | CapturedEvent) => void steps.push(step as Step), process: vi.fn() }
+  const intake = { _hand_: (step: Step | CapturedEvent) => void steps.push(step as Step), _process_: vi.fn() }
   const teardown = vi.fn()
   const journey = createApi({
     _startup_: startup,
@@ -45,7 +45,7 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
     _report_: createReporter((error) => errors.push(error)),
     _teardown_: teardown,
   })
-  const parts = { identity, engine, track, process: intake.process, listeners, teardown }
+  const parts = { identity, engine, track, process: intake._process_, listeners, teardown }
   return { journey, parts, calls, errors, steps, startup, slots }
 }
 

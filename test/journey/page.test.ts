@@ -11,7 +11,7 @@ import { fakeSlots, fakeStartup } from './fakes'
 
 let page: Page | undefined
 afterEach(() => {
-  page?.stop()
+  page?._stop_()
   page = undefined
   restoreBrowser()
 })
@@ -27,7 +27,7 @@ function watch(consent: ConsentState = 'granted') {
     hide: vi.fn(() => order.push('touchpoints hide')),
   }
   startup._delivery_ && vi.mocked(startup._delivery_._exit_).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
-  page = watchPage(startup, slots, { process: parts.process }, { each: (hook) => hook === 'onHide' && parts.hide() })
+  page = watchPage(startup, slots, { _process_: parts.process }, { each: (hook) => hook === 'onHide' && parts.hide() })
   return { ...parts, order, delivery: startup._delivery_ }
 }
 
@@ -37,7 +37,7 @@ describe('keeping what was tracked', () => {
     setVisibility('hidden')
     expect(order).toEqual(['touchpoints hide', 'process true', 'exit false'])
     expect(slots._decideEarly_).toHaveBeenCalledTimes(1)
-    expect(page!.hidden).toBe(true)
+    expect(page!._hidden_).toBe(true)
   })
 
   it('left: the same, with leaving true', () => {
@@ -62,7 +62,7 @@ describe('keeping what was tracked', () => {
 
   it('keep() on its own (an event tracked after the page hid)', () => {
     const { order } = watch()
-    page!.keep(false)
+    page!._keep_(false)
     expect(order).toEqual(['process true', 'exit false'])
   })
 })
@@ -74,7 +74,7 @@ describe('coming back', () => {
     setVisibility('visible')
     expect(slots._refresh_).toHaveBeenCalledTimes(1)
     expect(delivery!._resume_).toHaveBeenCalledTimes(1)
-    expect(page!.hidden).toBe(false)
+    expect(page!._hidden_).toBe(false)
   })
 
   it('shown from the back/forward cache or back online: delivery resumes', () => {
@@ -87,13 +87,13 @@ describe('coming back', () => {
 describe('the rest', () => {
   it('reads the page URL, and is not departing without a navigation to this origin', () => {
     watch()
-    expect(page!.url()).toBe(location.href)
-    expect(page!.departing()).toBe(false)
+    expect(page!._url_()).toBe(location.href)
+    expect(page!._departing_()).toBe(false)
   })
 
   it('stop() removes the listeners', () => {
     const { hide, process } = watch()
-    page!.stop()
+    page!._stop_()
     setVisibility('hidden')
     document.dispatchEvent(new Event('freeze'))
     expect(hide).not.toHaveBeenCalled()

@@ -97,7 +97,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     if (parts._stopped_) return
     void outbox._write_(Infinity)
     // What is not committed yet, that write included, is kept by the journal, synchronously.
-    const unsaved = config.journal?.save() ?? 0
+    const unsaved = config.journal?._save_() ?? 0
     if (unsaved) {
       report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
         count: unsaved,
@@ -106,7 +106,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Delivered, but deleted only with the next group: noted, so that a page gone before that
     // deletion commits does not have them sent again by the next one.
     if (settlement._settled_.size) {
-      config.journal?.saveDelivered([...settlement._settled_])
+      config.journal?._saveDelivered_([...settlement._settled_])
       void settlement._settleNow_()
     }
     if (leaving) {

@@ -805,7 +805,7 @@ describe('exit', () => {
   })
 
   /** A journal that journals everything (or leaves `unsaved` events out), and records delivered-key notes. */
-  const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, save: vi.fn(() => unsaved), saveDelivered: vi.fn() })
+  const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, _save_: vi.fn(() => unsaved), _saveDelivered_: vi.fn() })
   const persistent = (): QueueStorage => ({ ...memoryStorage(), persistent: true })
 
   test('left for a page of the same origin, with everything journaled: no exit send, the next page sends', async () => {
@@ -816,7 +816,7 @@ describe('exit', () => {
     add('leaving')
     delivery._exit_(true)
     await tick(0)
-    expect(journal.save).toHaveBeenCalled()
+    expect(journal._save_).toHaveBeenCalled()
     expect(fetch.requests).toHaveLength(0)
     expect(await stored(storage)).toEqual(['leaving'])
   })
@@ -866,7 +866,7 @@ describe('exit', () => {
     expect(fetch.names()).toEqual(['a', 'b'])
     expect(remove).toHaveBeenCalled()
     delivery._exit_(true)
-    expect(journal.saveDelivered).toHaveBeenCalledWith(events.map((event) => event.id + '.1'))
+    expect(journal._saveDelivered_).toHaveBeenCalledWith(events.map((event) => event.id + '.1'))
     // Nothing to send on the way out: both are delivered.
     expect(fetch.requests).toHaveLength(1)
   })

@@ -15,18 +15,22 @@ import type { Settlement } from './settlement'
 import type { Transport } from './transport'
 import type { Wire } from './wire'
 
+/**
+ * What delivery is configured with. The members only delivery reads are written `_name_` (the
+ * build shortens them, tsup.config.ts `mangleProps`); those the outbox reads keep their names.
+ */
 export interface DeliveryConfig {
-  batchSize: number
-  flushInterval: number
+  _batchSize_: number
+  _flushInterval_: number
   maxQueueSize: number
   storage: QueueStorage
-  transport: Transport
-  lock: SenderLock
+  _transport_: Transport
+  _lock_: SenderLock
   report: Reporter
   /** A wire format other than journeykit's JSON (e.g. the Segment spec's batch). */
-  format?: WireFormat
+  _format_?: WireFormat
   /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
-  channel: string
+  _channel_: string
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
   journal?: Journal
   /** State changes to store with the next write. */
@@ -34,19 +38,19 @@ export interface DeliveryConfig {
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
   busy?(): boolean
   /** Another tab stored state changes (identity, session): this page should read them. */
-  stateChangedElsewhere?(): void
+  _stateChangedElsewhere_?(): void
   /**
    * Whether other tabs must hear of these stored state changes at once (identity, a new session);
    * others (a session kept alive) are told within `TELL_EVERY` (delivery/channel.ts). All are urgent by default.
    */
-  urgent?(changes: Array<[string, unknown]>): boolean
+  _urgent_?(changes: Array<[string, unknown]>): boolean
   /**
    * The page is about to be left for another page of the site (page/destination.ts), which reads
    * the same queue and journal and sends what is in them: timed sends wait, and the exit send is
    * left out, since this page would never see their answers and the next page would send the
    * same events again.
    */
-  departing?(): boolean
+  _departing_?(): boolean
 }
 
 /** What the journey asks of delivery (members written `_name_`: the build shortens them; not public). */

@@ -112,21 +112,21 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
     if (!startup._delivery_) {
       const storage = startup._storage_
       startup._delivery_ = createDelivery({
-        batchSize: config.batchSize,
-        flushInterval: config.flushInterval,
+        _batchSize_: config.batchSize,
+        _flushInterval_: config.flushInterval,
         maxQueueSize: config.maxQueueSize,
         storage,
-        transport: createTransport(config.endpoint, config.headers),
-        format: config.format,
-        lock: createSenderLock(storage, scope.lock),
+        _transport_: createTransport(config.endpoint, config.headers),
+        _format_: config.format,
+        _lock_: createSenderLock(storage, scope.lock),
         report,
-        channel: scope.channel,
+        _channel_: scope.channel,
         journal,
         takeStateChanges: slots._takeChanges_,
         busy: parts._busy_,
-        stateChangedElsewhere: slots._refresh_,
-        departing: parts._departing_,
-        urgent: newsForOtherTabs(),
+        _stateChangedElsewhere_: slots._refresh_,
+        _departing_: parts._departing_,
+        _urgent_: newsForOtherTabs(),
       })
       // Events left by earlier pages go out soon after start-up.
       startup._delivery_._resume_()

@@ -65,18 +65,18 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
   const errors: JourneyError[] = []
   const state: Array<[string, unknown]> = []
   const delivery = createDelivery({
-    batchSize,
-    flushInterval,
+    _batchSize_: batchSize,
+    _flushInterval_: flushInterval,
     maxQueueSize,
     storage,
-    transport: createTransport(ENDPOINT),
-    lock: createSenderLock(storage, SCOPE.lock),
+    _transport_: createTransport(ENDPOINT),
+    _lock_: createSenderLock(storage, SCOPE.lock),
     report: createReporter((error) => errors.push(error)),
-    channel: SCOPE.channel,
+    _channel_: SCOPE.channel,
     takeStateChanges: () => state.splice(0),
-    urgent,
+    _urgent_: urgent,
     journal,
-    departing,
+    _departing_: departing,
   })
   made.push(delivery)
   let n = 0

@@ -110,7 +110,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     _clear_() {
       intake._clear_()
       slots._clear_()
-      hooks.guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
+      hooks._guard_(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     },
   })
 

@@ -25,9 +25,9 @@ export interface DecideConfig {
 /** The function that decides captured events, one at a time, in tracking order. */
 export function createDecider({ identity, hooks, engine, listeners, report, enqueue }: DecideConfig): (captured: CapturedEvent) => void {
   function queue(key: string, event: JourneyEvent): void {
-    const out = hooks.beforeSend(event)
+    const out = hooks._beforeSend_(event)
     if (!out) return report.debug('dropped by beforeSend', event)
-    hooks.each('onEvent', out)
+    hooks._each_('onEvent', out)
     report.debug('queued', out)
     enqueue(key, out)
   }
@@ -49,9 +49,9 @@ export function createDecider({ identity, hooks, engine, listeners, report, enqu
       phase: '',
       context: { ...context },
     }
-    hooks.each('enrich', event)
+    hooks._each_('enrich', event)
     let change: PhaseChange | undefined
-    hooks.guard(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
+    hooks._guard_(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
     event.phase = engine.phase
     if (change) {
       // Its order key sorts right before the event that caused it.
@@ -64,6 +64,6 @@ export function createDecider({ identity, hooks, engine, listeners, report, enqu
       })
     }
     queue(id + '.1', event)
-    if (change) for (const listener of listeners) hooks.guard(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
+    if (change) for (const listener of listeners) hooks._guard_(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
   }
 }

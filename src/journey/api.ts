@@ -54,7 +54,7 @@ export function createApi(parts: ApiParts): Journey {
   const known = (): boolean => (slots._hydrated_ || slots._readOnce_) && startup._granted_()
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
-    hooks.each('beforeTrack')
+    hooks._each_('beforeTrack')
     track(type, name, props, newUserId)
   }
   const journey: Journey = {
@@ -107,8 +107,8 @@ export function createApi(parts: ApiParts): Journey {
     reset() {
       intake._hand_(() => {
         identity.reset()
-        hooks.guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
-        hooks.each('reset')
+        hooks._guard_(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
+        hooks._each_('reset')
       })
     },
     destroy() {

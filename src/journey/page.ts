@@ -29,10 +29,10 @@ export interface Page {
 }
 
 /**
- * Watches the page until `stop()`. `intake._process_(true)` decides what waits, `hooks.each('onHide')`
+ * Watches the page until `stop()`. `intake._process_(true)` decides what waits, `hooks._each_('onHide')`
  * lets the touchpoints record their last events.
  */
-export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<unknown>, '_process_'>, hooks: Pick<Hooks, 'each'>): Page {
+export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<unknown>, '_process_'>, hooks: Pick<Hooks, '_each_'>): Page {
   const navigation = (window as { navigation?: EventTarget }).navigation
   const url = watchPageUrl(navigation)
   const destination = watchDestination(navigation)
@@ -50,7 +50,7 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
   const lifecycle = watchLifecycle({
     // Hidden or leaving: touchpoints record their last events first, then all is kept and sent.
     _hide_(leaving) {
-      hooks.each('onHide')
+      hooks._each_('onHide')
       keep(leaving)
     },
     _freeze_: () => keep(false),

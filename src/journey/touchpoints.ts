@@ -32,7 +32,7 @@ export function touchpointContext(track: Track, scrub: (url: string) => string, 
 }
 
 /** Installs `plugins` (each guarded: one that throws is reported and skipped); returns their teardown. */
-export function installTouchpoints(plugins: readonly Plugin[], context: PluginContext, { guard }: Pick<Hooks, 'guard'>): () => void {
+export function installTouchpoints(plugins: readonly Plugin[], context: PluginContext, { _guard_: guard }: Pick<Hooks, '_guard_'>): () => void {
   const teardowns: Array<() => void> = []
   for (const plugin of plugins) {
     guard(() => {

@@ -27,7 +27,7 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
   const calls: string[] = []
   const identity = { anonymousId: vi.fn(() => 'anon'), sessionId: vi.fn(() => 'sess'), reset: vi.fn() } as unknown as Identity
   const engine = { phase: 'decision', history: vi.fn(() => []), reset: vi.fn(), forget: vi.fn(), decide: vi.fn() } satisfies PhaseEngine
-  const hooks = { each: vi.fn((hook: string) => void calls.push(`hook ${hook}`)), guard: vi.fn((task: () => void) => task()), beforeSend: vi.fn() } as unknown as Hooks
+  const hooks = { _each_: vi.fn((hook: string) => void calls.push(`hook ${hook}`)), _guard_: vi.fn((task: () => void) => task()), _beforeSend_: vi.fn() } as unknown as Hooks
   const track = vi.fn((...args: unknown[]) => void calls.push(`track ${args[1]}`))
   const steps: Step[] = []
   const listeners = new Set<(change: PhaseChange) => void>()

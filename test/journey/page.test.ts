@@ -27,7 +27,7 @@ function watch(consent: ConsentState = 'granted') {
     hide: vi.fn(() => order.push('touchpoints hide')),
   }
   startup._delivery_ && vi.mocked(startup._delivery_._exit_).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
-  page = watchPage(startup, slots, { _process_: parts.process }, { each: (hook) => hook === 'onHide' && parts.hide() })
+  page = watchPage(startup, slots, { _process_: parts.process }, { _each_: (hook) => hook === 'onHide' && parts.hide() })
   return { ...parts, order, delivery: startup._delivery_ }
 }
 

@@ -66,7 +66,7 @@ export interface Startup {
  */
 export function createStartup(config: ResolvedOptions, report: Reporter, slots: Slots, initial: ConsentState, parts: StartupParts): Startup {
   // This journey's queue, lock and channel: its events go to its endpoint only.
-  const scope = queueScope(config.endpoint)
+  const scope = queueScope(config._endpoint_)
   let journal: Journal | undefined
   let read!: () => void
   const startup: { -readonly [Key in keyof Startup]: Startup[Key] } = {
@@ -104,7 +104,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
     if (!startup._storage_) {
-      const opened = openQueue(scope, config.maxQueueSize, report)
+      const opened = openQueue(scope, config._maxQueueSize_, report)
       startup._storage_ = opened.storage
       journal = opened.journal
       slots._hydrate_()
@@ -112,12 +112,12 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
     if (!startup._delivery_) {
       const storage = startup._storage_
       startup._delivery_ = createDelivery({
-        _batchSize_: config.batchSize,
-        _flushInterval_: config.flushInterval,
-        maxQueueSize: config.maxQueueSize,
+        _batchSize_: config._batchSize_,
+        _flushInterval_: config._flushInterval_,
+        maxQueueSize: config._maxQueueSize_,
         storage,
-        _transport_: createTransport(config.endpoint, config.headers),
-        _format_: config.format,
+        _transport_: createTransport(config._endpoint_, config._headers_),
+        _format_: config._format_,
         _lock_: createSenderLock(storage, scope.lock),
         report,
         _channel_: scope.channel,

@@ -124,7 +124,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
         report.warn('queue_full', __DEV__ && `More than ${config._maxQueueSize_} events waited; the ${count} oldest were dropped`, { count })
         startup._delivery_!._countDropped_(count)
       },
-      _decide_: createDecider({ identity, hooks, engine, listeners, report, enqueue: (key, event) => startup._delivery_?._enqueue_(key, event) }),
+      _decide_: createDecider({ _identity_: identity, _hooks_: hooks, _engine_: engine, _listeners_: listeners, _report_: report, _enqueue_: (key, event) => startup._delivery_?._enqueue_(key, event) }),
     },
     carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
   )

@@ -66,7 +66,7 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
   })
 
   return {
-    _url_: url.read,
+    _url_: url._read_,
     get _hidden_() {
       return lifecycle._hidden_
     },
@@ -74,7 +74,7 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
     _keep_: keep,
     _stop_() {
       lifecycle._stop_()
-      url.stop()
+      url._stop_()
       destination._stop_()
     },
   }

@@ -64,11 +64,11 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   // (A script tag always runs in a browser: its build leaves the stub out.)
   if (!__SCRIPT_TAG__ && (typeof window === 'undefined' || typeof document === 'undefined')) return inertJourney() as Journey<Events, Phase>
   // One journey per page and endpoint (./instances): a live one is returned, a just destroyed one continued.
-  const place = instance(config.endpoint)
+  const place = instance(config._endpoint_)
   if (place.live) {
     // Outside StrictMode's double render a second call is a mistake: said while developing only.
     if (__DEV__ && !place.warned) {
-      console.warn(`[journeykit] createJourney(): ${config.endpoint} has a live journey, returned as is`)
+      console.warn(`[journeykit] createJourney(): ${config._endpoint_} has a live journey, returned as is`)
       place.warned = true
     }
     return place.live as Journey<Events, Phase>
@@ -76,62 +76,62 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const carried = place.left
   place.left = undefined
 
-  const report = createReporter(config.onError, config.debug)
-  const scrub = (url: string): string => scrubUrl(url, config.redactParams)
-  const plugins = config.touchpoints
-  const hooks = createHooks(plugins, report, config.beforeSend)
+  const report = createReporter(config._onError_, config._debug_)
+  const scrub = (url: string): string => scrubUrl(url, config._redactParams_)
+  const plugins = config._touchpoints_
+  const hooks = createHooks(plugins, report, config._beforeSend_)
 
   // ---- state: read from storage once consent allows, written with the events -------------------
   const slots = createSlots(
     {
-      storage: () => startup._storage_,
-      mayRefresh: () => startup._granted_(),
-      persist: () => startup._delivery_?.persist(),
-      read() {
+      _storage_: () => startup._storage_,
+      _mayRefresh_: () => startup._granted_(),
+      _persist_: () => startup._delivery_?._persist_(),
+      _read_() {
         startup._read_()
-        intake.process()
+        intake._process_()
       },
-      report,
+      _report_: report,
     },
     carried,
   )
-  const { slot } = slots
-  const identity = createIdentity(slot, config.sessionTimeout)
+  const { _slot_: slot } = slots
+  const identity = createIdentity(slot, config._sessionTimeout_)
   // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
   // synchronously after a reload; like everything else, only with consent.
-  const engine = createPhaseEngine(config.phases, { state: slot, canPersist: () => startup._granted_() })
+  const engine = createPhaseEngine(config._phases_, { state: slot, canPersist: () => startup._granted_() })
   const listeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent, storage and delivery (./journey/startup) -----------------------------------------
-  const startup = createStartup(config, report, slots, initialConsent(config.consent, config.privacySignals, report), {
-    _busy_: () => intake.busy,
-    _departing_: () => page.departing(),
-    _process_: () => intake.schedule(),
+  const startup = createStartup(config, report, slots, initialConsent(config._consent_, config._privacySignals_, report), {
+    _busy_: () => intake._busy_,
+    _departing_: () => page._departing_(),
+    _process_: () => intake._schedule_(),
     _clear_() {
-      intake.clear()
-      slots.clear()
-      hooks.guard(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
+      intake._clear_()
+      slots._clear_()
+      hooks._guard_(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
     },
   })
 
   // ---- intake: events wait here until the state is read, then are decided in slices ---------------
   const intake = createIntake<CapturedEvent>(
     {
-      limit: config.maxQueueSize,
-      ready: () => slots.hydrated && startup._granted_(),
-      open: () => startup._granted_() && !!startup._delivery_,
-      dropped(count) {
-        report.warn('queue_full', __DEV__ && `More than ${config.maxQueueSize} events waited; the ${count} oldest were dropped`, { count })
-        startup._delivery_!.countDropped(count)
+      _limit_: config._maxQueueSize_,
+      _ready_: () => slots._hydrated_ && startup._granted_(),
+      _open_: () => startup._granted_() && !!startup._delivery_,
+      _dropped_(count) {
+        report.warn('queue_full', __DEV__ && `More than ${config._maxQueueSize_} events waited; the ${count} oldest were dropped`, { count })
+        startup._delivery_!._countDropped_(count)
       },
-      decide: createDecider({ identity, hooks, engine, listeners, report, enqueue: (key, event) => startup._delivery_?.enqueue(key, event) }),
+      _decide_: createDecider({ _identity_: identity, _hooks_: hooks, _engine_: engine, _listeners_: listeners, _report_: report, _enqueue_: (key, event) => startup._delivery_?._enqueue_(key, event) }),
     },
     carried?.intake.splice(0) as Array<CapturedEvent | Step> | undefined,
   )
 
   // ---- the page, the track pipeline and the touchpoints -------------------------------------------
   const page = watchPage(startup, slots, intake, hooks)
-  const track = createTrack(startup, createCapture(scrub, page.url, report), intake, page, report)
+  const track = createTrack(startup, createCapture(scrub, page._url_, report), intake, page, report)
   const removeTouchpoints = installTouchpoints(plugins, touchpointContext(track, scrub, slots, identity, report), hooks)
   startup._begin_()
 
@@ -146,8 +146,8 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     _listeners_: listeners,
     _report_: report,
     _teardown_(self) {
-      leave(place, self, { state: slots.state, changed: slots.changed, intake: intake.items })
-      page.stop()
+      leave(place, self, { state: slots.state, changed: slots.changed, intake: intake._items_ })
+      page._stop_()
       removeTouchpoints()
     },
   })

@@ -4,11 +4,17 @@
  */
 import type { ConsentState, JourneyOptions } from './types'
 
+/** The options that may stay undefined once resolved. */
+type Optional = 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams' | 'format'
+
 /** The options with every default filled in. */
-export type ResolvedOptions = Readonly<
-  Required<Omit<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams' | 'format'>> &
-    Pick<JourneyOptions, 'phases' | 'beforeSend' | 'onError' | 'headers' | 'redactParams' | 'format'>
->
+type Resolved = Required<Omit<JourneyOptions, Optional>> & Pick<JourneyOptions, Optional>
+
+/**
+ * The options with every default filled in, each key written `_name_`: the build shortens such
+ * names (tsup.config.ts `mangleProps`), and the journey reads them often. Not public.
+ */
+export type ResolvedOptions = { readonly [Key in keyof Resolved as `_${Key}_`]: Resolved[Key] }
 
 export const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending']
 
@@ -83,21 +89,21 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
     fail('redactParams', __DEV__ && '`redactParams` must be an array of parameter names or regular expressions')
   }
   return Object.freeze({
-    endpoint: resolveEndpoint(options.endpoint),
-    touchpoints: [...touchpoints],
-    phases: options.phases,
-    batchSize: positiveInteger(options, 'batchSize', 50),
-    flushInterval: positiveInteger(options, 'flushInterval', 5000, 0),
-    maxQueueSize: positiveInteger(options, 'maxQueueSize', 10_000),
-    sessionTimeout: positiveInteger(options, 'sessionTimeout', 30 * 60_000),
-    consent,
-    privacySignals,
+    _endpoint_: resolveEndpoint(options.endpoint),
+    _touchpoints_: [...touchpoints],
+    _phases_: options.phases,
+    _batchSize_: positiveInteger(options, 'batchSize', 50),
+    _flushInterval_: positiveInteger(options, 'flushInterval', 5000, 0),
+    _maxQueueSize_: positiveInteger(options, 'maxQueueSize', 10_000),
+    _sessionTimeout_: positiveInteger(options, 'sessionTimeout', 30 * 60_000),
+    _consent_: consent,
+    _privacySignals_: privacySignals,
     // The format's headers (its Content-Type, its Authorization), the site's own over them.
-    headers: (headers || format) && { ...format?.headers, ...headers },
-    format,
-    redactParams: redactParams && [...redactParams],
-    beforeSend: optionalFunction<JourneyOptions['beforeSend']>(options, 'beforeSend'),
-    onError: optionalFunction<JourneyOptions['onError']>(options, 'onError'),
-    debug: options.debug === true,
+    _headers_: (headers || format) && { ...format?.headers, ...headers },
+    _format_: format,
+    _redactParams_: redactParams && [...redactParams],
+    _beforeSend_: optionalFunction<JourneyOptions['beforeSend']>(options, 'beforeSend'),
+    _onError_: optionalFunction<JourneyOptions['onError']>(options, 'onError'),
+    _debug_: options.debug === true,
   })
 }

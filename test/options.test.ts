@@ -93,7 +93,7 @@ describe('numbers', () => {
   })
 
   test('flushInterval 0 is allowed (send as soon as possible)', () => {
-    expect(resolveOptions({ endpoint: ENDPOINT, flushInterval: 0 }).flushInterval).toBe(0)
+    expect(resolveOptions({ endpoint: ENDPOINT, flushInterval: 0 })._flushInterval_).toBe(0)
   })
 })
 
@@ -128,15 +128,15 @@ describe('other options', () => {
 describe('defaults', () => {
   test('every option but endpoint has the documented default', () => {
     expect(resolveOptions({ endpoint: ENDPOINT })).toMatchObject({
-      endpoint: ENDPOINT,
-      touchpoints: [],
-      batchSize: 50,
-      flushInterval: 5000,
-      maxQueueSize: 10_000,
-      sessionTimeout: 1_800_000,
-      consent: 'granted',
-      privacySignals: 'respect',
-      debug: false,
+      _endpoint_: ENDPOINT,
+      _touchpoints_: [],
+      _batchSize_: 50,
+      _flushInterval_: 5000,
+      _maxQueueSize_: 10_000,
+      _sessionTimeout_: 1_800_000,
+      _consent_: 'granted',
+      _privacySignals_: 'respect',
+      _debug_: false,
     })
   })
 
@@ -146,11 +146,11 @@ describe('defaults', () => {
     const resolved = resolveOptions({ endpoint: ENDPOINT, headers, touchpoints })
     headers['X-Site'] = 'b'
     touchpoints.push({ name: 'two' })
-    expect(resolved.headers).toEqual({ 'X-Site': 'a' })
-    expect(resolved.touchpoints).toHaveLength(1)
+    expect(resolved._headers_).toEqual({ 'X-Site': 'a' })
+    expect(resolved._touchpoints_).toHaveLength(1)
     expect(Object.isFrozen(resolved)).toBe(true)
     expect(() => {
-      ;(resolved as { endpoint: string }).endpoint = 'https://evil.example/'
+      ;(resolved as { _endpoint_: string })._endpoint_ = 'https://evil.example/'
     }).toThrow()
   })
 })

@@ -27,8 +27,8 @@ export function createCapture(scrub: (url: string) => string, pageUrl: () => str
     }
     const notes: CleanReport = {}
     const cleaned = cleanProps(props, notes)
-    if (notes.invalid) report.warn('invalid_props', __DEV__ && `${notes.invalid}; "${name}" was tracked without props`)
-    if (notes.cleaned) report.warn('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes.cleaned}`)
+    if (notes._invalid_) report.warn('invalid_props', __DEV__ && `${notes._invalid_}; "${name}" was tracked without props`)
+    if (notes._cleaned_) report.warn('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes._cleaned_}`)
     if (!cleaned) {
       report.warn('event_too_large', __DEV__ && `"${name}" is larger than 32 KiB and was dropped`)
       return undefined

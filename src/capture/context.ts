@@ -48,11 +48,11 @@ export function pageContext(scrub: (url: string) => string, href = location.href
   return cachedContext
 }
 
-/** The page's URL, read cheaply. */
+/** The page's URL, read cheaply (members written `_name_`: the build shortens them). */
 export interface PageUrl {
   /** `location.href`, or the copy read after the last change of this document's URL. */
-  read(): string
-  stop(): void
+  _read_(): string
+  _stop_(): void
 }
 
 /**
@@ -68,7 +68,7 @@ export function watchPageUrl(navigation: EventTarget | undefined): PageUrl {
   }
   navigation?.addEventListener('currententrychange', onChange)
   return {
-    read: () => (navigation ? (known ??= location.href) : location.href),
-    stop: () => navigation?.removeEventListener('currententrychange', onChange),
+    _read_: () => (navigation ? (known ??= location.href) : location.href),
+    _stop_: () => navigation?.removeEventListener('currententrychange', onChange),
   }
 }

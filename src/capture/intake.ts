@@ -25,32 +25,33 @@ const SLICE_MS = 8
 /** A step that must happen in order with the events around it (reset). */
 export type Step = () => void
 
+/** Its members and the intake's are written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface IntakeConfig<T> {
   /** Most items that wait; beyond it the oldest event goes (never a step). */
-  limit: number
+  _limit_: number
   /** Events may be decided now: consent granted and the stored state read. */
-  ready(): boolean
+  _ready_(): boolean
   /** Decisions may go on: consent granted and delivery running (checked before each item). */
-  open(): boolean
+  _open_(): boolean
   /** `count` events were dropped because the intake was full (told once per processing run). */
-  dropped(count: number): void
+  _dropped_(count: number): void
   /** Decides one event. */
-  decide(item: T): void
+  _decide_(item: T): void
 }
 
 export interface Intake<T> {
   /** What waits, in order: handed on as is to a journey that continues this one. */
-  readonly items: Array<T | Step>
+  readonly _items_: Array<T | Step>
   /** A processing run is scheduled (a microtask or the next slice). */
-  readonly busy: boolean
+  readonly _busy_: boolean
   /** Adds an event or a step and schedules processing. */
-  hand(item: T | Step): void
+  _hand_(item: T | Step): void
   /** Schedules a processing run unless one is scheduled or events may not be decided yet. */
-  schedule(): void
+  _schedule_(): void
   /** Decides what waits, in order; yields to the page every few ms unless `all`. */
-  process(all?: boolean): void
+  _process_(all?: boolean): void
   /** Drops everything that waits, and the count of dropped events. */
-  clear(): void
+  _clear_(): void
 }
 
 /** An intake starting with `items` (what a destroyed journey left), processed by `config`. */
@@ -59,23 +60,23 @@ export function createIntake<T>(config: IntakeConfig<T>, items: Array<T | Step> 
   let scheduled = false
 
   function schedule(): void {
-    if (scheduled || !config.ready()) return
+    if (scheduled || !config._ready_()) return
     scheduled = true
     queueMicrotask(() => process())
   }
 
   function process(all = false): void {
     scheduled = false
-    if (!config.open()) return
+    if (!config._open_()) return
     if (dropped) {
-      config.dropped(dropped)
+      config._dropped_(dropped)
       dropped = 0
     }
     const started = performance.now()
     let done = 0
     try {
       // Consent can change from inside a hook or listener run below: then the rest waits.
-      while (done < items.length && config.open()) {
+      while (done < items.length && config._open_()) {
         if (!all && done % 64 === 63 && performance.now() - started > SLICE_MS) {
           scheduled = true
           setTimeout(() => process(), 0)
@@ -83,7 +84,7 @@ export function createIntake<T>(config: IntakeConfig<T>, items: Array<T | Step> 
         }
         const item = items[done++]!
         if (typeof item === 'function') (item as Step)()
-        else config.decide(item)
+        else config._decide_(item)
       }
     } finally {
       items.splice(0, done)
@@ -91,15 +92,15 @@ export function createIntake<T>(config: IntakeConfig<T>, items: Array<T | Step> 
   }
 
   return {
-    items,
-    get busy() {
+    _items_: items,
+    get _busy_() {
       return scheduled
     },
-    hand(item) {
+    _hand_(item) {
       items.push(item)
       // While consent is pending, events wait here: bounded like the queue, and counted when
       // dropped. The oldest event goes, never a queued step.
-      if (items.length > config.limit) {
+      if (items.length > config._limit_) {
         const oldestEvent = items.findIndex((waiting) => typeof waiting !== 'function')
         if (oldestEvent >= 0) {
           items.splice(oldestEvent, 1)
@@ -108,9 +109,9 @@ export function createIntake<T>(config: IntakeConfig<T>, items: Array<T | Step> 
       }
       schedule()
     },
-    schedule,
-    process,
-    clear() {
+    _schedule_: schedule,
+    _process_: process,
+    _clear_() {
       items.length = 0
       dropped = 0
     },

@@ -21,12 +21,15 @@ export const MAX_EVENT_BYTES = 32 * 1024
 const MAX_DEPTH = 10
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-/** What cleaning noticed: the caller turns these into one warning each. */
+/**
+ * What cleaning noticed: the caller turns these into one warning each. Its fields (and the
+ * byte budget's) are written `_name_`: the build shortens them; not public.
+ */
 export interface CleanReport {
   /** Something was left out or converted: what, in the development build (`true` in production). */
-  cleaned?: string | true
+  _cleaned_?: string | true
   /** The props could not be used at all: why, in the development build (`true` in production). */
-  invalid?: string | true
+  _invalid_?: string | true
   /** Too large to send: the event is rejected. */
   tooLarge?: boolean
 }
@@ -37,17 +40,17 @@ export function cleanProps(input: unknown, report: CleanReport): Props | undefin
   try {
     const list = Array.isArray(input) || ArrayBuffer.isView(input)
     if (typeof input !== 'object' || list || isHostObject(input)) {
-      report.invalid = (__DEV__ && `props must be a plain object, got ${list ? 'an array' : typeof input}`) || true
+      report._invalid_ = (__DEV__ && `props must be a plain object, got ${list ? 'an array' : typeof input}`) || true
       return {}
     }
   } catch {
     // A revoked Proxy throws even from Array.isArray.
-    report.invalid = (__DEV__ && 'props could not be read') || true
+    report._invalid_ = (__DEV__ && 'props could not be read') || true
     return {}
   }
-  const budget = { left: MAX_EVENT_BYTES }
+  const budget = { _left_: MAX_EVENT_BYTES }
   const out = cleanValue(input, [], report, budget)
-  if (budget.left < 0) {
+  if (budget._left_ < 0) {
     report.tooLarge = true
     return undefined
   }
@@ -59,70 +62,70 @@ function isHostObject(value: object): boolean {
   return (typeof v.nodeType === 'number' && typeof v.nodeName === 'string') || v.window === value
 }
 
-function cleanValue(value: unknown, parents: object[], report: CleanReport, budget: { left: number }): unknown {
+function cleanValue(value: unknown, parents: object[], report: CleanReport, budget: { _left_: number }): unknown {
   switch (typeof value) {
     case 'string':
-      budget.left -= value.length + 2
+      budget._left_ -= value.length + 2
       return value
     case 'number':
-      budget.left -= 8
+      budget._left_ -= 8
       if (Number.isFinite(value)) return value
-      report.cleaned = (__DEV__ && 'NaN and Infinity became null') || true
+      report._cleaned_ = (__DEV__ && 'NaN and Infinity became null') || true
       return null
     case 'boolean':
-      budget.left -= 5
+      budget._left_ -= 5
       return value
     case 'bigint':
-      report.cleaned = (__DEV__ && 'a BigInt became a string') || true
-      budget.left -= 20
+      report._cleaned_ = (__DEV__ && 'a BigInt became a string') || true
+      budget._left_ -= 20
       return value.toString()
     case 'object':
       break
     default:
       // undefined, function, symbol: JSON has no such thing. The caller pays for the null or the
       // looking it costs, so that an array of a million of them stops early.
-      if (value !== undefined) report.cleaned = (__DEV__ && `a ${typeof value} was left out`) || true
+      if (value !== undefined) report._cleaned_ = (__DEV__ && `a ${typeof value} was left out`) || true
       return undefined
   }
   if (value === null) {
-    budget.left -= 4
+    budget._left_ -= 4
     return null
   }
   if (parents.includes(value)) {
-    report.cleaned = (__DEV__ && 'a circular reference became "[Circular]"') || true
-    budget.left -= 12
+    report._cleaned_ = (__DEV__ && 'a circular reference became "[Circular]"') || true
+    budget._left_ -= 12
     return '[Circular]'
   }
   if (parents.length >= MAX_DEPTH) {
-    report.cleaned = (__DEV__ && `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`) || true
-    budget.left -= 13
+    report._cleaned_ = (__DEV__ && `values nested deeper than ${MAX_DEPTH} levels became "[Truncated]"`) || true
+    budget._left_ -= 13
     return '[Truncated]'
   }
   parents.push(value)
   // Everything below can meet a Proxy whose traps throw (even instanceof and Array.isArray do).
   try {
     if (value instanceof Date) {
-      budget.left -= 26
+      budget._left_ -= 26
       return isNaN(value.getTime()) ? null : value.toISOString()
     }
     if (isHostObject(value)) {
-      report.cleaned = (__DEV__ && 'a DOM node or window was left out') || true
+      report._cleaned_ = (__DEV__ && 'a DOM node or window was left out') || true
       return undefined
     }
     // Brackets and separators count: `[{},{},…]` of a million empty objects is not free.
-    budget.left -= 2
+    budget._left_ -= 2
     if (Array.isArray(value) || value instanceof Set || ArrayBuffer.isView(value)) {
       const out: unknown[] = []
       // A DataView is not iterable: it has no items to give.
       for (const item of Symbol.iterator in value ? (value as Iterable<unknown>) : []) {
-        if (budget.left < 0) break
+        if (budget._left_ < 0) break
         let cleaned = cleanValue(item, parents, report, budget)
         // A hole, undefined, a function or a symbol is a `null` in JSON.
         if (cleaned === undefined) {
           cleaned = null
-          budget.left -= 4
+          budget._left_ -= 4
         }
-        budget.left -= 1
+        budget._left_ -= 1
         out.push(cleaned)
       }
       return out
@@ -133,21 +136,21 @@ function cleanValue(value: unknown, parents: object[], report: CleanReport, budg
     for (const rawKey of map ? map.keys() : Object.keys(value)) {
       const key = String(rawKey)
       if (UNSAFE_KEYS.has(key)) {
-        report.cleaned = (__DEV__ && `the key "${key}" was left out`) || true
+        report._cleaned_ = (__DEV__ && `the key "${key}" was left out`) || true
         continue
       }
-      if (budget.left < 0) break
+      if (budget._left_ < 0) break
       const item = map ? map.get(rawKey) : readProperty(value, key, report)
       const cleaned = cleanValue(item, parents, report, budget)
       if (cleaned !== undefined) {
-        budget.left -= key.length + 4
+        budget._left_ -= key.length + 4
         out[key] = cleaned
-      } else budget.left -= 1 // left out, but it was looked at
+      } else budget._left_ -= 1 // left out, but it was looked at
     }
     return out
   } catch {
     // A Proxy or exotic object that throws on enumeration.
-    report.cleaned = (__DEV__ && 'an object that could not be read was left out') || true
+    report._cleaned_ = (__DEV__ && 'an object that could not be read was left out') || true
     return undefined
   } finally {
     parents.pop()
@@ -158,7 +161,7 @@ function readProperty(object: object, key: string, report: CleanReport): unknown
   try {
     return (object as Record<string, unknown>)[key]
   } catch {
-    report.cleaned = (__DEV__ && 'a property whose getter threw was left out') || true
+    report._cleaned_ = (__DEV__ && 'a property whose getter threw was left out') || true
     return undefined
   }
 }

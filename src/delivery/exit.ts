@@ -13,7 +13,7 @@ import type { DeliveryConfig, DeliveryParts } from './types'
  * Sends what is unacknowledged and not in flight, in batches of at most `limit` events (the send
  * loop's batch size now), within what is left of the keep-alive budget.
  */
-export function sendOnExit({ transport }: DeliveryConfig, parts: DeliveryParts, limit: number): void {
+export function sendOnExit({ _transport_: transport }: DeliveryConfig, parts: DeliveryParts, limit: number): void {
   const { _wire_: wire, _outbox_: outbox, _settlement_: settlement } = parts
   // Each request within what is left of the keep-alive budget.
   const nextBatch = (): Batch => createBatch(limit, Math.min(MAX_BATCH_BYTES, transport.budgetLeft()))

@@ -34,11 +34,11 @@ export type { Delivery, DeliveryConfig } from './types'
 export { MAX_BATCH_BYTES, TELL_EVERY, WRITE_WINDOW }
 
 export function createDelivery(config: DeliveryConfig): Delivery {
-  const { flushInterval, storage, lock, report } = config
-  const wire = createWire(config.format, report)
+  const { _flushInterval_: flushInterval, storage, _lock_: lock, report } = config
+  const wire = createWire(config._format_, report)
   // Delivered by another tab: not for this page's exit send.
-  const tabs = createTabChannel(config.channel, (keys) => outbox._acknowledge_(keys), config.stateChangedElsewhere)
-  const outbox = createOutbox(config, wire._encode_, (changes) => tabs._tellStateStored_(config.urgent?.(changes) ?? true))
+  const tabs = createTabChannel(config._channel_, (keys) => outbox._acknowledge_(keys), config._stateChangedElsewhere_)
+  const outbox = createOutbox(config, wire._encode_, (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))
   const settlement = createSettlement(storage, outbox, tabs._tellDelivered_)
   const backoff = createBackoff()
   const flushTimer = createDeadline(() => void flush(false), config.busy)
@@ -57,7 +57,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       return sending
     }
     // Leaving for a page of the site, which sends what is stored (an answer would come too late).
-    if (!explicit && config.departing?.()) {
+    if (!explicit && config._departing_?.()) {
       flushTimer._at_(flushInterval)
       return Promise.resolve()
     }
@@ -97,7 +97,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     if (parts._stopped_) return
     void outbox._write_(Infinity)
     // What is not committed yet, that write included, is kept by the journal, synchronously.
-    const unsaved = config.journal?.save() ?? 0
+    const unsaved = config.journal?._save_() ?? 0
     if (unsaved) {
       report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
         count: unsaved,
@@ -106,7 +106,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Delivered, but deleted only with the next group: noted, so that a page gone before that
     // deletion commits does not have them sent again by the next one.
     if (settlement._settled_.size) {
-      config.journal?.saveDelivered([...settlement._settled_])
+      config.journal?._saveDelivered_([...settlement._settled_])
       void settlement._settleNow_()
     }
     if (leaving) {
@@ -118,27 +118,27 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Left for another page of the site, with everything stored or journaled: that page sends
     // it, once. Sent now as well, it would arrive twice: this page never sees the answer, so the
     // next page could not know it arrived.
-    if (config.departing?.() && !unsaved && storage.persistent) return
+    if (config._departing_?.() && !unsaved && storage.persistent) return
     sendOnExit(config, parts, sender._limit_)
   }
 
   return {
-    enqueue(key, event) {
+    _enqueue_(key, event) {
       if (parts._stopped_) return
       outbox._add_(key, event)
-      flushTimer._at_(outbox._pending_.length + outbox._unacknowledged_.size - settlement._inFlight_.size >= config.batchSize ? 0 : flushInterval)
+      flushTimer._at_(outbox._pending_.length + outbox._unacknowledged_.size - settlement._inFlight_.size >= config._batchSize_ ? 0 : flushInterval)
     },
-    persist: () => outbox._schedule_(),
-    flush,
-    exit,
-    resume() {
+    _persist_: () => outbox._schedule_(),
+    _flush_: flush,
+    _exit_: exit,
+    _resume_() {
       tabs._open_()
       backoff._forget_()
       // A moment's grace: sending right at `online` often fails with ERR_NETWORK_CHANGED.
       flushTimer._at_(250)
     },
-    countDropped: outbox._countDropped_,
-    stop(discard) {
+    _countDropped_: outbox._countDropped_,
+    _stop_(discard) {
       if (discard) outbox._discard_()
       else void outbox._write_(Infinity)
       parts._stopped_ = true

@@ -15,18 +15,22 @@ import type { Settlement } from './settlement'
 import type { Transport } from './transport'
 import type { Wire } from './wire'
 
+/**
+ * What delivery is configured with. The members only delivery reads are written `_name_` (the
+ * build shortens them, tsup.config.ts `mangleProps`); those the outbox reads keep their names.
+ */
 export interface DeliveryConfig {
-  batchSize: number
-  flushInterval: number
+  _batchSize_: number
+  _flushInterval_: number
   maxQueueSize: number
   storage: QueueStorage
-  transport: Transport
-  lock: SenderLock
+  _transport_: Transport
+  _lock_: SenderLock
   report: Reporter
   /** A wire format other than journeykit's JSON (e.g. the Segment spec's batch). */
-  format?: WireFormat
+  _format_?: WireFormat
   /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
-  channel: string
+  _channel_: string
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
   journal?: Journal
   /** State changes to store with the next write. */
@@ -34,43 +38,44 @@ export interface DeliveryConfig {
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
   busy?(): boolean
   /** Another tab stored state changes (identity, session): this page should read them. */
-  stateChangedElsewhere?(): void
+  _stateChangedElsewhere_?(): void
   /**
    * Whether other tabs must hear of these stored state changes at once (identity, a new session);
    * others (a session kept alive) are told within `TELL_EVERY` (delivery/channel.ts). All are urgent by default.
    */
-  urgent?(changes: Array<[string, unknown]>): boolean
+  _urgent_?(changes: Array<[string, unknown]>): boolean
   /**
    * The page is about to be left for another page of the site (page/destination.ts), which reads
    * the same queue and journal and sends what is in them: timed sends wait, and the exit send is
    * left out, since this page would never see their answers and the next page would send the
    * same events again.
    */
-  departing?(): boolean
+  _departing_?(): boolean
 }
 
+/** What the journey asks of delivery (members written `_name_`: the build shortens them; not public). */
 export interface Delivery {
   /** Queues an event under its order key (keys sort in tracking order). */
-  enqueue(key: string, event: JourneyEvent): void
+  _enqueue_(key: string, event: JourneyEvent): void
   /** Schedules a write of state changes (coalesced with events). */
-  persist(): void
+  _persist_(): void
   /** Writes and sends now. `explicit` ignores backoff and waits for the sender lock. */
-  flush(explicit: boolean): Promise<void>
+  _flush_(explicit: boolean): Promise<void>
   /**
    * The page is hidden or left: write now, journal what has not committed, and send what is
    * unacknowledged within the budget. `leaving` (pagehide) also closes the cross-tab channel,
    * which would keep the page out of the back/forward cache; `resume` reopens it.
    */
-  exit(leaving: boolean): void
+  _exit_(leaving: boolean): void
   /** Back online or visible again: send soon, backoff forgotten. */
-  resume(): void
+  _resume_(): void
   /** Events that could not be kept (e.g. held too long before consent) count as dropped. */
-  countDropped(count: number): void
+  _countDropped_(count: number): void
   /**
    * Stops timers and the channel. What is pending is written, unless `discard` (consent denied:
    * nothing more may be written). Answers still on their way no longer touch storage.
    */
-  stop(discard?: boolean): void
+  _stop_(discard?: boolean): void
 }
 
 /**

@@ -11,23 +11,24 @@ import type { JourneyEvent, PhaseChange } from '../types'
 import type { Hooks } from './hooks'
 import type { Identity } from './identity'
 
+/** Keys written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface DecideConfig {
-  identity: Identity
-  hooks: Hooks
-  engine: PhaseEngine
+  _identity_: Identity
+  _hooks_: Hooks
+  _engine_: PhaseEngine
   /** The journey.on('phase') listeners, told after the events are queued. */
-  listeners: ReadonlySet<(change: PhaseChange) => void>
-  report: Reporter
+  _listeners_: ReadonlySet<(change: PhaseChange) => void>
+  _report_: Reporter
   /** Queues an event under its order key. */
-  enqueue(key: string, event: JourneyEvent): void
+  _enqueue_(key: string, event: JourneyEvent): void
 }
 
 /** The function that decides captured events, one at a time, in tracking order. */
-export function createDecider({ identity, hooks, engine, listeners, report, enqueue }: DecideConfig): (captured: CapturedEvent) => void {
+export function createDecider({ _identity_: identity, _hooks_: hooks, _engine_: engine, _listeners_: listeners, _report_: report, _enqueue_: enqueue }: DecideConfig): (captured: CapturedEvent) => void {
   function queue(key: string, event: JourneyEvent): void {
-    const out = hooks.beforeSend(event)
+    const out = hooks._beforeSend_(event)
     if (!out) return report.debug('dropped by beforeSend', event)
-    hooks.each('onEvent', out)
+    hooks._each_('onEvent', out)
     report.debug('queued', out)
     enqueue(key, out)
   }
@@ -49,9 +50,9 @@ export function createDecider({ identity, hooks, engine, listeners, report, enqu
       phase: '',
       context: { ...context },
     }
-    hooks.each('enrich', event)
+    hooks._each_('enrich', event)
     let change: PhaseChange | undefined
-    hooks.guard(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
+    hooks._guard_(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
     event.phase = engine.phase
     if (change) {
       // Its order key sorts right before the event that caused it.
@@ -64,6 +65,6 @@ export function createDecider({ identity, hooks, engine, listeners, report, enqu
       })
     }
     queue(id + '.1', event)
-    if (change) for (const listener of listeners) hooks.guard(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
+    if (change) for (const listener of listeners) hooks._guard_(() => listener(change!), __DEV__ && 'A journey.on("phase") listener')
   }
 }

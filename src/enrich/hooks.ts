@@ -8,16 +8,17 @@ import type { JourneyEvent, JourneyOptions, Touchpoint } from '../types'
 /** The hooks of every touchpoint that take no answer. */
 export type Hook = 'enrich' | 'onEvent' | 'onHide' | 'reset' | 'beforeTrack'
 
+/** Members written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface Hooks {
   /** Runs `task`; if it throws, reports that `what` threw (`what` is passed as `__DEV__ && '…'`). */
-  guard(task: () => void, what: string | false): void
+  _guard_(task: () => void, what: string | false): void
   /** Calls one hook of every touchpoint, in order; a throwing hook is reported and skipped. */
-  each(hook: Hook, event?: JourneyEvent): void
+  _each_(hook: Hook, event?: JourneyEvent): void
   /**
    * Passes an event through every touchpoint's `beforeSend`, then the site's: the event to queue,
    * or null when one of them dropped it.
    */
-  beforeSend(event: JourneyEvent): JourneyEvent | null
+  _beforeSend_(event: JourneyEvent): JourneyEvent | null
 }
 
 /** A beforeSend answer: null drops the event, undefined (a forgotten return) keeps it. */
@@ -35,14 +36,14 @@ export function createHooks(plugins: readonly Touchpoint[], report: Reporter, si
     }
   }
   return {
-    guard,
-    each(hook, event) {
+    _guard_: guard,
+    _each_(hook, event) {
       for (const plugin of plugins) {
         const run = plugin[hook]
         if (run) guard(() => run.call(plugin, event!), __DEV__ && `Touchpoint "${plugin.name}" (${hook})`)
       }
     },
-    beforeSend(event) {
+    _beforeSend_(event) {
       let out: JourneyEvent | null = event
       for (const plugin of plugins) {
         // null drops the event; undefined (no return) leaves it as it is.

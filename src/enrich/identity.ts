@@ -21,8 +21,9 @@ export interface Identity {
   identify(userId: string): void
   /** The session at `time`, kept alive by it, or a new one after `sessionTimeout` without activity. */
   session(time: number): Session
+  /** (Written `_name_`: the build shortens it; not public.) */
   /** The session last stored, expired or not. */
-  storedSession(): Session | undefined
+  _storedSession_(): Session | undefined
   /** The current session's id: a new session when the stored one has expired. */
   sessionId(): string
   /** A new visitor: a new anonymous id, no user id, no session. */
@@ -75,7 +76,7 @@ export function createIdentity(slot: <T>(key: string) => StateSlot<T>, sessionTi
     userId: () => userId.get() ?? null,
     identify: (id) => userId.set(id),
     session: current,
-    storedSession: () => session.get(),
+    _storedSession_: () => session.get(),
     sessionId() {
       const stored = session.get()
       // An expired session is not current: the next event starts a new one, as it would anyway.

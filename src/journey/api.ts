@@ -27,7 +27,7 @@ export interface ApiParts {
   _hooks_: Hooks
   _track_: Track
   /** A reset waits in the intake behind the events tracked before it; flush() and destroy() decide what waits. */
-  _intake_: Pick<Intake<CapturedEvent>, 'hand' | 'process'>
+  _intake_: Pick<Intake<CapturedEvent>, '_hand_' | '_process_'>
   /** Who hears of phase changes (the decider calls them). */
   _listeners_: Set<(change: PhaseChange) => void>
   _report_: Reporter
@@ -51,10 +51,10 @@ export function createApi(parts: ApiParts): Journey {
     _report_: report,
     _teardown_: teardown,
   } = parts
-  const known = (): boolean => (slots.hydrated || slots.readOnce) && startup._granted_()
+  const known = (): boolean => (slots._hydrated_ || slots._readOnce_) && startup._granted_()
   /** A call of the app's: touchpoints record first what happened before it (a page view waiting for its title). */
   const fromApp = (type: EventType, name: unknown, props: unknown, newUserId?: string): void => {
-    hooks.each('beforeTrack')
+    hooks._each_('beforeTrack')
     track(type, name, props, newUserId)
   }
   const journey: Journey = {
@@ -97,18 +97,18 @@ export function createApi(parts: ApiParts): Journey {
     flush() {
       if (!startup._granted_() || !startup._delivery_) return Promise.resolve()
       // Events tracked right before flush() are sent too, once the state they need is read.
-      return slots.hydration
+      return slots._hydration_
         .then(() => {
-          intake.process(true)
-          return startup._delivery_?.flush(true)
+          intake._process_(true)
+          return startup._delivery_?._flush_(true)
         })
         .catch(() => {})
     },
     reset() {
-      intake.hand(() => {
+      intake._hand_(() => {
         identity.reset()
-        hooks.guard(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
-        hooks.each('reset')
+        hooks._guard_(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
+        hooks._each_('reset')
       })
     },
     destroy() {
@@ -116,8 +116,8 @@ export function createApi(parts: ApiParts): Journey {
       startup._destroyed_ = true
       teardown(journey)
       // What was tracked before destroy() is decided and stored for the next load.
-      void slots.hydration.then(() => {
-        intake.process(true)
+      void slots._hydration_.then(() => {
+        intake._process_(true)
         startup._stop_()
       })
     },

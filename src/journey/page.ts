@@ -11,27 +11,28 @@ import type { Hooks } from '../enrich/hooks'
 import type { Slots } from '../state/slots'
 import type { Startup } from './startup'
 
+/** Members written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface Page {
   /** The page's URL (cheap: see watchPageUrl). */
-  url(): string
+  _url_(): string
   /** Hidden, being left or frozen. */
-  readonly hidden: boolean
+  readonly _hidden_: boolean
   /** The page is being left for a page of its own origin. */
-  departing(): boolean
+  _departing_(): boolean
   /**
    * Everything tracked so far is decided, handed to IndexedDB, journaled synchronously where that
    * write has not committed yet, and sent within the keep-alive budget.
    */
-  keep(leaving: boolean): void
+  _keep_(leaving: boolean): void
   /** Removes every listener. */
-  stop(): void
+  _stop_(): void
 }
 
 /**
- * Watches the page until `stop()`. `intake.process(true)` decides what waits, `hooks.each('onHide')`
+ * Watches the page until `stop()`. `intake._process_(true)` decides what waits, `hooks._each_('onHide')`
  * lets the touchpoints record their last events.
  */
-export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<unknown>, 'process'>, hooks: Pick<Hooks, 'each'>): Page {
+export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<unknown>, '_process_'>, hooks: Pick<Hooks, '_each_'>): Page {
   const navigation = (window as { navigation?: EventTarget }).navigation
   const url = watchPageUrl(navigation)
   const destination = watchDestination(navigation)
@@ -40,41 +41,41 @@ export function watchPage(startup: Startup, slots: Slots, intake: Pick<Intake<un
     if (!startup._granted_() || !startup._delivery_) return
     // Storage not read yet (a page left within milliseconds of loading): decide with what is known
     // rather than lose the events; stored identity still wins once it is read.
-    slots.decideEarly()
-    intake.process(true)
+    slots._decideEarly_()
+    intake._process_(true)
     // (Read again: a hook deciding those events may have withdrawn consent meanwhile.)
-    startup._delivery_?.exit(leaving)
+    startup._delivery_?._exit_(leaving)
   }
 
   const lifecycle = watchLifecycle({
     // Hidden or leaving: touchpoints record their last events first, then all is kept and sent.
-    hide(leaving) {
-      hooks.each('onHide')
+    _hide_(leaving) {
+      hooks._each_('onHide')
       keep(leaving)
     },
-    freeze: () => keep(false),
-    visible() {
-      destination.stayed()
-      slots.refresh()
-      startup._delivery_?.resume()
+    _freeze_: () => keep(false),
+    _visible_() {
+      destination._stayed_()
+      slots._refresh_()
+      startup._delivery_?._resume_()
     },
-    resume() {
-      destination.stayed()
-      startup._delivery_?.resume()
+    _resume_() {
+      destination._stayed_()
+      startup._delivery_?._resume_()
     },
   })
 
   return {
-    url: url.read,
-    get hidden() {
-      return lifecycle.hidden
+    _url_: url._read_,
+    get _hidden_() {
+      return lifecycle._hidden_
     },
-    departing: destination.sameOrigin,
-    keep,
-    stop() {
-      lifecycle.stop()
-      url.stop()
-      destination.stop()
+    _departing_: destination._sameOrigin_,
+    _keep_: keep,
+    _stop_() {
+      lifecycle._stop_()
+      url._stop_()
+      destination._stop_()
     },
   }
 }

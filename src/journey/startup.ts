@@ -66,7 +66,7 @@ export interface Startup {
  */
 export function createStartup(config: ResolvedOptions, report: Reporter, slots: Slots, initial: ConsentState, parts: StartupParts): Startup {
   // This journey's queue, lock and channel: its events go to its endpoint only.
-  const scope = queueScope(config.endpoint)
+  const scope = queueScope(config._endpoint_)
   let journal: Journal | undefined
   let read!: () => void
   const startup: { -readonly [Key in keyof Startup]: Startup[Key] } = {
@@ -86,7 +86,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         return false
       }
       // Pending or denied: stop sending; what is stored stays for pending, goes for denied.
-      startup._delivery_?.stop(next === 'denied')
+      startup._delivery_?._stop_(next === 'denied')
       startup._delivery_ = undefined
       if (next === 'denied') forget()
       return next === 'denied'
@@ -96,7 +96,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
       else if (startup._consent_ === 'denied') forget()
     },
     _stop_() {
-      startup._delivery_?.stop()
+      startup._delivery_?._stop_()
       startup._delivery_ = undefined
     },
   }
@@ -104,34 +104,34 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
   /** Opens storage, reads the state, then starts processing and delivering (consent granted). */
   function start(): void {
     if (!startup._storage_) {
-      const opened = openQueue(scope, config.maxQueueSize, report)
+      const opened = openQueue(scope, config._maxQueueSize_, report)
       startup._storage_ = opened.storage
       journal = opened.journal
-      slots.hydrate()
+      slots._hydrate_()
     }
     if (!startup._delivery_) {
       const storage = startup._storage_
       startup._delivery_ = createDelivery({
-        batchSize: config.batchSize,
-        flushInterval: config.flushInterval,
-        maxQueueSize: config.maxQueueSize,
+        _batchSize_: config._batchSize_,
+        _flushInterval_: config._flushInterval_,
+        maxQueueSize: config._maxQueueSize_,
         storage,
-        transport: createTransport(config.endpoint, config.headers),
-        format: config.format,
-        lock: createSenderLock(storage, scope.lock),
+        _transport_: createTransport(config._endpoint_, config._headers_),
+        _format_: config._format_,
+        _lock_: createSenderLock(storage, scope.lock),
         report,
-        channel: scope.channel,
+        _channel_: scope.channel,
         journal,
-        takeStateChanges: slots.takeChanges,
+        takeStateChanges: slots._takeChanges_,
         busy: parts._busy_,
-        stateChangedElsewhere: slots.refresh,
-        departing: parts._departing_,
-        urgent: newsForOtherTabs(),
+        _stateChangedElsewhere_: slots._refresh_,
+        _departing_: parts._departing_,
+        _urgent_: newsForOtherTabs(),
       })
       // Events left by earlier pages go out soon after start-up.
-      startup._delivery_.resume()
+      startup._delivery_._resume_()
     }
-    if (slots.hydrated) parts._process_()
+    if (slots._hydrated_) parts._process_()
   }
 
   /** Consent denied: drop what waits and delete what earlier pages stored. */

@@ -14,17 +14,17 @@ import type { Track } from './track'
  * What a touchpoint sees of the journey: `track` records through the track pipeline, `scrub`
  * scrubs URLs, `slots` and `identity` hold the state and the session.
  */
-export function touchpointContext(track: Track, scrub: (url: string) => string, slots: Pick<Slots, 'slot'>, identity: Identity, report: Reporter): TouchpointContext {
+export function touchpointContext(track: Track, scrub: (url: string) => string, slots: Pick<Slots, '_slot_'>, identity: Identity, report: Reporter): TouchpointContext {
   return {
     track: (name, props) => track('track', name, props),
     // A touchpoint's own arguments are checked: a wrong type is left out, never recorded.
     page: (props, href, time, title) =>
       track('page', 'page_view', props, undefined, typeof href === 'string' ? href : undefined, typeof time === 'number' ? time : undefined, typeof title === 'string' ? title : undefined),
     scrubUrl: scrub,
-    state: slots.slot,
+    state: slots._slot_,
     // The stored session, or the one an event now would start; without its internals.
     session: () => {
-      const { id, count, startedAt } = identity.storedSession() ?? identity.session(Date.now())
+      const { id, count, startedAt } = identity._storedSession_() ?? identity.session(Date.now())
       return { id, count, startedAt }
     },
     warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),
@@ -32,7 +32,7 @@ export function touchpointContext(track: Track, scrub: (url: string) => string, 
 }
 
 /** Installs `plugins` (each guarded: one that throws is reported and skipped); returns their teardown. */
-export function installTouchpoints(plugins: readonly Touchpoint[], context: TouchpointContext, { guard }: Pick<Hooks, 'guard'>): () => void {
+export function installTouchpoints(plugins: readonly Touchpoint[], context: TouchpointContext, { _guard_: guard }: Pick<Hooks, '_guard_'>): () => void {
   const teardowns: Array<() => void> = []
   for (const plugin of plugins) {
     guard(() => {

@@ -14,7 +14,7 @@ import type { Startup } from './startup'
 export type Track = (type: EventType, name: unknown, props: unknown, newUserId?: string, href?: string, time?: number, title?: string) => void
 
 /** `capture` makes the event, `intake` keeps it until it is decided, `page` says whether the page is hidden. */
-export function createTrack(startup: Startup, capture: Capture, intake: Pick<Intake<CapturedEvent>, 'hand'>, page: Pick<Page, 'hidden' | 'keep'>, report: Reporter): Track {
+export function createTrack(startup: Startup, capture: Capture, intake: Pick<Intake<CapturedEvent>, '_hand_'>, page: Pick<Page, '_hidden_' | '_keep_'>, report: Reporter): Track {
   let keepScheduled = false
   return (type, name, props, newUserId, href, time, title) => {
     try {
@@ -22,15 +22,15 @@ export function createTrack(startup: Startup, capture: Capture, intake: Pick<Int
       if (startup._consent_ === 'denied') return
       const captured = capture(type, name, props, newUserId, href, time, title)
       if (!captured) return
-      intake.hand(captured)
+      intake._hand_(captured)
       // Tracked while or after the page hides (a site's own hide handler): kept like the rest.
       // A microtask still runs before the page goes on unloading, after the handler returns, and
       // keeps a burst of such calls together.
-      if (page.hidden && !keepScheduled) {
+      if (page._hidden_ && !keepScheduled) {
         keepScheduled = true
         queueMicrotask(() => {
           keepScheduled = false
-          page.keep(false)
+          page._keep_(false)
         })
       }
     } catch (error) {

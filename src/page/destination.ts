@@ -20,12 +20,13 @@ interface NavigateEvent extends Event {
   hashChange?: boolean
 }
 
+/** Members written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface Destination {
   /** The page is being left for a page of its own origin. */
-  sameOrigin(): boolean
+  _sameOrigin_(): boolean
   /** The page is shown again (back/forward cache, or a navigation that did not happen). */
-  stayed(): void
-  stop(): void
+  _stayed_(): void
+  _stop_(): void
 }
 
 export function watchDestination(navigation: EventTarget | undefined): Destination {
@@ -48,9 +49,9 @@ export function watchDestination(navigation: EventTarget | undefined): Destinati
   navigation?.addEventListener('currententrychange', stayed)
   navigation?.addEventListener('navigateerror', stayed)
   return {
-    sameOrigin: () => performance.now() - announcedAt < ANNOUNCED_WITHIN,
-    stayed,
-    stop() {
+    _sameOrigin_: () => performance.now() - announcedAt < ANNOUNCED_WITHIN,
+    _stayed_: stayed,
+    _stop_() {
       navigation?.removeEventListener('navigate', onNavigate)
       navigation?.removeEventListener('currententrychange', stayed)
       navigation?.removeEventListener('navigateerror', stayed)

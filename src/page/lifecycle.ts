@@ -7,22 +7,23 @@
  * (back/forward cache) and `online` are when waiting events can go out again.
  */
 
+/** Members written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface LifecycleCallbacks {
   /** The page is hidden (`leaving` false) or being left (`leaving` true). */
-  hide(leaving: boolean): void
+  _hide_(leaving: boolean): void
   /** The page was frozen: it may be discarded without another event. */
-  freeze(): void
+  _freeze_(): void
   /** The page is visible again. */
-  visible(): void
+  _visible_(): void
   /** The page was shown again from the back/forward cache, or the network came back. */
-  resume(): void
+  _resume_(): void
 }
 
 export interface Lifecycle {
   /** Hidden, being left or frozen, as far as the events say. */
-  readonly hidden: boolean
+  readonly _hidden_: boolean
   /** Removes the listeners. */
-  stop(): void
+  _stop_(): void
 }
 
 /** Listens to the page's lifecycle events until `stop()`. */
@@ -31,19 +32,19 @@ export function watchLifecycle(on: LifecycleCallbacks): Lifecycle {
   const onVisibility = (): void => {
     if (document.visibilityState === 'hidden') {
       hidden = true
-      return on.hide(false)
+      return on._hide_(false)
     }
     hidden = false
-    on.visible()
+    on._visible_()
   }
   const onPageHide = (): void => {
     hidden = true
-    on.hide(true)
+    on._hide_(true)
   }
-  const onFreeze = (): void => on.freeze()
+  const onFreeze = (): void => on._freeze_()
   const onResume = (): void => {
     hidden = document.visibilityState === 'hidden'
-    on.resume()
+    on._resume_()
   }
   document.addEventListener('visibilitychange', onVisibility)
   document.addEventListener('freeze', onFreeze)
@@ -51,10 +52,10 @@ export function watchLifecycle(on: LifecycleCallbacks): Lifecycle {
   addEventListener('pageshow', onResume)
   addEventListener('online', onResume)
   return {
-    get hidden() {
+    get _hidden_() {
       return hidden
     },
-    stop() {
+    _stop_() {
       document.removeEventListener('visibilitychange', onVisibility)
       document.removeEventListener('freeze', onFreeze)
       removeEventListener('pagehide', onPageHide)

@@ -53,7 +53,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
       dropped.onsuccess = () => {
         putRecords(s, scope, byOrderKey(keys.result.map((key, i): StoredEvent => [String(key).slice(2), values.result[i] as string])))
         s.delete(LEGACY_QUEUE())
-        addDropped(s, scope.droppedKey, (dropped.result as number) || 0)
+        addDropped(s, scope._droppedKey_, (dropped.result as number) || 0)
         s.delete(LEGACY_DROPPED)
       }
       return done(s)
@@ -64,18 +64,18 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
       const events = new Map<string, string>()
       if (limit > 0) {
         // Every record holds at least one event: `limit` records are always enough.
-        const records = s.getAllKeys(scope.queueRange(), limit)
+        const records = s.getAllKeys(scope._queueRange_(), limit)
         records.onsuccess = () => {
           let needed = 0
           for (let held = 0; needed < records.result.length && held < limit; needed++) held += spanOf(records.result[needed]!).count
           if (!needed) return
-          const values = s.getAll(scope.queueRange(), needed)
+          const values = s.getAll(scope._queueRange_(), needed)
           values.onsuccess = () =>
             // (An event stored twice, by a journaled page whose write committed after all, is read once.)
             values.result.forEach((value, i) => eventsOf(records.result[i]!, value).forEach(([key, json]) => events.set(key, json)))
         }
       }
-      const dropped = s.get(scope.droppedKey)
+      const dropped = s.get(scope._droppedKey_)
       const legacy = s.count(LEGACY_QUEUE())
       return done(s).then(() => ({
         // Records of tabs writing at the same time can overlap: sorted, oldest first.
@@ -111,7 +111,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     remove: (keys, reported = 0) =>
       store.use('readwrite', (s) => {
         deleteEvents(s, scope, [...keys].sort())
-        addDropped(s, scope.droppedKey, -reported)
+        addDropped(s, scope._droppedKey_, -reported)
         return done(s)
       }),
     readState: () =>
@@ -123,18 +123,18 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     lease: (owner, until) =>
       store.use('readwrite', (s) => {
         let taken = false
-        const current = s.get(scope.leaseKey)
+        const current = s.get(scope._leaseKey_)
         current.onsuccess = () => {
           const lease = current.result as { owner: string; until: number; length?: number } | undefined
           if (until === 0) {
-            if (lease?.owner === owner) s.delete(scope.leaseKey)
+            if (lease?.owner === owner) s.delete(scope._leaseKey_)
             return
           }
           const now = Date.now()
           // More time left than the lease was taken for: written before the wall clock stepped
           // back (NTP, a restored VM), so as good as expired.
           if (!lease || lease.owner === owner || lease.until < now || lease.until - now > (lease.length ?? Infinity) + 1000) {
-            s.put({ owner, until, length: until - now }, scope.leaseKey)
+            s.put({ owner, until, length: until - now }, scope._leaseKey_)
             taken = true
           }
         }

@@ -35,6 +35,10 @@ import type { StateChange, StoredEvent } from './store'
 /** Characters (UTF-16 units, what localStorage counts) one page's journal may take at most. */
 export const JOURNAL_BUDGET = 2_000_000
 
+/**
+ * What the outbox and delivery ask of the journal. `save` and `saveDelivered` are written `_name_`
+ * (as are `Held`'s bookkeeping fields): the build shortens such names; none is stored or public.
+ */
 export interface Journal {
   /**
    * Holds a write handed to IndexedDB; call the function returned once its transaction has
@@ -45,13 +49,13 @@ export interface Journal {
    * Synchronously journals everything held and not yet journaled. Returns how many events could
    * not be journaled (localStorage missing, blocked or full, or the budget spent).
    */
-  save(): number
+  _save_(): number
   /**
    * Synchronously notes keys the endpoint has (or refused for good) whose deletion may not
    * commit before the page is gone: the next page load deletes them instead of sending them
    * again. At most one note per page; a later call replaces it.
    */
-  saveDelivered(keys: string[]): void
+  _saveDelivered_(keys: string[]): void
 }
 
 /** What earlier pages journaled for one endpoint. */
@@ -103,9 +107,9 @@ interface Held {
   events: StoredEvent[]
   state: StateChange[]
   /** The items it was journaled to; undefined while not journaled. */
-  items?: string[]
+  _items_?: string[]
   /** Characters journaled. */
-  size?: number
+  _size_?: number
 }
 
 /**
@@ -126,22 +130,22 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       return () => {
         if (!durable()) return
         held.delete(entry)
-        if (entry.items) removeItems(entry.items)
-        spent -= entry.size ?? 0
+        if (entry._items_) removeItems(entry._items_)
+        spent -= entry._size_ ?? 0
       }
     },
-    save() {
+    _save_() {
       const storage = local()
       let unsaved = 0
       for (const entry of held) {
-        if (entry.items) continue
+        if (entry._items_) continue
         const text = encode(entry.events, entry.state)
         const key = scope.journal + pageId + '.' + items++
         try {
           if (!storage || spent + text.length > JOURNAL_BUDGET) throw new Error('no room')
           storage.setItem(key, text)
-          spent += entry.size = text.length
-          entry.items = [key]
+          spent += entry._size_ = text.length
+          entry._items_ = [key]
         } catch {
           // Missing, blocked or full (QuotaExceededError): the write may still commit, and the
           // exit send may still deliver; the caller reports what was not journaled.
@@ -150,7 +154,7 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       }
       return unsaved
     },
-    saveDelivered(keys) {
+    _saveDelivered_(keys) {
       const key = scope.journal + pageId + '.d'
       const text = '!' + keys.join(' ')
       try {

@@ -41,7 +41,7 @@ export function addDropped(s: IDBObjectStore, key: IDBValidKey, delta: number): 
 export function putRecords(s: IDBObjectStore, scope: QueueScope, events: StoredEvent[]): void {
   for (let i = 0; i < events.length; i += RECORD_EVENTS) {
     const part = events.slice(i, i + RECORD_EVENTS)
-    s.put(encodeEvents(part), scope.recordKey(part))
+    s.put(encodeEvents(part), scope._recordKey_(part))
   }
 }
 
@@ -50,7 +50,7 @@ export function deleteEvents(s: IDBObjectStore, scope: QueueScope, keys: string[
   if (!keys.length) return
   const gone = new Set(keys)
   // Only records whose key says they may hold one of `keys` are looked at.
-  const candidates = s.getAllKeys(scope.queueRange(keys[keys.length - 1]))
+  const candidates = s.getAllKeys(scope._queueRange_(keys[keys.length - 1]))
   candidates.onsuccess = () => {
     for (const key of candidates.result) {
       // (A record is read even when its span and count suggest it is delivered whole: keys in
@@ -74,11 +74,11 @@ export function deleteEvents(s: IDBObjectStore, scope: QueueScope, keys: string[
  */
 export function trimQueue(s: IDBObjectStore, scope: QueueScope, maxEvents: number, alsoDropped: number): () => number {
   let trimmed = 0
-  const records = s.getAllKeys(scope.queueRange())
+  const records = s.getAllKeys(scope._queueRange_())
   records.onsuccess = () => {
     let excess = records.result.reduce<number>((sum, key) => sum + spanOf(key).count, 0) - maxEvents
     trimmed = Math.max(0, excess)
-    addDropped(s, scope.droppedKey, trimmed + alsoDropped)
+    addDropped(s, scope._droppedKey_, trimmed + alsoDropped)
     for (const key of records.result) {
       if (excess <= 0) break
       const { count } = spanOf(key)

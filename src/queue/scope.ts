@@ -16,7 +16,10 @@
  * before scopes, which is adopted by the first journey that reads it (see queue/indexeddb.ts).
  */
 
-/** Where one journey's queue lives. */
+/**
+ * Where one journey's queue lives. The members only the queue reads are written `_name_`: the
+ * build shortens such names (tsup.config.ts `mangleProps`); none is stored or public.
+ */
 export interface QueueScope {
   /** The endpoint, resolved to an absolute URL: what every name below derives from. */
   readonly endpoint: string
@@ -27,16 +30,16 @@ export interface QueueScope {
   /** The prefix of this journey's localStorage journal items (see queue/journal.ts). */
   readonly journal: string
   /** The IndexedDB key of a record holding `events` (sorted by order key, at least one). */
-  recordKey(events: ReadonlyArray<readonly [string, string]>): IDBValidKey
+  _recordKey_(events: ReadonlyArray<readonly [string, string]>): IDBValidKey
   /**
    * Every record of this journey's queue, as an IndexedDB key range; with `upTo`, only the
    * records whose first event is not newer than that order key.
    */
-  queueRange(upTo?: string): IDBKeyRange
+  _queueRange_(upTo?: string): IDBKeyRange
   /** The IndexedDB key of the count of dropped, not yet reported events. */
-  readonly droppedKey: IDBValidKey
+  readonly _droppedKey_: IDBValidKey
   /** The IndexedDB key of the sending lease (where Web Locks are missing). */
-  readonly leaseKey: IDBValidKey
+  readonly _leaseKey_: IDBValidKey
 }
 
 /** The BroadcastChannel on which tabs say they stored visitor state: one for the site, as the state is. */
@@ -55,10 +58,10 @@ export function queueScope(endpoint: string): QueueScope {
     lock: 'journeykit-sender ' + endpoint,
     channel: 'journeykit ' + endpoint,
     journal: JOURNAL_PREFIX + endpoint + ' ',
-    recordKey: (events) => ['q', endpoint, events[0]![0], events[events.length - 1]![0], events.length],
+    _recordKey_: (events) => ['q', endpoint, events[0]![0], events[events.length - 1]![0], events.length],
     // An array sorts after every string, so `[]` closes a range of keys.
-    queueRange: (upTo) => IDBKeyRange.bound(['q', endpoint], upTo === undefined ? ['q', endpoint, []] : ['q', endpoint, upTo, []]),
-    droppedKey: ['d', endpoint],
-    leaseKey: ['l', endpoint],
+    _queueRange_: (upTo) => IDBKeyRange.bound(['q', endpoint], upTo === undefined ? ['q', endpoint, []] : ['q', endpoint, upTo, []]),
+    _droppedKey_: ['d', endpoint],
+    _leaseKey_: ['l', endpoint],
   }
 }

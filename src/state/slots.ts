@@ -16,50 +16,55 @@ const STORED_WINS = new Set(['anonymousId', 'session', 'phases'])
 
 export interface SlotsConfig {
   /** The storage open now (undefined once consent is denied); a read of another one is dropped. */
-  storage(): QueueStorage | undefined
+  _storage_(): QueueStorage | undefined
   /** Other tabs' changes may be read now (consent granted). */
-  mayRefresh(): boolean
+  _mayRefresh_(): boolean
   /** A slot changed: schedule writing the changes. */
-  persist(): void
+  _persist_(): void
   /** The state has been read (or could not be): events may be decided now. */
-  read(): void
-  report: Reporter
+  _read_(): void
+  _report_: Reporter
 }
 
+/**
+ * Its members (and the config's) are written `_name_`: the build shortens such names
+ * (tsup.config.ts `mangleProps`). None is stored or public; `state` and `changed` keep their
+ * names, because a journey of another copy of the library may continue them (../instances).
+ */
 export interface Slots {
   /** Every value, shared (not copied) with a journey that continues this one. */
   readonly state: Map<string, unknown>
   /** Keys of `state` not written to storage yet. */
   readonly changed: Set<string>
   /** The stored state has been read since storage opened (or the page decided without it). */
-  readonly hydrated: boolean
+  readonly _hydrated_: boolean
   /**
    * The stored state has been read once since storage opened: ids stay known while another tab's
    * changes are read again (`hydrated` is false meanwhile).
    */
-  readonly readOnce: boolean
+  readonly _readOnce_: boolean
   /** Settles once the state has been read (or could not be): flush() and destroy() wait for it. */
-  readonly hydration: Promise<void>
+  readonly _hydration_: Promise<void>
   /** The slot for `key`: its value, and setting it marks it changed. */
-  slot<T>(key: string): StateSlot<T>
+  _slot_<T>(key: string): StateSlot<T>
   /** The changed values, to be written; they count as written from now on. */
-  takeChanges(): Array<[string, unknown]>
+  _takeChanges_(): Array<[string, unknown]>
   /** Reads the stored state for the first time since storage opened. */
-  hydrate(): void
+  _hydrate_(): void
   /**
    * Another tab moved on: it identified or reset the visitor, or kept the session alive. Stored
    * values it wrote since win, unless this page changed the same value and has not written it
    * yet (the session: whichever saw activity last).
    */
-  refresh(): void
+  _refresh_(): void
   /**
    * The page is left before the stored state was read (within milliseconds of loading): events
    * are decided with what is known rather than lost, and the stored values are written back
    * once read.
    */
-  decideEarly(): void
+  _decideEarly_(): void
   /** Forgets every value (consent denied). */
-  clear(): void
+  _clear_(): void
 }
 
 /** The state slots, continuing `carried` (a just destroyed journey's state) if given. */
@@ -79,14 +84,14 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
    * Events wait meanwhile, so none is decided on state about to change.
    */
   function read(take: (key: string, stored: unknown) => boolean, again = false): void {
-    const opened = config.storage()!
+    const opened = config._storage_()!
     hydrated = false
     if (!again) readOnce = false
     hydration = opened
       .readState()
       .then(
         (entries) => {
-          if (config.storage() !== opened) return
+          if (config._storage_() !== opened) return
           const stored = new Set<string>()
           for (const [key, value] of entries) {
             stored.add(key)
@@ -99,12 +104,12 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
           // Another tab reset the visitor: what it deleted goes here too (unless changed here).
           if (again) for (const key of [...state.keys()]) if (!stored.has(key) && !changed.has(key)) state.delete(key)
           decidedEarly = false
-          if (changed.size) config.persist()
+          if (changed.size) config._persist_()
         },
-        (error: unknown) => config.report.warn('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
+        (error: unknown) => config._report_.warn('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
       )
       .then(() => {
-        if (config.storage() !== opened) return
+        if (config._storage_() !== opened) return
         hydrated = true
         // Another tab wrote while this read was under way (perhaps after it had started): read
         // again as part of this hydration, so `ready` and flush() wait for that read too.
@@ -115,12 +120,12 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
           if (hydration !== current) return hydration
         }
         readOnce = true
-        config.read()
+        config._read_()
       })
   }
 
   function refresh(): void {
-    if (!config.storage()?.persistent || !config.mayRefresh()) return
+    if (!config._storage_()?.persistent || !config._mayRefresh_()) return
     if (!hydrated) {
       readAgain = true
       return
@@ -136,34 +141,34 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
   return {
     state,
     changed,
-    get hydrated() {
+    get _hydrated_() {
       return hydrated
     },
-    get readOnce() {
+    get _readOnce_() {
       return readOnce
     },
-    get hydration() {
+    get _hydration_() {
       return hydration
     },
-    slot: <T>(key: string): StateSlot<T> => ({
+    _slot_: <T>(key: string): StateSlot<T> => ({
       get: () => state.get(key) as T | undefined,
       set(value) {
         state.set(key, value)
         changed.add(key)
-        config.persist()
+        config._persist_()
       },
     }),
-    takeChanges() {
+    _takeChanges_() {
       const changes = [...changed].map((key): [string, unknown] => [key, state.get(key)])
       changed.clear()
       return changes
     },
-    hydrate: () => read((key) => !changed.has(key) || STORED_WINS.has(key)),
-    refresh,
-    decideEarly() {
+    _hydrate_: () => read((key) => !changed.has(key) || STORED_WINS.has(key)),
+    _refresh_: refresh,
+    _decideEarly_() {
       if (!hydrated) decidedEarly = hydrated = true
     },
-    clear() {
+    _clear_() {
       state.clear()
       changed.clear()
       hydrated = false

@@ -10,7 +10,7 @@ afterEach(() => vi.useRealTimers())
 
 async function setup(n: number) {
   const fake = fakeTransport()
-  const setup = deliveryParts({ transport: fake.transport })
+  const setup = deliveryParts({ _transport_: fake.transport })
   const events = Array.from({ length: n }, () => eventNow())
   for (const event of events) setup.parts._outbox_._add_(event.id, event)
   await setup.parts._outbox_._write_(Infinity)

@@ -32,7 +32,7 @@ beforeEach(() => {
 })
 
 afterEach(() => {
-  for (const delivery of made.splice(0)) delivery.stop()
+  for (const delivery of made.splice(0)) delivery._stop_()
   vi.useRealTimers()
   vi.unstubAllGlobals()
   vi.restoreAllMocks()
@@ -65,18 +65,18 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
   const errors: JourneyError[] = []
   const state: Array<[string, unknown]> = []
   const delivery = createDelivery({
-    batchSize,
-    flushInterval,
+    _batchSize_: batchSize,
+    _flushInterval_: flushInterval,
     maxQueueSize,
     storage,
-    transport: createTransport(ENDPOINT),
-    lock: createSenderLock(storage, SCOPE.lock),
+    _transport_: createTransport(ENDPOINT),
+    _lock_: createSenderLock(storage, SCOPE.lock),
     report: createReporter((error) => errors.push(error)),
-    channel: SCOPE.channel,
+    _channel_: SCOPE.channel,
     takeStateChanges: () => state.splice(0),
-    urgent,
+    _urgent_: urgent,
     journal,
-    departing,
+    _departing_: departing,
   })
   made.push(delivery)
   let n = 0
@@ -105,7 +105,7 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
         library: { name: 'journeykit', version: '0.0.0' },
       },
     }
-    delivery.enqueue(id + '.1', event)
+    delivery._enqueue_(id + '.1', event)
     return event
   }
   return { delivery, errors, storage, state, add }
@@ -159,7 +159,7 @@ describe('coalesced writes', () => {
     const write = vi.spyOn(storage, 'write')
     const { add, delivery } = setup({ storage, flushInterval: 60_000 })
     add('just before hiding')
-    delivery.exit(false)
+    delivery._exit_(false)
     await tick(0)
     expect(write).toHaveBeenCalledTimes(1)
     expect(write.mock.calls[0]![0]).toHaveLength(1)
@@ -320,7 +320,7 @@ describe('backoff', () => {
     add()
     await tick(5000 + 1250 + 2500 + 5000) // 4 failures: the next wait is ~8 s
     expect(fetch.requests).toHaveLength(4)
-    delivery.resume()
+    delivery._resume_()
     await tick(300)
     expect(fetch.requests).toHaveLength(5)
   })
@@ -330,7 +330,7 @@ describe('backoff', () => {
     const { add, delivery } = setup()
     add()
     await tick(5000)
-    await delivery.flush(true)
+    await delivery._flush_(true)
     expect(fetch.requests).toHaveLength(2)
     expect(fetch.requests[1]!.at).toBe(fetch.requests[0]!.at)
   })
@@ -388,7 +388,7 @@ describe('a wall clock that steps (NTP, a restored VM)', () => {
     add('x')
     await tick(5000)
     stepClock(HOUR)
-    await delivery.flush(true)
+    await delivery._flush_(true)
     await tick(9000)
     expect(fetch.requests).toHaveLength(1)
     await tick(1000)
@@ -405,7 +405,7 @@ describe('a wall clock that steps (NTP, a restored VM)', () => {
     stepClock(-HOUR)
     await tick(2000)
     expect(fetch.requests).toHaveLength(2)
-    await delivery.flush(true)
+    await delivery._flush_(true)
     expect(fetch.requests).toHaveLength(3)
     expect(fetch.names(fetch.delivered())).toEqual(['x'])
   })
@@ -419,7 +419,7 @@ describe('a wall clock that steps (NTP, a restored VM)', () => {
     stepClock(-HOUR)
     await tick(2000)
     expect(fetch.requests).toHaveLength(2)
-    delivery.exit(true)
+    delivery._exit_(true)
     await tick(0)
     expect(fetch.requests).toHaveLength(3)
     expect(fetch.requests[2]!.keepalive).toBe(true)
@@ -575,8 +575,8 @@ describe('Retry-After', () => {
     add('a')
     await tick(10)
     expect(fetch.requests).toHaveLength(1)
-    delivery.resume() // visibilitychange to visible, online, pageshow
-    await delivery.flush(true) // and an explicit flush() too
+    delivery._resume_() // visibilitychange to visible, online, pageshow
+    await delivery._flush_(true) // and an explicit flush() too
     await tick(60_000)
     expect(fetch.requests).toHaveLength(1)
     await tick(545_000)
@@ -588,7 +588,7 @@ describe('the dropped count', () => {
   test('travels once, in the next batch, then is cleared', async () => {
     const storage = memoryStorage()
     const { add, delivery } = setup({ storage, batchSize: 2 })
-    delivery.countDropped(7)
+    delivery._countDropped_(7)
     add()
     add()
     add()
@@ -608,7 +608,7 @@ describe('the dropped count', () => {
     expect(await stored(storage)).toEqual(['e2', 'e3', 'e4'])
     expect(errors.filter((error) => error.code === 'queue_full').map((error) => error.count)).toEqual([1, 1])
     setOnline(true)
-    delivery.resume()
+    delivery._resume_()
     // A batch that is not full goes once its oldest event has waited the flush interval.
     await tick(5000)
     expect(fetch.requests).toHaveLength(1)
@@ -651,7 +651,7 @@ describe('offline', () => {
     add()
     await tick(60_000)
     expect(fetch.requests).toHaveLength(0)
-    await delivery.flush(true)
+    await delivery._flush_(true)
     expect(fetch.sent()).toHaveLength(3)
   })
 })
@@ -708,7 +708,7 @@ describe('sending straight from memory', () => {
     add('in-flight-b')
     await tick(0)
     expect(fetch.requests).toHaveLength(1)
-    delivery.exit(true)
+    delivery._exit_(true)
     await tick(0)
     expect(await stored(storage)).toEqual(['in-flight-a', 'in-flight-b'])
   })
@@ -723,7 +723,7 @@ describe('exit', () => {
     for (let i = 0; i < 25; i++) add(`e${i}`)
     await tick(10)
     const before = fetch.requests.length
-    delivery.exit(false)
+    delivery._exit_(false)
     await tick(0)
     const exitNames = fetch.names(fetch.requests.slice(before).flatMap((request) => request.batch.events))
     expect(exitNames.filter((name) => Number(name.slice(1)) < 20)).toEqual([])
@@ -737,7 +737,7 @@ describe('exit', () => {
     await tick(10)
     for (let i = 0; i < 6; i++) add(`late${i}`)
     const before = fetch.requests.length
-    delivery.exit(false)
+    delivery._exit_(false)
     await tick(0)
     for (const request of fetch.requests.slice(before)) expect(request.batch.events.length).toBeLessThanOrEqual(2)
   })
@@ -752,7 +752,7 @@ describe('exit', () => {
     await tick(10)
     expect(fetch.requests).toHaveLength(1)
     add('c')
-    delivery.exit(false)
+    delivery._exit_(false)
     await tick(0)
     expect(fetch.requests).toHaveLength(1)
     expect(await stored(storage)).toEqual(['a', 'b', 'c'])
@@ -764,7 +764,7 @@ describe('exit', () => {
     add('written')
     await tick(0)
     add('unwritten')
-    delivery.exit(false)
+    delivery._exit_(false)
     await tick(0)
     expect(fetch.requests).toHaveLength(1)
     expect(fetch.requests[0]!.keepalive).toBe(true)
@@ -780,9 +780,9 @@ describe('exit', () => {
     fetch.setPlan(() => ({ hang: true }))
     const { add, delivery } = setup({ flushInterval: 60_000 })
     add('first')
-    delivery.exit(false)
+    delivery._exit_(false)
     add('second')
-    delivery.exit(true)
+    delivery._exit_(true)
     await tick(0)
     expect(fetch.requests.map((request) => fetch.names(request.batch.events))).toEqual([['first'], ['second']])
   })
@@ -799,13 +799,13 @@ describe('exit', () => {
     other.close()
     await new Promise((resolve) => setImmediate(resolve))
     await new Promise((resolve) => setImmediate(resolve))
-    delivery.exit(true)
+    delivery._exit_(true)
     await tick(0)
     expect(fetch.requests).toHaveLength(0)
   })
 
   /** A journal that journals everything (or leaves `unsaved` events out), and records delivered-key notes. */
-  const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, save: vi.fn(() => unsaved), saveDelivered: vi.fn() })
+  const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, _save_: vi.fn(() => unsaved), _saveDelivered_: vi.fn() })
   const persistent = (): QueueStorage => ({ ...memoryStorage(), persistent: true })
 
   test('left for a page of the same origin, with everything journaled: no exit send, the next page sends', async () => {
@@ -814,9 +814,9 @@ describe('exit', () => {
     const storage = persistent()
     const { add, delivery } = setup({ storage, journal, flushInterval: 60_000, departing: () => true })
     add('leaving')
-    delivery.exit(true)
+    delivery._exit_(true)
     await tick(0)
-    expect(journal.save).toHaveBeenCalled()
+    expect(journal._save_).toHaveBeenCalled()
     expect(fetch.requests).toHaveLength(0)
     expect(await stored(storage)).toEqual(['leaving'])
   })
@@ -830,7 +830,7 @@ describe('exit', () => {
     await tick(WRITE_WINDOW)
     expect(fetch.requests).toHaveLength(0)
     expect(await stored(storage)).toEqual(['a', 'b'])
-    await delivery.flush(true)
+    await delivery._flush_(true)
     expect(fetch.names()).toEqual(['a', 'b'])
     // The navigation did not happen after all: timed sends go on.
     departing = false
@@ -844,10 +844,10 @@ describe('exit', () => {
     supportKeepalive()
     const unjournaled = setup({ storage: persistent(), journal: fakeJournal(1), flushInterval: 60_000, departing: () => true })
     unjournaled.add('not-journaled')
-    unjournaled.delivery.exit(true)
+    unjournaled.delivery._exit_(true)
     const inMemory = setup({ storage: memoryStorage(), journal: fakeJournal(), flushInterval: 60_000, departing: () => true })
     inMemory.add('memory-only')
-    inMemory.delivery.exit(true)
+    inMemory.delivery._exit_(true)
     await tick(0)
     expect(fetch.names()).toEqual(['not-journaled', 'memory-only'])
     expect(unjournaled.errors.map((error) => error.code)).toContain('storage_failed')
@@ -861,12 +861,12 @@ describe('exit', () => {
     const events = [add('a'), add('b')]
     // The deletion after delivery never completes (the page is about to go).
     const remove = vi.spyOn(storage, 'remove').mockImplementation(() => new Promise(() => {}))
-    void delivery.flush(true)
+    void delivery._flush_(true)
     for (let i = 0; i < 20 && !remove.mock.calls.length; i++) await tick(0)
     expect(fetch.names()).toEqual(['a', 'b'])
     expect(remove).toHaveBeenCalled()
-    delivery.exit(true)
-    expect(journal.saveDelivered).toHaveBeenCalledWith(events.map((event) => event.id + '.1'))
+    delivery._exit_(true)
+    expect(journal._saveDelivered_).toHaveBeenCalledWith(events.map((event) => event.id + '.1'))
     // Nothing to send on the way out: both are delivered.
     expect(fetch.requests).toHaveLength(1)
   })
@@ -875,8 +875,8 @@ describe('exit', () => {
     supportKeepalive()
     const { add, delivery } = setup()
     add()
-    delivery.stop()
-    delivery.exit(true)
+    delivery._stop_()
+    delivery._exit_(true)
     await tick(10_000)
     expect(fetch.requests).toHaveLength(0)
   })
@@ -887,13 +887,13 @@ describe('stop', () => {
     const storage = memoryStorage()
     const { add, delivery } = setup({ storage })
     add('pending')
-    delivery.stop()
+    delivery._stop_()
     await tick(0)
     expect(await stored(storage)).toEqual(['pending'])
     expect(vi.getTimerCount()).toBe(0)
     add('after-stop')
-    delivery.resume()
-    await delivery.flush(true)
+    delivery._resume_()
+    await delivery._flush_(true)
     await tick(60_000)
     expect(fetch.requests).toHaveLength(0)
   })

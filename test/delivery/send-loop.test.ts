@@ -15,7 +15,7 @@ afterEach(() => vi.useRealTimers())
 
 function setup(answer?: (body: string) => SendResult | Promise<SendResult>, batchSize = 3) {
   const fake = fakeTransport(answer)
-  const setup = deliveryParts({ transport: fake.transport, batchSize, flushInterval: 5000 })
+  const setup = deliveryParts({ _transport_: fake.transport, _batchSize_: batchSize, _flushInterval_: 5000 })
   const sender = createSender(setup.config, setup.parts)
   const add = (n: number) =>
     Array.from({ length: n }, () => {

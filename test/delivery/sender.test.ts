@@ -11,7 +11,7 @@ afterEach(() => vi.useRealTimers())
 
 async function setup(answers: Array<Partial<SendResult>>, n = 4) {
   const fake = fakeTransport(() => ({ ok: false, retry: false, status: 200, ...answers.shift() }))
-  const setup = deliveryParts({ transport: fake.transport, batchSize: 4 })
+  const setup = deliveryParts({ _transport_: fake.transport, _batchSize_: 4 })
   const events = Array.from({ length: n }, () => eventNow())
   for (const event of events) setup.parts._outbox_._add_(event.id, event)
   await setup.parts._outbox_._write_(Infinity)

@@ -41,12 +41,12 @@ function decider({ plugins = [], beforeSend, listeners = [] }: { plugins?: Touch
   const engine = createPhaseEngine(MODEL, { state: slot })
   const queued: Array<[string, JourneyEvent]> = []
   const decide = createDecider({
-    identity: createIdentity(slot, 30 * 60_000),
-    hooks: createHooks(plugins, report, beforeSend),
-    engine,
-    listeners: new Set(listeners),
-    report,
-    enqueue: (key, event) => void queued.push([key, event]),
+    _identity_: createIdentity(slot, 30 * 60_000),
+    _hooks_: createHooks(plugins, report, beforeSend),
+    _engine_: engine,
+    _listeners_: new Set(listeners),
+    _report_: report,
+    _enqueue_: (key, event) => void queued.push([key, event]),
   })
   return { decide, queued, engine, state }
 }

@@ -35,7 +35,7 @@ describe('each()', () => {
       { name: 'b' },
       { name: 'c', enrich(e) { calls.push(`c:${e.name}:${(this as Touchpoint).name}`) } },
     ]
-    createHooks(plugins, reporter(), undefined).each('enrich', event({ name: 'signup' }))
+    createHooks(plugins, reporter(), undefined)._each_('enrich', event({ name: 'signup' }))
     expect(calls).toEqual(['a:signup:a', 'c:signup:c'])
   })
 
@@ -43,7 +43,7 @@ describe('each()', () => {
     const cause = new Error('broken touchpoint')
     const later = vi.fn()
     const hooks = createHooks([{ name: 'broken', onHide: () => { throw cause } }, { name: 'fine', onHide: later }], reporter(), undefined)
-    expect(() => hooks.each('onHide')).not.toThrow()
+    expect(() => hooks._each_('onHide')).not.toThrow()
     expect(later).toHaveBeenCalledTimes(1)
     expect(errors).toEqual([expect.objectContaining({ code: 'plugin_failed', cause })])
     expect(errors[0]!.message).toMatch(/Touchpoint "broken" \(onHide\) threw/)
@@ -53,7 +53,7 @@ describe('each()', () => {
 describe('beforeSend()', () => {
   test("passes the event through every touchpoint's beforeSend in order, then the site's", () => {
     const site = vi.fn((e: JourneyEvent) => ({ ...e, name: 'renamed-by-site' }))
-    const out = createHooks([tag('first'), { name: 'none' }, tag('second')], reporter(), site).beforeSend(event({ name: 'original' }))
+    const out = createHooks([tag('first'), { name: 'none' }, tag('second')], reporter(), site)._beforeSend_(event({ name: 'original' }))
     expect(site).toHaveBeenCalledWith(expect.objectContaining({ props: { seen: ['first', 'second'] } }))
     expect(out).toMatchObject({ name: 'renamed-by-site', props: { seen: ['first', 'second'] } })
   })
@@ -62,19 +62,19 @@ describe('beforeSend()', () => {
     const later = vi.fn()
     const site = vi.fn()
     const hooks = createHooks([{ name: 'dropper', beforeSend: () => null }, { name: 'later', beforeSend: later }], reporter(), site)
-    expect(hooks.beforeSend(event())).toBeNull()
+    expect(hooks._beforeSend_(event())).toBeNull()
     expect(later).not.toHaveBeenCalled()
     expect(site).not.toHaveBeenCalled()
   })
 
   test("the site's null drops it too", () => {
-    expect(createHooks([tag('first')], reporter(), () => null).beforeSend(event())).toBeNull()
+    expect(createHooks([tag('first')], reporter(), () => null)._beforeSend_(event())).toBeNull()
   })
 
   test('no answer (a forgotten return) keeps the event as it was', () => {
     const original = event({ name: 'kept' })
     const hooks = createHooks([{ name: 'forgetful', beforeSend: () => undefined }], reporter(), () => undefined as unknown as JourneyEvent)
-    expect(hooks.beforeSend(original)).toBe(original)
+    expect(hooks._beforeSend_(original)).toBe(original)
   })
 
   test('a throwing beforeSend is reported and skipped: the event goes on as the previous one left it', () => {
@@ -83,7 +83,7 @@ describe('beforeSend()', () => {
       throw new Error('site oops')
     })
     let out: JourneyEvent | null = null
-    expect(() => (out = hooks.beforeSend(event()))).not.toThrow()
+    expect(() => (out = hooks._beforeSend_(event()))).not.toThrow()
     expect(out).toMatchObject({ props: { seen: ['first', 'last'] } })
     expect(errors.map((error) => [error.code, error.message.split(' threw')[0]])).toEqual([
       ['plugin_failed', 'Touchpoint "thrower" (beforeSend)'],
@@ -97,10 +97,10 @@ describe('guard()', () => {
   test('runs the task; one that throws is reported with what threw, never thrown', () => {
     const hooks = createHooks([], reporter(), undefined)
     const ran = vi.fn()
-    hooks.guard(ran, 'A listener')
+    hooks._guard_(ran, 'A listener')
     expect(ran).toHaveBeenCalledTimes(1)
     expect(errors).toEqual([])
-    expect(() => hooks.guard(() => { throw new Error('x') }, 'A journey.on("phase") listener')).not.toThrow()
+    expect(() => hooks._guard_(() => { throw new Error('x') }, 'A journey.on("phase") listener')).not.toThrow()
     expect(errors).toEqual([expect.objectContaining({ code: 'plugin_failed', message: 'A journey.on("phase") listener threw; the event went on without it' })])
   })
 })

@@ -38,18 +38,18 @@ export function deliveryParts(options: Partial<DeliveryConfig> = {}) {
   const errors: JourneyError[] = []
   const storage = options.storage ?? memoryStorage()
   const config: DeliveryConfig = {
-    batchSize: 20,
-    flushInterval: 5000,
+    _batchSize_: 20,
+    _flushInterval_: 5000,
     maxQueueSize: 10_000,
     storage,
-    transport: fakeTransport().transport,
-    lock: { run: async (task) => (await task(async () => true), true), close() {} },
+    _transport_: fakeTransport().transport,
+    _lock_: { run: async (task) => (await task(async () => true), true), close() {} },
     report: createReporter((error) => errors.push(error)),
-    channel: 'journeykit test',
+    _channel_: 'journeykit test',
     takeStateChanges: () => [],
     ...options,
   }
-  const wire = createWire(config.format, config.report)
+  const wire = createWire(config._format_, config.report)
   const delivered: string[][] = []
   const outbox = createOutbox(config, wire._encode_, () => {})
   const flushes: number[] = []

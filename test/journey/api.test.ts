@@ -27,11 +27,11 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
   const calls: string[] = []
   const identity = { anonymousId: vi.fn(() => 'anon'), sessionId: vi.fn(() => 'sess'), reset: vi.fn() } as unknown as Identity
   const engine = { phase: 'decision', history: vi.fn(() => []), reset: vi.fn(), forget: vi.fn(), decide: vi.fn() } satisfies PhaseEngine
-  const hooks = { each: vi.fn((hook: string) => void calls.push(`hook ${hook}`)), guard: vi.fn((task: () => void) => task()), beforeSend: vi.fn() } as unknown as Hooks
+  const hooks = { _each_: vi.fn((hook: string) => void calls.push(`hook ${hook}`)), _guard_: vi.fn((task: () => void) => task()), _beforeSend_: vi.fn() } as unknown as Hooks
   const track = vi.fn((...args: unknown[]) => void calls.push(`track ${args[1]}`))
   const steps: Step[] = []
   const listeners = new Set<(change: PhaseChange) => void>()
-  const intake = { hand: (step: Step | CapturedEvent) => void steps.push(step as Step), process: vi.fn() }
+  const intake = { _hand_: (step: Step | CapturedEvent) => void steps.push(step as Step), _process_: vi.fn() }
   const teardown = vi.fn()
   const journey = createApi({
     _startup_: startup,
@@ -45,7 +45,7 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
     _report_: createReporter((error) => errors.push(error)),
     _teardown_: teardown,
   })
-  const parts = { identity, engine, track, process: intake.process, listeners, teardown }
+  const parts = { identity, engine, track, process: intake._process_, listeners, teardown }
   return { journey, parts, calls, errors, steps, startup, slots }
 }
 
@@ -144,7 +144,7 @@ describe('flush', () => {
     const { journey, parts, startup } = make()
     await journey.flush()
     expect(parts.process).toHaveBeenCalledWith(true)
-    expect(startup._delivery_!.flush).toHaveBeenCalledWith(true)
+    expect(startup._delivery_!._flush_).toHaveBeenCalledWith(true)
   })
 
   it('without consent: resolves at once, deciding and sending nothing', async () => {
@@ -155,7 +155,7 @@ describe('flush', () => {
 
   it('never rejects', async () => {
     const { journey, startup } = make()
-    vi.mocked(startup._delivery_!.flush).mockRejectedValue(new Error('offline'))
+    vi.mocked(startup._delivery_!._flush_).mockRejectedValue(new Error('offline'))
     await expect(journey.flush()).resolves.toBeUndefined()
   })
 })

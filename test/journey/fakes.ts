@@ -11,30 +11,30 @@ import type { ConsentState } from '../../src/types'
 /** A delivery that does nothing but record its calls. */
 export function fakeDelivery(): Delivery {
   return {
-    enqueue: vi.fn(),
-    persist: vi.fn(),
-    flush: vi.fn(() => Promise.resolve()),
-    exit: vi.fn(),
-    resume: vi.fn(),
-    countDropped: vi.fn(),
-    stop: vi.fn(),
+    _enqueue_: vi.fn(),
+    _persist_: vi.fn(),
+    _flush_: vi.fn(() => Promise.resolve()),
+    _exit_: vi.fn(),
+    _resume_: vi.fn(),
+    _countDropped_: vi.fn(),
+    _stop_: vi.fn(),
   }
 }
 
 /** Slots whose stored state is read (`hydrated`) or not, as the test says. */
-export function fakeSlots(hydrated = true): Slots & { hydrated: boolean } {
+export function fakeSlots(hydrated = true): Slots & { _hydrated_: boolean } {
   return {
     state: new Map(),
     changed: new Set(),
-    hydrated,
-    readOnce: hydrated,
-    hydration: Promise.resolve(),
-    slot: vi.fn(() => ({ get: () => undefined, set: () => {} })),
-    takeChanges: vi.fn(() => []),
-    hydrate: vi.fn(),
-    refresh: vi.fn(),
-    decideEarly: vi.fn(),
-    clear: vi.fn(),
+    _hydrated_: hydrated,
+    _readOnce_: hydrated,
+    _hydration_: Promise.resolve(),
+    _slot_: vi.fn(() => ({ get: () => undefined, set: () => {} })),
+    _takeChanges_: vi.fn(() => []),
+    _hydrate_: vi.fn(),
+    _refresh_: vi.fn(),
+    _decideEarly_: vi.fn(),
+    _clear_: vi.fn(),
   }
 }
 

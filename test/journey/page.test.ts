@@ -11,7 +11,7 @@ import { fakeSlots, fakeStartup } from './fakes'
 
 let page: Page | undefined
 afterEach(() => {
-  page?.stop()
+  page?._stop_()
   page = undefined
   restoreBrowser()
 })
@@ -26,8 +26,8 @@ function watch(consent: ConsentState = 'granted') {
     process: vi.fn((all: boolean) => order.push(`process ${all}`)),
     hide: vi.fn(() => order.push('touchpoints hide')),
   }
-  startup._delivery_ && vi.mocked(startup._delivery_.exit).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
-  page = watchPage(startup, slots, { process: parts.process }, { each: (hook) => hook === 'onHide' && parts.hide() })
+  startup._delivery_ && vi.mocked(startup._delivery_._exit_).mockImplementation((leaving) => void order.push(`exit ${leaving}`))
+  page = watchPage(startup, slots, { _process_: parts.process }, { _each_: (hook) => hook === 'onHide' && parts.hide() })
   return { ...parts, order, delivery: startup._delivery_ }
 }
 
@@ -36,8 +36,8 @@ describe('keeping what was tracked', () => {
     const { order, slots } = watch()
     setVisibility('hidden')
     expect(order).toEqual(['touchpoints hide', 'process true', 'exit false'])
-    expect(slots.decideEarly).toHaveBeenCalledTimes(1)
-    expect(page!.hidden).toBe(true)
+    expect(slots._decideEarly_).toHaveBeenCalledTimes(1)
+    expect(page!._hidden_).toBe(true)
   })
 
   it('left: the same, with leaving true', () => {
@@ -62,7 +62,7 @@ describe('keeping what was tracked', () => {
 
   it('keep() on its own (an event tracked after the page hid)', () => {
     const { order } = watch()
-    page!.keep(false)
+    page!._keep_(false)
     expect(order).toEqual(['process true', 'exit false'])
   })
 })
@@ -72,28 +72,28 @@ describe('coming back', () => {
     const { slots, delivery } = watch()
     setVisibility('hidden')
     setVisibility('visible')
-    expect(slots.refresh).toHaveBeenCalledTimes(1)
-    expect(delivery!.resume).toHaveBeenCalledTimes(1)
-    expect(page!.hidden).toBe(false)
+    expect(slots._refresh_).toHaveBeenCalledTimes(1)
+    expect(delivery!._resume_).toHaveBeenCalledTimes(1)
+    expect(page!._hidden_).toBe(false)
   })
 
   it('shown from the back/forward cache or back online: delivery resumes', () => {
     const { delivery } = watch()
     window.dispatchEvent(new Event('online'))
-    expect(delivery!.resume).toHaveBeenCalledTimes(1)
+    expect(delivery!._resume_).toHaveBeenCalledTimes(1)
   })
 })
 
 describe('the rest', () => {
   it('reads the page URL, and is not departing without a navigation to this origin', () => {
     watch()
-    expect(page!.url()).toBe(location.href)
-    expect(page!.departing()).toBe(false)
+    expect(page!._url_()).toBe(location.href)
+    expect(page!._departing_()).toBe(false)
   })
 
   it('stop() removes the listeners', () => {
     const { hide, process } = watch()
-    page!.stop()
+    page!._stop_()
     setVisibility('hidden')
     document.dispatchEvent(new Event('freeze'))
     expect(hide).not.toHaveBeenCalled()

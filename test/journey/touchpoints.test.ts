@@ -17,8 +17,8 @@ function host(plugins: Touchpoint[]) {
   const report = createReporter((error) => errors.push(error))
   const track = vi.fn()
   const state = vi.fn(() => ({ get: () => undefined, set: () => {} }))
-  const identity = { storedSession: vi.fn(() => stored), session: vi.fn(() => ({ id: 's2', count: 3, startedAt: 30, lastActivity: 30 })) } as unknown as Identity
-  const context = touchpointContext(track, (url) => url + '#scrubbed', { slot: state }, identity, report)
+  const identity = { _storedSession_: vi.fn(() => stored), session: vi.fn(() => ({ id: 's2', count: 3, startedAt: 30, lastActivity: 30 })) } as unknown as Identity
+  const context = touchpointContext(track, (url) => url + '#scrubbed', { _slot_: state }, identity, report)
   const remove = installTouchpoints(plugins, context, createHooks(plugins, report, undefined))
   return { remove, track, state, identity, errors }
 }

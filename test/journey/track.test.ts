@@ -18,9 +18,9 @@ function make(consent: ConsentState = 'granted', hidden = false) {
   const errors: JourneyError[] = []
   const capture = vi.fn<Capture>((_type, name) => (name === 'bad' ? undefined : captured(String(name))))
   const hand = vi.fn()
-  const page = { hidden, keep: vi.fn() }
+  const page = { _hidden_: hidden, _keep_: vi.fn() }
   vi.spyOn(console, 'warn').mockImplementation(() => {})
-  const track = createTrack(startup, capture, { hand }, page, createReporter((error) => errors.push(error)))
+  const track = createTrack(startup, capture, { _hand_: hand }, page, createReporter((error) => errors.push(error)))
   return { track, startup, capture, hand, page, errors }
 }
 
@@ -68,19 +68,19 @@ describe('track', () => {
     const { track, page } = make('granted', true)
     track('track', 'a', {})
     track('track', 'b', {})
-    expect(page.keep).not.toHaveBeenCalled()
+    expect(page._keep_).not.toHaveBeenCalled()
     await Promise.resolve()
-    expect(page.keep).toHaveBeenCalledTimes(1)
-    expect(page.keep).toHaveBeenCalledWith(false)
+    expect(page._keep_).toHaveBeenCalledTimes(1)
+    expect(page._keep_).toHaveBeenCalledWith(false)
     track('track', 'c', {})
     await Promise.resolve()
-    expect(page.keep).toHaveBeenCalledTimes(2)
+    expect(page._keep_).toHaveBeenCalledTimes(2)
   })
 
   it('while visible, nothing is kept at once', async () => {
     const { track, page } = make()
     track('track', 'a', {})
     await Promise.resolve()
-    expect(page.keep).not.toHaveBeenCalled()
+    expect(page._keep_).not.toHaveBeenCalled()
   })
 })

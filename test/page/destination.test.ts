@@ -15,24 +15,24 @@ function navigate(navigation: EventTarget, url: string, more: { downloadRequest?
 test('a navigation announced to a page of this origin is a departure for the site', () => {
   const navigation = new EventTarget()
   const destination = watchDestination(navigation)
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
   navigate(navigation, new URL('/checkout/done', location.href).href)
-  expect(destination.sameOrigin()).toBe(true)
+  expect(destination._sameOrigin_()).toBe(true)
 })
 
 test('another origin, a download or a fragment change is not', () => {
   const navigation = new EventTarget()
   const destination = watchDestination(navigation)
   navigate(navigation, 'https://elsewhere.example/')
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
   navigate(navigation, new URL('/report.pdf', location.href).href, { downloadRequest: 'report.pdf' })
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
   navigate(navigation, new URL('#reviews', location.href).href, { hashChange: true })
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
   // The latest announcement counts: to this origin, then elsewhere.
   navigate(navigation, new URL('/a', location.href).href)
   navigate(navigation, 'https://elsewhere.example/')
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
 })
 
 test('a route change that committed, a failed navigation, a page shown again or an old announcement is not', () => {
@@ -42,28 +42,28 @@ test('a route change that committed, a failed navigation, a page shown again or 
   const here = (path: string) => new URL(path, location.href).href
   navigate(navigation, here('/products'))
   navigation.dispatchEvent(new Event('currententrychange'))
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
   navigate(navigation, here('/down'))
   navigation.dispatchEvent(new Event('navigateerror'))
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
   navigate(navigation, here('/cached'))
-  destination.stayed()
-  expect(destination.sameOrigin()).toBe(false)
+  destination._stayed_()
+  expect(destination._sameOrigin_()).toBe(false)
   navigate(navigation, here('/slow'))
   vi.advanceTimersByTime(31_000)
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
 })
 
 test('without the Navigation API nothing is known: never a departure for the site', () => {
   const destination = watchDestination(undefined)
-  expect(destination.sameOrigin()).toBe(false)
-  expect(() => destination.stop()).not.toThrow()
+  expect(destination._sameOrigin_()).toBe(false)
+  expect(() => destination._stop_()).not.toThrow()
 })
 
 test('stop() stops listening', () => {
   const navigation = new EventTarget()
   const destination = watchDestination(navigation)
-  destination.stop()
+  destination._stop_()
   navigate(navigation, new URL('/a', location.href).href)
-  expect(destination.sameOrigin()).toBe(false)
+  expect(destination._sameOrigin_()).toBe(false)
 })

@@ -7,38 +7,38 @@ import { leavePage, restoreBrowser, setVisibility } from '../helpers/browser'
 
 let lifecycle: Lifecycle | undefined
 afterEach(() => {
-  lifecycle?.stop()
+  lifecycle?._stop_()
   restoreBrowser()
 })
 
 function watch() {
-  const on = { hide: vi.fn(), freeze: vi.fn(), visible: vi.fn(), resume: vi.fn() }
+  const on = { _hide_: vi.fn(), _freeze_: vi.fn(), _visible_: vi.fn(), _resume_: vi.fn() }
   lifecycle = watchLifecycle(on)
   return on
 }
 
 test('hidden, then left: hide(false), then hide(true), and the page counts as hidden', () => {
   const on = watch()
-  expect(lifecycle!.hidden).toBe(false)
+  expect(lifecycle!._hidden_).toBe(false)
   leavePage()
-  expect(on.hide.mock.calls).toEqual([[false], [true]])
-  expect(lifecycle!.hidden).toBe(true)
+  expect(on._hide_.mock.calls).toEqual([[false], [true]])
+  expect(lifecycle!._hidden_).toBe(true)
 })
 
 test('visible again: visible(), and no longer hidden', () => {
   const on = watch()
   setVisibility('hidden')
   setVisibility('visible')
-  expect(on.visible).toHaveBeenCalledTimes(1)
-  expect(lifecycle!.hidden).toBe(false)
+  expect(on._visible_).toHaveBeenCalledTimes(1)
+  expect(lifecycle!._hidden_).toBe(false)
 })
 
 test('freeze: freeze(), without counting the page as hidden', () => {
   const on = watch()
   document.dispatchEvent(new Event('freeze'))
-  expect(on.freeze).toHaveBeenCalledTimes(1)
-  expect(on.hide).not.toHaveBeenCalled()
-  expect(lifecycle!.hidden).toBe(false)
+  expect(on._freeze_).toHaveBeenCalledTimes(1)
+  expect(on._hide_).not.toHaveBeenCalled()
+  expect(lifecycle!._hidden_).toBe(false)
 })
 
 test('pageshow and online: resume(), hidden as the document says', () => {
@@ -47,14 +47,14 @@ test('pageshow and online: resume(), hidden as the document says', () => {
   // Back from the back/forward cache, visible.
   setVisibility('visible')
   window.dispatchEvent(new Event('pageshow'))
-  expect(lifecycle!.hidden).toBe(false)
+  expect(lifecycle!._hidden_).toBe(false)
   window.dispatchEvent(new Event('online'))
-  expect(on.resume).toHaveBeenCalledTimes(2)
+  expect(on._resume_).toHaveBeenCalledTimes(2)
 })
 
 test('stop() removes every listener', () => {
   const on = watch()
-  lifecycle!.stop()
+  lifecycle!._stop_()
   leavePage()
   document.dispatchEvent(new Event('freeze'))
   window.dispatchEvent(new Event('pageshow'))

@@ -52,11 +52,11 @@ describe('createJournal', () => {
     const writtenA = journal.hold(rows('a', 'b'), [['anonymousId', 'v']])
     journal.hold(rows('c'), [])
     expect(items()).toEqual([])
-    expect(journal.save()).toBe(0)
+    expect(journal._save_()).toBe(0)
     expect(items()).toEqual([scope.journal + 'page-1.0', scope.journal + 'page-1.1'])
     // Nothing new held: nothing written again.
     storage.fail.setItem = () => true
-    expect(journal.save()).toBe(0)
+    expect(journal._save_()).toBe(0)
     // The first write committed: its item goes at once.
     writtenA()
     expect(items()).toEqual([scope.journal + 'page-1.1'])
@@ -65,7 +65,7 @@ describe('createJournal', () => {
   test('a write that committed before the page hid is never journaled', () => {
     const journal = createJournal(scope, 'page-1', () => true)
     journal.hold(rows('a'), [])()
-    expect(journal.save()).toBe(0)
+    expect(journal._save_()).toBe(0)
     expect(items()).toEqual([])
   })
 
@@ -77,7 +77,7 @@ describe('createJournal', () => {
     const written = journal.hold(rows('switched'), [])
     durable = false // IndexedDB failed during that write: it ended in memory
     written()
-    journal.save()
+    journal._save_()
     expect(recoverJournal(scope)?.events).toEqual(rows('switched'))
   })
 
@@ -87,7 +87,7 @@ describe('createJournal', () => {
     journal.hold(rows('too', 'much'), [])
     let calls = 0
     storage.fail.setItem = () => ++calls > 1
-    expect(journal.save()).toBe(2)
+    expect(journal._save_()).toBe(2)
     expect(recoverJournal(scope)?.events).toEqual(rows('fits'))
   })
 
@@ -96,9 +96,9 @@ describe('createJournal', () => {
     const big = (name: string): StoredEvent[] => [[`${name}.1`, JSON.stringify({ id: name, pad: 'x'.repeat(JOURNAL_BUDGET / 2 + 10) })]]
     const first = journal.hold(big('first'), [])
     journal.hold(big('second'), [])
-    expect(journal.save()).toBe(1)
+    expect(journal._save_()).toBe(1)
     first()
-    expect(journal.save()).toBe(0)
+    expect(journal._save_()).toBe(0)
     expect(recoverJournal(scope)?.events.map(([key]) => key)).toEqual(['second.1'])
   })
 
@@ -106,8 +106,8 @@ describe('createJournal', () => {
     storage.fail.setItem = () => true
     const journal = createJournal(scope, 'page-1', () => true)
     journal.hold(rows('a', 'b'), [])
-    expect(() => journal.save()).not.toThrow()
-    expect(journal.save()).toBe(2)
+    expect(() => journal._save_()).not.toThrow()
+    expect(journal._save_()).toBe(2)
   })
 })
 
@@ -115,13 +115,13 @@ describe('recoverJournal', () => {
   test("reads every page's journal of this endpoint, in page order, and removes them when told", () => {
     const older = createJournal(scope, '0001', () => true)
     older.hold(rows('a'), [['session', 'old'], ['anonymousId', 'v']])
-    older.save()
+    older._save_()
     const newer = createJournal(scope, '0002', () => true)
     newer.hold(rows('b', 'c'), [['session', 'new']])
-    newer.save()
+    newer._save_()
     const elsewhere = createJournal(other, '0003', () => true)
     elsewhere.hold(rows('not-ours'), [])
-    elsewhere.save()
+    elsewhere._save_()
 
     const recovered = recoverJournal(scope)!
     expect(recovered.events).toEqual(rows('a', 'b', 'c'))
@@ -135,10 +135,10 @@ describe('recoverJournal', () => {
   test('keys noted as delivered are recovered for deletion and left out of the events to store', () => {
     const page = createJournal(scope, '0001', () => true)
     page.hold(rows('sent', 'unsent'), [])
-    page.save()
-    page.saveDelivered(['sent.1', 'stored-earlier.1'])
+    page._save_()
+    page._saveDelivered_(['sent.1', 'stored-earlier.1'])
     // A later note of the same page replaces the first.
-    page.saveDelivered(['sent.1', 'stored-earlier.1', 'another.1'])
+    page._saveDelivered_(['sent.1', 'stored-earlier.1', 'another.1'])
     const recovered = recoverJournal(scope)!
     expect(recovered.events).toEqual(rows('unsent'))
     expect(recovered.delivered.sort()).toEqual(['another.1', 'sent.1', 'stored-earlier.1'])
@@ -148,7 +148,7 @@ describe('recoverJournal', () => {
 
   test('a note of delivered keys that cannot be saved (full localStorage) throws nothing', () => {
     storage.fail.setItem = () => true
-    expect(() => createJournal(scope, '0001', () => true).saveDelivered(['k.1'])).not.toThrow()
+    expect(() => createJournal(scope, '0001', () => true)._saveDelivered_(['k.1'])).not.toThrow()
     expect(recoverJournal(scope)).toBeUndefined()
   })
 
@@ -156,7 +156,7 @@ describe('recoverJournal', () => {
     const journal = createJournal(scope, 'p', () => true)
     const json = JSON.stringify({ id: 'x', name: 'a b\nc', props: { text: 'line\r\nbreak \u2028 sep' } })
     journal.hold([['x.1', json]], [])
-    journal.save()
+    journal._save_()
     expect(recoverJournal(scope)?.events).toEqual([['x.1', json]])
   })
 
@@ -181,7 +181,7 @@ test("forgetJournals removes every endpoint's journal and nothing else", () => {
   for (const s of [scope, other]) {
     const journal = createJournal(s, 'p', () => true)
     journal.hold(rows('a'), [])
-    journal.save()
+    journal._save_()
   }
   forgetJournals()
   expect([...storage.items.keys()].sort()).toEqual(['journeykit:phases', 'site-own'])

@@ -27,7 +27,7 @@ const journaled = (of = scope) => Object.keys(localStorage).filter((key) => key.
 function earlierPageJournaled(events: StoredEvent[], state: Array<[string, unknown]> = [], of = scope) {
   const journal = createJournal(of, 'earlier-page', () => true)
   journal.hold(events, state)
-  expect(journal.save()).toBe(0)
+  expect(journal._save_()).toBe(0)
   return journal
 }
 
@@ -62,7 +62,7 @@ describe('opening', () => {
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
     // A page on memory journals nothing: its events could never be written by a later page.
     journal.hold(rows('b'), [])
-    expect(journal.save()).toBe(0)
+    expect(journal._save_()).toBe(0)
     expect(journaled()).toEqual([])
   })
 
@@ -79,7 +79,7 @@ describe('opening', () => {
   test("the journal it returns is this journey's, and journals while the storage is IndexedDB", () => {
     const { journal } = open()
     journal.hold(rows('a'), [['anonymousId', 'x']])
-    expect(journal.save()).toBe(0)
+    expect(journal._save_()).toBe(0)
     expect(journaled()).toHaveLength(1)
     expect(journaled(other)).toEqual([])
   })
@@ -110,7 +110,7 @@ describe('what earlier pages journaled', () => {
     const first = open()
     await first.storage.write(rows('k1', 'k2'), [], 100)
     await until(() => journaled().length === 0, 'the journal removed')
-    earlier.saveDelivered(['k1'])
+    earlier._saveDelivered_(['k1'])
     const { storage } = open()
     await idle()
     expect((await storage.read(10)).events).toEqual(rows('k2', 'k3'))

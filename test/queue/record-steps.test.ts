@@ -34,15 +34,15 @@ function transaction<T>(steps: (s: IDBObjectStore) => T): Promise<T> {
 /** Every record of `queue`: key and events. */
 const records = (queue = scope) =>
   store.use('readonly', (s) => {
-    const keys = s.getAllKeys(queue.queueRange())
-    const values = s.getAll(queue.queueRange())
+    const keys = s.getAllKeys(queue._queueRange_())
+    const values = s.getAll(queue._queueRange_())
     return new Promise<Array<{ key: IDBValidKey; events: string[] }>>((resolve) => {
       s.transaction.oncomplete = () => resolve(keys.result.map((key, i) => ({ key, events: eventsOf(key, values.result[i]).map(([k]) => k) })))
     })
   })
 
 const events = (n: number, from = 0): StoredEvent[] => Array.from({ length: n }, (_, i) => [`k${String(from + i).padStart(4, '0')}`, `{"n":${from + i}}`])
-const dropped = (queue = scope) => store.use('readonly', (s) => new Promise((resolve) => (s.get(queue.droppedKey).onsuccess = (e) => resolve((e.target as IDBRequest).result))))
+const dropped = (queue = scope) => store.use('readonly', (s) => new Promise((resolve) => (s.get(queue._droppedKey_).onsuccess = (e) => resolve((e.target as IDBRequest).result))))
 
 test('puts events as records of up to RECORD_EVENTS, each key saying its span and count', async () => {
   await transaction((s) => putRecords(s, scope, events(RECORD_EVENTS + 2)))
@@ -81,8 +81,8 @@ test('trims the oldest events, cutting a record where needed, and counts them as
 })
 
 test('the dropped count never goes below zero', async () => {
-  await transaction((s) => addDropped(s, scope.droppedKey, 2))
-  await transaction((s) => addDropped(s, scope.droppedKey, -5))
+  await transaction((s) => addDropped(s, scope._droppedKey_, 2))
+  await transaction((s) => addDropped(s, scope._droppedKey_, -5))
   expect(await dropped()).toBe(0)
 })
 

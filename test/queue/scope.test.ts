@@ -16,8 +16,8 @@ describe('names', () => {
     expect(scope.lock).toBe('journeykit-sender ' + ENDPOINT)
     expect(scope.channel).toBe('journeykit ' + ENDPOINT)
     expect(scope.journal).toBe(JOURNAL_PREFIX + ENDPOINT + ' ')
-    expect(scope.droppedKey).toEqual(['d', ENDPOINT])
-    expect(scope.leaseKey).toEqual(['l', ENDPOINT])
+    expect(scope._droppedKey_).toEqual(['d', ENDPOINT])
+    expect(scope._leaseKey_).toEqual(['l', ENDPOINT])
   })
 
   test('two endpoints share no name; one endpoint always gets the same ones', () => {
@@ -36,12 +36,12 @@ describe('names', () => {
 
 describe('record keys', () => {
   test('name the endpoint, the first and last order key and the count', () => {
-    expect(scope.recordKey([['k1', '{}'], ['k2', '{}'], ['k5', '{}']])).toEqual(['q', ENDPOINT, 'k1', 'k5', 3])
-    expect(scope.recordKey([['k7', '{}']])).toEqual(['q', ENDPOINT, 'k7', 'k7', 1])
+    expect(scope._recordKey_([['k1', '{}'], ['k2', '{}'], ['k5', '{}']])).toEqual(['q', ENDPOINT, 'k1', 'k5', 3])
+    expect(scope._recordKey_([['k7', '{}']])).toEqual(['q', ENDPOINT, 'k7', 'k7', 1])
   })
 
   test('sort by endpoint, then in tracking order', () => {
-    const keys = [scope.recordKey([['k5', ''], ['k6', '']]), other.recordKey([['k0', '']]), scope.recordKey([['k1', ''], ['k4', '']])]
+    const keys = [scope._recordKey_([['k5', ''], ['k6', '']]), other._recordKey_([['k0', '']]), scope._recordKey_([['k1', ''], ['k4', '']])]
     keys.sort((a, b) => indexedDB.cmp(a, b))
     expect(keys).toEqual([
       ['q', ENDPOINT, 'k1', 'k4', 2],
@@ -51,24 +51,24 @@ describe('record keys', () => {
   })
 })
 
-describe('queueRange', () => {
+describe('_queueRange_', () => {
   test("holds this endpoint's records and the previous version's one-event keys, nothing else", () => {
-    const range = scope.queueRange()
-    expect(range.includes(scope.recordKey([['k1', ''], ['k9', '']]))).toBe(true)
+    const range = scope._queueRange_()
+    expect(range.includes(scope._recordKey_([['k1', ''], ['k9', '']]))).toBe(true)
     expect(range.includes(['q', ENDPOINT, 'k1'])).toBe(true) // the previous version's
-    expect(range.includes(other.recordKey([['k1', '']]))).toBe(false)
-    expect(range.includes(scope.droppedKey)).toBe(false)
-    expect(range.includes(scope.leaseKey)).toBe(false)
+    expect(range.includes(other._recordKey_([['k1', '']]))).toBe(false)
+    expect(range.includes(scope._droppedKey_)).toBe(false)
+    expect(range.includes(scope._leaseKey_)).toBe(false)
     expect(range.includes('q:k1')).toBe(false) // the queue before scopes
     expect(range.includes('s:anonymousId')).toBe(false)
   })
 
   test('upTo: only the records whose first event is not newer than that order key', () => {
-    const range = scope.queueRange('k5')
-    expect(range.includes(scope.recordKey([['k1', ''], ['k9', '']]))).toBe(true)
-    expect(range.includes(scope.recordKey([['k5', ''], ['k9', '']]))).toBe(true)
+    const range = scope._queueRange_('k5')
+    expect(range.includes(scope._recordKey_([['k1', ''], ['k9', '']]))).toBe(true)
+    expect(range.includes(scope._recordKey_([['k5', ''], ['k9', '']]))).toBe(true)
     expect(range.includes(['q', ENDPOINT, 'k5'])).toBe(true)
-    expect(range.includes(scope.recordKey([['k6', '']]))).toBe(false)
-    expect(range.includes(other.recordKey([['k1', '']]))).toBe(false)
+    expect(range.includes(scope._recordKey_([['k6', '']]))).toBe(false)
+    expect(range.includes(other._recordKey_([['k1', '']]))).toBe(false)
   })
 })

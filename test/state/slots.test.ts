@@ -30,13 +30,13 @@ afterEach(() => {
 
 /** Slots over `storage` (IndexedDB by default), with the config's calls recorded. */
 function slotsOver(storage: QueueStorage | undefined = indexedDBStorage(scope), mayRefresh = true) {
-  const config: SlotsConfig & { current: QueueStorage | undefined; persist: Mock<() => void>; read: Mock<() => void> } = {
+  const config: SlotsConfig & { current: QueueStorage | undefined; _persist_: Mock<() => void>; _read_: Mock<() => void> } = {
     current: storage,
-    storage: () => config.current,
-    mayRefresh: () => mayRefresh,
-    persist: vi.fn<() => void>(),
-    read: vi.fn<() => void>(),
-    report: createReporter((error) => errors.push(error)),
+    _storage_: () => config.current,
+    _mayRefresh_: () => mayRefresh,
+    _persist_: vi.fn<() => void>(),
+    _read_: vi.fn<() => void>(),
+    _report_: createReporter((error) => errors.push(error)),
   }
   return { slots: createSlots(config), config, storage: storage! }
 }
@@ -47,19 +47,19 @@ const stored = (...values: Array<[string, unknown]>) => indexedDBStorage(scope).
 describe('slots', () => {
   test('setting a slot marks it changed and asks for a write; the changes are handed out once', () => {
     const { slots, config } = slotsOver()
-    const plan = slots.slot<string>('plan')
+    const plan = slots._slot_<string>('plan')
     expect(plan.get()).toBeUndefined()
     plan.set('pro')
-    slots.slot<number>('count').set(2)
+    slots._slot_<number>('count').set(2)
     expect(plan.get()).toBe('pro')
-    expect(config.persist).toHaveBeenCalledTimes(2)
-    expect(slots.takeChanges()).toEqual([
+    expect(config._persist_).toHaveBeenCalledTimes(2)
+    expect(slots._takeChanges_()).toEqual([
       ['plan', 'pro'],
       ['count', 2],
     ])
-    expect(slots.takeChanges()).toEqual([])
+    expect(slots._takeChanges_()).toEqual([])
     plan.set(undefined)
-    expect(slots.takeChanges()).toEqual([['plan', undefined]])
+    expect(slots._takeChanges_()).toEqual([['plan', undefined]])
   })
 
   test("continues a destroyed journey's state: the same values, the same unwritten changes", () => {
@@ -67,17 +67,17 @@ describe('slots', () => {
     const changed = new Set(['anonymousId'])
     const slots = createSlots(slotsOver().config, { state, changed })
     expect(slots.state).toBe(state)
-    expect(slots.slot('anonymousId').get()).toBe('carried')
-    expect(slots.takeChanges()).toEqual([['anonymousId', 'carried']])
+    expect(slots._slot_('anonymousId').get()).toBe('carried')
+    expect(slots._takeChanges_()).toEqual([['anonymousId', 'carried']])
   })
 
   test('clear() forgets every value and every change', () => {
     const { slots } = slotsOver()
-    slots.slot('userId').set('u1')
-    slots.clear()
-    expect(slots.slot('userId').get()).toBeUndefined()
-    expect(slots.takeChanges()).toEqual([])
-    expect(slots.hydrated).toBe(false)
+    slots._slot_('userId').set('u1')
+    slots._clear_()
+    expect(slots._slot_('userId').get()).toBeUndefined()
+    expect(slots._takeChanges_()).toEqual([])
+    expect(slots._hydrated_).toBe(false)
   })
 })
 
@@ -85,14 +85,14 @@ describe('hydrate()', () => {
   test('reads the stored state; identity, session and phases stored win, other values changed here win', async () => {
     await stored(['anonymousId', 'stored-visitor'], ['session', { id: 's1', lastActivity: 1 }], ['firstTouch', 'stored-touch'], ['userId', 'u-stored'])
     const { slots, config } = slotsOver()
-    slots.slot('anonymousId').set('made-up-before-reading')
-    slots.slot('firstTouch').set('this-page')
-    slots.hydrate()
-    expect(slots.hydrated).toBe(false)
-    await slots.hydration
-    expect(slots.hydrated).toBe(true)
-    expect(slots.readOnce).toBe(true)
-    expect(config.read).toHaveBeenCalledTimes(1)
+    slots._slot_('anonymousId').set('made-up-before-reading')
+    slots._slot_('firstTouch').set('this-page')
+    slots._hydrate_()
+    expect(slots._hydrated_).toBe(false)
+    await slots._hydration_
+    expect(slots._hydrated_).toBe(true)
+    expect(slots._readOnce_).toBe(true)
+    expect(config._read_).toHaveBeenCalledTimes(1)
     expect(Object.fromEntries(slots.state)).toEqual({
       anonymousId: 'stored-visitor',
       session: { id: 's1', lastActivity: 1 },
@@ -105,107 +105,107 @@ describe('hydrate()', () => {
     const flaky = flakyStorage(indexedDBStorage(scope), new Error('read failed'))
     flaky.fail.readState = 1
     const { slots, config } = slotsOver(flaky.storage)
-    slots.hydrate()
-    await slots.hydration
+    slots._hydrate_()
+    await slots._hydration_
     expect(errors.map((error) => error.code)).toEqual(['storage_failed'])
-    expect(slots.hydrated).toBe(true)
-    expect(config.read).toHaveBeenCalledTimes(1)
+    expect(slots._hydrated_).toBe(true)
+    expect(config._read_).toHaveBeenCalledTimes(1)
   })
 
   test('a read answering after its storage was replaced (consent denied) is dropped', async () => {
     await stored(['anonymousId', 'stored-visitor'])
     const { slots, config } = slotsOver()
-    slots.hydrate()
+    slots._hydrate_()
     config.current = undefined
-    await slots.hydration
-    expect(slots.slot('anonymousId').get()).toBeUndefined()
-    expect(slots.hydrated).toBe(false)
-    expect(config.read).not.toHaveBeenCalled()
+    await slots._hydration_
+    expect(slots._slot_('anonymousId').get()).toBeUndefined()
+    expect(slots._hydrated_).toBe(false)
+    expect(config._read_).not.toHaveBeenCalled()
   })
 
   test('decideEarly(): events may be decided at once, and the stored values are written back once read', async () => {
     await stored(['anonymousId', 'stored-visitor'], ['userId', 'u1'])
     const { slots, config } = slotsOver()
-    slots.hydrate()
-    slots.decideEarly()
-    expect(slots.hydrated).toBe(true)
+    slots._hydrate_()
+    slots._decideEarly_()
+    expect(slots._hydrated_).toBe(true)
     // Decided early on a made-up id, which is written…
-    slots.slot('anonymousId').set('made-up')
-    expect(slots.takeChanges()).toEqual([['anonymousId', 'made-up']])
-    config.persist.mockClear()
-    await slots.hydration
+    slots._slot_('anonymousId').set('made-up')
+    expect(slots._takeChanges_()).toEqual([['anonymousId', 'made-up']])
+    config._persist_.mockClear()
+    await slots._hydration_
     // …so the stored one is written back over it.
-    expect(slots.slot('anonymousId').get()).toBe('stored-visitor')
-    expect(slots.takeChanges()).toEqual([
+    expect(slots._slot_('anonymousId').get()).toBe('stored-visitor')
+    expect(slots._takeChanges_()).toEqual([
       ['anonymousId', 'stored-visitor'],
       ['userId', 'u1'],
     ])
-    expect(config.persist).toHaveBeenCalled()
+    expect(config._persist_).toHaveBeenCalled()
   })
 })
 
 describe('refresh()', () => {
   async function hydrated(storage?: QueueStorage, mayRefresh?: boolean) {
     const made = slotsOver(storage, mayRefresh)
-    made.slots.hydrate()
-    await made.slots.hydration
+    made.slots._hydrate_()
+    await made.slots._hydration_
     return made
   }
 
   test("reads another tab's changes: its values win, unless changed here and not yet written", async () => {
     const { slots } = await hydrated()
-    slots.slot('firstTouch').set('mine, unwritten')
+    slots._slot_('firstTouch').set('mine, unwritten')
     await stored(['userId', 'u-other-tab'], ['firstTouch', 'other-tab'])
-    slots.refresh()
-    expect(slots.readOnce).toBe(true) // ids stay known meanwhile
-    await slots.hydration
-    expect(slots.slot('userId').get()).toBe('u-other-tab')
-    expect(slots.slot('firstTouch').get()).toBe('mine, unwritten')
+    slots._refresh_()
+    expect(slots._readOnce_).toBe(true) // ids stay known meanwhile
+    await slots._hydration_
+    expect(slots._slot_('userId').get()).toBe('u-other-tab')
+    expect(slots._slot_('firstTouch').get()).toBe('mine, unwritten')
   })
 
   test('the session: whichever saw activity last, even when changed here', async () => {
     const { slots } = await hydrated()
-    slots.slot('session').set({ id: 's1', lastActivity: 100 })
+    slots._slot_('session').set({ id: 's1', lastActivity: 100 })
     await stored(['session', { id: 's1', lastActivity: 200 }])
-    slots.refresh()
-    await slots.hydration
-    expect(slots.slot('session').get()).toEqual({ id: 's1', lastActivity: 200 })
-    slots.slot('session').set({ id: 's1', lastActivity: 300 })
-    slots.refresh()
-    await slots.hydration
-    expect(slots.slot('session').get()).toEqual({ id: 's1', lastActivity: 300 })
+    slots._refresh_()
+    await slots._hydration_
+    expect(slots._slot_('session').get()).toEqual({ id: 's1', lastActivity: 200 })
+    slots._slot_('session').set({ id: 's1', lastActivity: 300 })
+    slots._refresh_()
+    await slots._hydration_
+    expect(slots._slot_('session').get()).toEqual({ id: 's1', lastActivity: 300 })
   })
 
   test('another tab reset the visitor: what it deleted goes here too, unless changed here', async () => {
     await stored(['userId', 'u1'], ['plan', 'pro'], ['anonymousId', 'a1'])
     const { slots } = await hydrated()
-    slots.slot('plan').set('team')
+    slots._slot_('plan').set('team')
     await indexedDBStorage(scope).write([], [['userId', undefined], ['plan', undefined], ['anonymousId', 'a2']], 100)
-    slots.refresh()
-    await slots.hydration
+    slots._refresh_()
+    await slots._hydration_
     expect(Object.fromEntries(slots.state)).toEqual({ anonymousId: 'a2', plan: 'team' })
   })
 
   test('asked while the state is being read: read once more within the same hydration', async () => {
     const { slots, config, storage } = slotsOver()
     const reads = vi.spyOn(storage, 'readState')
-    slots.hydrate()
-    slots.refresh()
+    slots._hydrate_()
+    slots._refresh_()
     await stored(['userId', 'written-meanwhile'])
-    await slots.hydration
+    await slots._hydration_
     expect(reads).toHaveBeenCalledTimes(2)
-    expect(slots.slot('userId').get()).toBe('written-meanwhile')
-    expect(config.read).toHaveBeenCalledTimes(1)
+    expect(slots._slot_('userId').get()).toBe('written-meanwhile')
+    expect(config._read_).toHaveBeenCalledTimes(1)
   })
 
   test('not on memory storage, and not before consent allows it', async () => {
     const onMemory = await hydrated(memoryStorage())
     const reads = vi.spyOn(onMemory.storage, 'readState')
-    onMemory.slots.refresh()
+    onMemory.slots._refresh_()
     expect(reads).not.toHaveBeenCalled()
     const pending = await hydrated(undefined, false)
     const pendingReads = vi.spyOn(pending.storage, 'readState')
-    pending.slots.refresh()
+    pending.slots._refresh_()
     expect(pendingReads).not.toHaveBeenCalled()
   })
 })

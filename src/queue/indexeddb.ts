@@ -94,14 +94,18 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         const trimmed = trimQueue(s, scope, maxEvents, alsoDropped)
         return done(s).then((): Written => ({ trimmed: trimmed(), durable: true }))
       }),
-    // (What the journaling page's own write stored after all is stored twice under the same
-    // order keys: read once, and deleted together.)
     restore: (events, state, maxEvents, delivered = []) =>
       store.use('readwrite', (s) => {
-        putRecords(s, scope, byOrderKey([...events]))
+        const gone = new Set(delivered)
+        let trimmed = (): number => 0
         putState(s, state)
-        deleteEvents(s, scope, [...delivered].sort())
-        const trimmed = trimQueue(s, scope, maxEvents, 0)
+        // What the journaling page's own write stored after all is deleted first, with what was
+        // delivered, and the journaled events put after: no event is stored twice, and the trim,
+        // which counts events by their records' keys, runs on the queue as it will be.
+        deleteEvents(s, scope, [...events.map(([key]) => key), ...delivered].sort(), () => {
+          putRecords(s, scope, byOrderKey(events.filter(([key]) => !gone.has(key))))
+          trimmed = trimQueue(s, scope, maxEvents, 0)
+        })
         return done(s).then((): Written => ({ trimmed: trimmed(), durable: true }))
       }),
     read: (limit) =>

@@ -45,26 +45,35 @@ export function putRecords(s: IDBObjectStore, scope: QueueScope, events: StoredE
   }
 }
 
-/** Deletes the events of `keys` (sorted), rewriting the records that held them. */
-export function deleteEvents(s: IDBObjectStore, scope: QueueScope, keys: string[]): void {
-  if (!keys.length) return
+/**
+ * Deletes the events of `keys` (sorted), rewriting the records that held them. `then` runs once
+ * every rewrite is queued: requests it makes see the records as they are after the deletion.
+ */
+export function deleteEvents(s: IDBObjectStore, scope: QueueScope, keys: string[], then?: () => void): void {
+  if (!keys.length) return then?.()
   const gone = new Set(keys)
   // Only records whose key says they may hold one of `keys` are looked at.
   const candidates = s.getAllKeys(scope._queueRange_(keys[keys.length - 1]))
   candidates.onsuccess = () => {
+    let reading = 1
+    const read = (): void => void (--reading || then?.())
     for (const key of candidates.result) {
       // (A record is read even when its span and count suggest it is delivered whole: keys in
       // its span may be another record's, or no longer stored.)
       if (spanOf(key).last < keys[0]!) continue
+      reading++
       const value = s.get(key)
       value.onsuccess = () => {
         const events = eventsOf(key, value.result)
         const kept = events.filter(([orderKey]) => !gone.has(orderKey))
-        if (kept.length === events.length) return
-        s.delete(key)
-        putRecords(s, scope, kept)
+        if (kept.length < events.length) {
+          s.delete(key)
+          putRecords(s, scope, kept)
+        }
+        read()
       }
     }
+    read()
   }
 }
 

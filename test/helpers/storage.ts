@@ -179,8 +179,9 @@ export function openHangs() {
 }
 
 /**
- * Writes of events fail: every `put` of an event key throws a `QuotaExceededError` (`'quota'`),
- * or aborts its transaction so that it rejects with a null error (`'abort-null'`, idb-keyval #163).
+ * Writes of events fail: every `put` of an event key aborts its transaction, which then rejects
+ * with a `QuotaExceededError` (`'quota'`, as a full origin does) or with a null error
+ * (`'abort-null'`, idb-keyval #163).
  * `times` limits how many writes fail (all by default). Returns how many failed.
  */
 export function failEventWrites(kind: 'quota' | 'abort-null' = 'quota', times = Infinity) {
@@ -194,8 +195,22 @@ export function failEventWrites(kind: 'quota' | 'abort-null' = 'quota', times = 
         failedTransactions.add(this.transaction)
         failed++
       }
-      if (kind === 'quota') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
       const request = put.call(this, value, key)
+      if (kind === 'quota') {
+        // A full origin, as browsers report it: the request is taken, then the transaction aborts
+        // with the quota's error.
+        const transaction = this.transaction
+        const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+        Object.defineProperty(transaction, 'error', { configurable: true, get: () => quota, set() {} })
+        request.addEventListener('success', () => {
+          try {
+            transaction.abort()
+          } catch {
+            // already aborted
+          }
+        })
+        return request
+      }
       try {
         this.transaction.abort()
       } catch {

@@ -310,3 +310,29 @@ describe('indexedDBStorage, as wired from the connection and the record steps', 
     expect(await databaseNames()).toEqual([])
   })
 })
+
+describe('restore at the queue limit', () => {
+  const keysOf = async (storage: ReturnType<typeof indexedDBStorage>) => (await storage.read(100)).events.map(([key]) => key)
+
+  test('events noted delivered are deleted before the trim counts: no stored event is trimmed for them', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write(events(5), [], 10)
+    await storage.write(events(5, 5), [], 10)
+    // 10 stored + 1 journaled - 1 delivered = 10: at the limit, nothing to trim.
+    expect(await storage.restore(events(1, 10), [], 10, ['k0007'])).toEqual({ trimmed: 0, durable: true })
+    expect(await keysOf(storage)).toEqual(['k0000', 'k0001', 'k0002', 'k0003', 'k0004', 'k0005', 'k0006', 'k0008', 'k0009', 'k0010'])
+    expect((await storage.read(100)).dropped).toBe(0)
+  })
+
+  test('journaled events the page had stored after all are kept once and counted once', async () => {
+    const storage = indexedDBStorage(scope)
+    await storage.write(events(10), [], 11)
+    // The journal holds k0005..k0009 (written after all) and k0010: 11 events, within the limit.
+    expect(await storage.restore(events(6, 5), [], 11)).toEqual({ trimmed: 0, durable: true })
+    expect(await keysOf(storage)).toEqual(events(11).map(([key]) => key))
+    expect(await storage.read(100)).toEqual({ events: events(11), dropped: 0 })
+    // Over the limit, the oldest go, and only as many as there are events too many.
+    expect(await storage.restore(events(2, 10), [], 11)).toEqual({ trimmed: 1, durable: true })
+    expect(await storage.read(100)).toEqual({ events: events(11, 1), dropped: 1 })
+  })
+})

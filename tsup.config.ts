@@ -20,8 +20,9 @@ const npmEntries = {
 const shared: Options = {
   target: 'es2020',
   // `__DEV__` false: the production build keeps error codes, not the texts (see src/errors.ts).
-  // `__SCRIPT_TAG__` true only in the script-tag builds below (see src/globals.d.ts).
-  define: { __VERSION__: JSON.stringify(version), __DEV__: 'false', __SCRIPT_TAG__: 'false' },
+  // `__SCRIPT_TAG__` true only in the script-tag builds below, `__WIRE_FORMAT__` false in those
+  // but the Segment one (see src/globals.d.ts).
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'false', __SCRIPT_TAG__: 'false', __WIRE_FORMAT__: 'true' },
   // Internal fields written `_name_` get short names in the build: smaller output, and a
   // reminder that they are not API. A leading underscore alone is not enough: data keys start
   // with one too (the `_kx` click id, HubSpot's `_hsenc`, `_ga`/`_gl` linkers, `_csrf`), and a
@@ -74,7 +75,7 @@ export default defineConfig([
   // The script-tag build with the full message texts, for debugging a page.
   {
     ...shared,
-    define: { ...shared.define, __DEV__: 'true', __SCRIPT_TAG__: 'true' },
+    define: { ...shared.define, __DEV__: 'true', __SCRIPT_TAG__: 'true', __WIRE_FORMAT__: 'false' },
     entry: { 'journeykit.debug.iife': 'src/script/iife.ts' },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
@@ -84,11 +85,10 @@ export default defineConfig([
   // The script-tag builds: one self-contained minified file each, no module system.
   {
     ...shared,
-    define: { ...shared.define, __SCRIPT_TAG__: 'true' },
+    define: { ...shared.define, __SCRIPT_TAG__: 'true', __WIRE_FORMAT__: 'false' },
     entry: {
       'journeykit.iife': 'src/script/iife.ts',
       'journeykit-web-vitals.iife': 'src/script/web-vitals-iife.ts',
-      'journeykit-segment.iife': 'src/script/segment-iife.ts',
       'journeykit-b2b.iife': 'src/script/b2b-iife.ts',
     },
     format: ['iife'],
@@ -98,5 +98,16 @@ export default defineConfig([
     // The inline stub as a file too, byte for byte, for pages whose CSP allows no inline script
     // (README: Content Security Policy). Same bytes, same sha256 as the inline one.
     onSuccess: async () => writeFileSync('dist/journeykit-stub.js', STUB),
+  },
+  // The Segment script tag: the one file whose core takes a wire format (`__WIRE_FORMAT__`), so
+  // that the others carry none of it.
+  {
+    ...shared,
+    define: { ...shared.define, __SCRIPT_TAG__: 'true' },
+    entry: { 'journeykit-segment.iife': 'src/script/segment-iife.ts' },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    ...scriptTagMinify,
+    treeshake: true,
   },
 ])

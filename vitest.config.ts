@@ -7,7 +7,7 @@ export default defineConfig({
   // Tests run the development build's code: the full message texts (test/production-build.test.ts
   // checks the other), and the npm build's (`__SCRIPT_TAG__` false: the browser suite checks the
   // script-tag files).
-  define: { __VERSION__: JSON.stringify(version), __DEV__: 'true', __SCRIPT_TAG__: 'false' },
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'true', __SCRIPT_TAG__: 'false', __WIRE_FORMAT__: 'true' },
   test: {
     projects: [
       {

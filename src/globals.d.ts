@@ -9,3 +9,8 @@ declare const __DEV__: boolean
  * function options) is left out of it.
  */
 declare const __SCRIPT_TAG__: boolean
+/**
+ * True where a wire format can be passed (`createJourney({ format })`): the npm build and the
+ * Segment script-tag file. The other script-tag files are built without the hook.
+ */
+declare const __WIRE_FORMAT__: boolean

@@ -82,8 +82,6 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
   if (!__SCRIPT_TAG__ && headers !== undefined && (!headers || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string'))) {
     fail('headers', __DEV__ && '`headers` must be an object of string values')
   }
-  const format = options.format
-  if (!__SCRIPT_TAG__ && format && !format.batch) fail('format', __DEV__ && '`format` must be a wire format')
   const redactParams = options.redactParams
   if (!__SCRIPT_TAG__ && redactParams !== undefined && (!Array.isArray(redactParams) || redactParams.some((r) => typeof r !== 'string' && !(r instanceof RegExp)))) {
     fail('redactParams', __DEV__ && '`redactParams` must be an array of parameter names or regular expressions')
@@ -98,9 +96,9 @@ export function resolveOptions(options: JourneyOptions): ResolvedOptions {
     _sessionTimeout_: positiveInteger(options, 'sessionTimeout', 30 * 60_000),
     _consent_: consent,
     _privacySignals_: privacySignals,
-    // The format's headers (its Content-Type, its Authorization), the site's own over them.
-    _headers_: (headers || format) && { ...format?.headers, ...headers },
-    _format_: format,
+    // A copy: the caller's object may change later. (A format adds its own headers under these.)
+    _headers_: headers && { ...headers },
+    _format_: __WIRE_FORMAT__ ? optionalFunction<JourneyOptions['format']>(options, 'format') : undefined,
     _redactParams_: redactParams && [...redactParams],
     _beforeSend_: optionalFunction<JourneyOptions['beforeSend']>(options, 'beforeSend'),
     _onError_: optionalFunction<JourneyOptions['onError']>(options, 'onError'),

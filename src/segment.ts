@@ -5,4 +5,4 @@
  */
 export { MAX_MESSAGE_BYTES, segment, toSegmentMessage } from './formats/segment'
 export type { SegmentContext, SegmentMessage, SegmentOptions, SegmentPage } from './formats/segment'
-export type { FormatWarn, WireFormat } from './formats/types'
+export type { FormatWarn, SendResult, Transport, WireFormat } from './formats/types'

@@ -13,7 +13,7 @@ import type { StateSlot } from './state/types'
 export type { Batch, Campaign, ErrorCode, EventContext, EventType, JourneyError, JourneyEvent, Props } from './event/types'
 export type { StateSlot } from './state/types'
 
-export type { FormatWarn, WireFormat } from './formats/types'
+export type { FormatWarn, SendResult, Transport, WireFormat } from './formats/types'
 
 export type {
   Pattern,
@@ -83,7 +83,8 @@ export interface JourneyOptions {
   /**
    * The wire format of a batch. By default journeykit's own JSON (see the README's "What goes
    * over the wire"); `segment({ writeKey })` from `journeykit/segment` speaks the Segment spec's
-   * `/v1/batch` for RudderStack, Jitsu, Segment and others. Tree-shaken when unused.
+   * `/v1/batch` for RudderStack, Jitsu, Segment and others. A format is a transport of its own
+   * (see {@link WireFormat}), so the core carries no code for it; tree-shaken when unused.
    * @example createJourney({ endpoint: 'https://hosted.rudderlabs.com/v1/batch', format: segment({ writeKey }) })
    */
   format?: WireFormat

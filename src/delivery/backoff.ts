@@ -1,6 +1,7 @@
 /**
  * When the next send may go after a failure: our own exponential backoff with jitter, and what
- * the endpoint asked for (Retry-After, or a refusal that holds for the page). Only the deadlines
+ * the endpoint asked for (Retry-After; a wire format's transport asks for the rest of the page's
+ * life when the endpoint refuses its credentials). Only the deadlines
  * are kept here; the flush timer that waits for them is the caller's.
  */
 import { monotonic } from './deadline'
@@ -8,8 +9,6 @@ import type { SendResult } from './transport'
 
 const BASE_BACKOFF = 1000
 const MAX_BACKOFF = 60_000
-/** The longest timer browsers keep (about 24.8 days): "for as long as this page lives". */
-const FOR_THIS_PAGE = 2_147_483_647
 
 export interface Backoff {
   /** A send failed and is to be retried: returns how long to wait before the next one. */
@@ -18,8 +17,6 @@ export interface Backoff {
   _succeeded_(): void
   /** Back online or in view: our own backoff is forgotten (what the endpoint asked for is not). */
   _forget_(): void
-  /** The endpoint refuses this page's sends for good (a wrong write key): none until it is left. */
-  _refuseForPage_(): void
   /** Milliseconds the endpoint asked to wait still (≤ 0: none): honoured by every send, even `flush()` and exits. */
   _askedToWait_(): number
   /** Milliseconds before a timed send may go (≤ 0: now): our backoff or the endpoint's wait, the longer. */
@@ -51,9 +48,6 @@ export function createBackoff(random: () => number = Math.random): Backoff {
     },
     _forget_() {
       failures = blockedUntil = 0
-    },
-    _refuseForPage_() {
-      retryAfterUntil = monotonic() + FOR_THIS_PAGE
     },
     _askedToWait_: askedToWait,
     _wait_: () => Math.max(blockedUntil - monotonic(), askedToWait()),

@@ -32,9 +32,8 @@ export function sendOnExit({ _transport_: transport }: DeliveryConfig, parts: De
     return true
   }
   for (const [key, stored] of outbox._unacknowledged_) {
-    const json = !settlement._taken_(key) && wire._event_(stored)
     // Full: send it and start the next (refused: no room left in the budget, even for this one).
-    if (json && !batch.add(key, json) && (!send() || !batch.add(key, json))) break
+    if (!settlement._taken_(key) && !batch.add(key, stored) && (!send() || !batch.add(key, stored))) break
   }
   send()
 }

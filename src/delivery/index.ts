@@ -35,7 +35,7 @@ export { MAX_BATCH_BYTES, TELL_EVERY, WRITE_WINDOW }
 
 export function createDelivery(config: DeliveryConfig): Delivery {
   const { _flushInterval_: flushInterval, storage, _lock_: lock, report } = config
-  const wire = createWire(config._format_, report)
+  const wire = createWire(report)
   // Delivered by another tab: not for this page's exit send.
   const tabs = createTabChannel(config._channel_, (keys) => outbox._acknowledge_(keys), config._stateChangedElsewhere_)
   const outbox = createOutbox(config, wire._encode_, (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))

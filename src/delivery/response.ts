@@ -1,29 +1,24 @@
 /**
  * What an endpoint's answer to a batch means for its events: delivered; too large, so smaller
- * batches from now on; credentials refused, so no more sends from this page; worth a retry; or
- * refused for good, so dropped. Each problem is reported here, once per batch.
+ * batches from now on; worth a retry; or refused for good, so dropped. Each problem is reported
+ * here, once per batch.
  */
 import type { Reporter } from '../errors'
-import type { WireFormat } from '../formats/types'
 import type { SendResult } from './transport'
 
 /** (An enum: the build writes its members as numbers.) */
 export const enum Verdict {
   Delivered,
   Smaller,
-  Refused,
   Retry,
   Rejected,
 }
 
-/** The verdict on `result`, the answer to a batch of `count` events sent in `format`. */
-export function verdictOf(result: SendResult, count: number, format: WireFormat | undefined, report: Reporter): Verdict {
+/** The verdict on `result`, the answer to a batch of `count` events. */
+export function verdictOf(result: SendResult, count: number, report: Reporter): Verdict {
   if (result.ok) return Verdict.Delivered
   // 413: the endpoint takes smaller requests (one event alone is not made any smaller: rejected).
   if (result.tooLarge && count > 1) return Verdict.Smaller
-  // A wrong write key fails every batch: keep the events; the next page load, perhaps with a
-  // corrected key, tries again.
-  if (format?.refused(result.status, count, report.warn)) return Verdict.Refused
   const detail = { status: result.status, count, cause: result.error }
   if (result.retry) {
     report.warn('delivery_failed', __DEV__ && `Sending ${count} events failed (${result.status || 'network error'}); retrying later`, detail)

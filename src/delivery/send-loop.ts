@@ -40,7 +40,7 @@ async function sendStored(
   renew: () => Promise<boolean>,
   everything: boolean,
 ): Promise<void> {
-  const { _outbox_: outbox, _settlement_: settlement, _wire_: wire } = parts
+  const { _outbox_: outbox, _settlement_: settlement } = parts
   /** This run's requests not yet answered: the run (and so the lock) lasts until they are. */
   const outstanding = new Set<Promise<SendResult>>()
   let failed = false
@@ -63,11 +63,10 @@ async function sendStored(
       let tookAll = true
       for (const row of stored.events) {
         if (settlement._taken_(row[0])) continue
-        // Unreadable, or (rarely) stored before a format was switched on and too large for it.
-        // (What this page queued itself is known to be an event: no need to parse it again.)
-        const json = (outbox._unacknowledged_.get(row[0]) === row[1] || isEventJson(row[1])) && wire._event_(row[1])
-        if (!json) corrupt.push(row[0])
-        else if (!batch.add(row[0], json)) {
+        // Unreadable (another version's, tampered with)? What this page queued itself is known to
+        // be an event: no need to parse it again.
+        if (outbox._unacknowledged_.get(row[0]) !== row[1] && !isEventJson(row[1])) corrupt.push(row[0])
+        else if (!batch.add(row[0], row[1])) {
           tookAll = false
           break
         }
@@ -84,8 +83,7 @@ async function sendStored(
           continue
         }
         const [key, json] = own.shift()!
-        // (The format could encode it when it was queued: see Wire._encode_.)
-        batch.add(key, wire._event_(json)!)
+        batch.add(key, json)
       }
       const { rows, full } = batch
       if (corrupt.length) {

@@ -18,7 +18,7 @@ export interface Sender {
   _send_(rows: StoredEvent[], dropped: number): Promise<SendResult>
 }
 
-export function createSender({ _batchSize_: batchSize, _transport_: transport, _format_: format, report }: DeliveryConfig, parts: DeliveryParts): Sender {
+export function createSender({ _batchSize_: batchSize, _transport_: transport, report }: DeliveryConfig, parts: DeliveryParts): Sender {
   const { _wire_: wire, _backoff_: backoff, _settlement_: settlement, _outbox_: outbox } = parts
   /** Dropped events counted in batches still in flight: another batch must not report them too. */
   let droppedInFlight = 0
@@ -32,16 +32,11 @@ export function createSender({ _batchSize_: batchSize, _transport_: transport, _
       // (No longer in flight, and counted as settled or as unreported again in the same step.)
       droppedInFlight -= dropped
       if (parts._stopped_) return result
-      const verdict = verdictOf(result, keys.length, format, report)
+      const verdict = verdictOf(result, keys.length, report)
       if (verdict === Verdict.Delivered) backoff._succeeded_()
       if (verdict === Verdict.Delivered || verdict === Verdict.Rejected) await settlement._settleLater_(keys, dropped)
       else if (verdict === Verdict.Smaller) sender._limit_ = Math.max(1, keys.length >> 1)
-      else if (verdict === Verdict.Retry) parts._flushTimer_._at_(backoff._failed_(result))
-      else {
-        // Sending stops for this page (the exit send too); counted as to retry.
-        backoff._refuseForPage_()
-        result.retry = true
-      }
+      else parts._flushTimer_._at_(backoff._failed_(result))
       // Not delivered: what was sent unwritten is written now.
       if (result.retry && keys.some((key) => outbox._unwritten_.has(key))) outbox._schedule_(0)
       return result

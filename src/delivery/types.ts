@@ -3,7 +3,6 @@
  * parts it wires, which the send loop, the sender and the exit send share.
  */
 import type { Reporter } from '../errors'
-import type { WireFormat } from '../formats/types'
 import type { Journal } from '../queue/journal'
 import type { SenderLock } from '../queue/lease'
 import type { Outbox } from '../queue/outbox'
@@ -27,8 +26,6 @@ export interface DeliveryConfig {
   _transport_: Transport
   _lock_: SenderLock
   report: Reporter
-  /** A wire format other than journeykit's JSON (e.g. the Segment spec's batch). */
-  _format_?: WireFormat
   /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
   _channel_: string
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */

@@ -1,10 +1,10 @@
 /**
- * Events as they go on the wire: journeykit's own JSON, or a wire format's (formats/types.ts).
- * Events are stored as journeykit's JSON and encoded each time they are sent.
+ * Events as they go on the wire: journeykit's own JSON, checked once when an event is queued and
+ * stored as it is sent. (A wire format such as the Segment spec's re-encodes the request body in
+ * its transport, formats/types.ts: the core carries no format code.)
  */
 import { MAX_EVENT_BYTES } from '../capture/sanitize'
 import type { Reporter } from '../errors'
-import type { WireFormat } from '../formats/types'
 import type { StoredEvent } from '../queue/store'
 import type { JourneyEvent } from '../types'
 import { byteLength } from './transport'
@@ -15,9 +15,7 @@ export interface Wire {
    * fail later at send time; undefined (reported) when it cannot be sent at all.
    */
   _encode_(event: JourneyEvent): string | undefined
-  /** A stored event as it goes on the wire; undefined when the format cannot send it. */
-  _event_(json: string): string | undefined
-  /** The request body of events already in the wire's form (see `_event_`). */
+  /** The request body of stored events. */
   _body_(rows: StoredEvent[], dropped: number): string
 }
 
@@ -32,19 +30,8 @@ export function isEventJson(json: unknown): json is string {
   }
 }
 
-/** journeykit's JSON, or `format`'s when one is given. */
-export function createWire(format: WireFormat | undefined, report: Reporter): Wire {
-  const event = (json: string): string | undefined => {
-    if (!format) return json
-    try {
-      return format.event(json, report.warn)
-    } catch (error) {
-      // An event the format cannot read (a beforeSend answer it does not expect, a tampered
-      // record): not sendable, reported, and never blocking the events behind it.
-      report.warn('internal_error', __DEV__ && 'The wire format could not encode an event; it was left out', { cause: error })
-      return undefined
-    }
-  }
+/** journeykit's JSON. */
+export function createWire(report: Reporter): Wire {
   return {
     _encode_(journeyEvent) {
       let json: string
@@ -55,19 +42,14 @@ export function createWire(format: WireFormat | undefined, report: Reporter): Wi
         report.warn('invalid_props', __DEV__ && `Event "${journeyEvent.name}" could not be serialized and was dropped`, { cause: error })
         return undefined
       }
-      if (byteLength(json) > MAX_EVENT_BYTES || !event(json)) {
+      if (byteLength(json) > MAX_EVENT_BYTES) {
         report.warn('event_too_large', __DEV__ && `Event "${journeyEvent.name}" is larger than 32 KiB and was dropped`)
         return undefined
       }
       return json
     },
-    _event_: event,
     _body_(rows, dropped) {
-      const events = rows.map((row) => row[1])
-      const sentAt = new Date().toISOString()
-      return format
-        ? format.batch(events, sentAt, dropped)
-        : '{"sentAt":"' + sentAt + '","events":[' + events.join(',') + ']' + (dropped ? ',"dropped":' + dropped : '') + '}'
+      return '{"sentAt":"' + new Date().toISOString() + '","events":[' + rows.map((row) => row[1]).join(',') + ']' + (dropped ? ',"dropped":' + dropped : '') + '}'
     },
   }
 }

@@ -5,8 +5,9 @@
  * de-duplicated on `messageId`. The README ("Send to RudderStack / Jitsu / Segment") documents
  * the mapping field by field.
  */
+import { byteLength, createTransport } from '../delivery/transport'
 import type { Campaign, JourneyEvent, Props } from '../types'
-import type { WireFormat } from './types'
+import type { FormatWarn, SendResult, WireFormat } from './types'
 
 /**
  * Bytes one message may take (the spec's "32 KB per call"). Counted as 32 000, not 32 768: the
@@ -80,10 +81,22 @@ export interface SegmentOptions {
   mapEvent?: (message: SegmentMessage, event: JourneyEvent) => SegmentMessage | void
 }
 
-// Not transport's byteLength: sharing it would split the package build into a shared chunk,
-// which costs every `createJourney` bundle bytes.
-let encoder: TextEncoder | undefined
-const utf8Bytes = (text: string): number => (encoder ??= new TextEncoder()).encode(text).length
+/** The longest timer browsers keep (about 24.8 days): "for as long as this page lives". */
+const FOR_THIS_PAGE = 2_147_483_647
+
+/**
+ * Bytes of a Segment request body per byte of journeykit's, assumed until bodies of this page
+ * were measured (the `context.page` fields repeated in a page call's properties, `messageId`,
+ * `originalTimestamp`, `channel`: test/formats/segment.test.ts measures the default touchpoints).
+ */
+export const ASSUMED_GROWTH = 1.5
+
+/** The request body delivery hands a transport: journeykit's JSON (delivery/wire.ts). */
+interface JourneyBody {
+  sentAt: string
+  events: JourneyEvent[]
+  dropped?: number
+}
 
 function fail(message: string): never {
   throw new Error(`[journeykit] segment(): ${message}`)
@@ -146,8 +159,9 @@ export function toSegmentMessage(event: JourneyEvent): SegmentMessage {
  * - 401, 403 and 404 (a wrong write key, a forbidden or disabled source, a wrong URL) stop
  *   sending for the page and keep the events queued (`onError` code `write_key_refused`); the
  *   next page load tries again.
- * - A message over 32 000 bytes is dropped and reported (`event_too_large`), not sent to fail
- *   its whole batch.
+ * - A message over 32 000 bytes is dropped and reported (`event_too_large`) when its batch is
+ *   sent, not sent to fail the whole batch.
+ * - It is a transport of its own (formats/types.ts): journeykit's core carries no code for it.
  *
  * @example
  * import { createJourney, defaults } from 'journeykit'
@@ -168,11 +182,12 @@ export function segment(options: SegmentOptions): WireFormat {
   } catch {
     fail('`writeKey` must contain only Latin-1 characters')
   }
-  return {
-    headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + credentials },
-    event(json, warn) {
-      const event = JSON.parse(json) as JourneyEvent
-      let out = ''
+  const ownHeaders = { 'Content-Type': 'application/json', Authorization: 'Basic ' + credentials }
+
+  /** One event as a message on the wire; undefined (reported) when it cannot go. */
+  function encode(event: JourneyEvent, warn: FormatWarn): string | undefined {
+    let out = ''
+    try {
       if (mapEvent) {
         const message = toSegmentMessage(event)
         try {
@@ -183,23 +198,53 @@ export function segment(options: SegmentOptions): WireFormat {
       }
       // A fresh message: a mapEvent that threw may have changed the one it was given.
       out ||= JSON.stringify(toSegmentMessage(event))
-      return utf8Bytes(out) > MAX_MESSAGE_BYTES ? undefined : out
-    },
-    batch: (events, sentAt, dropped) =>
+    } catch (error) {
+      // An event the format cannot read (a beforeSend answer it does not expect, a tampered
+      // record): left out, reported, and never blocking the events beside it.
+      warn('internal_error', 'segment() could not encode an event; it was left out', { cause: error })
+      return undefined
+    }
+    if (byteLength(out) <= MAX_MESSAGE_BYTES) return out
+    warn('event_too_large', `Event "${event.name}" is over ${MAX_MESSAGE_BYTES} bytes as a Segment message; it was dropped`)
+    return undefined
+  }
+
+  return (endpoint, headers, warn) => {
+    const transport = createTransport(endpoint, { ...ownHeaders, ...headers })
+    /** The largest growth of a body seen on this page (see ASSUMED_GROWTH). */
+    let growth = ASSUMED_GROWTH
+
+    /** A wrong write key fails every batch: stop for the page, keep the events for the next load. */
+    function answer(count: number, result: SendResult): SendResult {
+      const { status } = result
+      if (status !== 401 && status !== 403 && status !== 404) return result
+      warn(
+        'write_key_refused',
+        `The endpoint refused the write key or source (${status}); nothing more is sent from this page, ` +
+          `the ${count} events stay queued for the next page load`,
+        { status, count },
+      )
+      return { ...result, retry: true, retryAfter: FOR_THIS_PAGE }
+    }
+
+    /** Posts the Segment body of `body` (journeykit's) with `post`; nothing when none of its events can go. */
+    function sendAs(body: string, post: (out: string) => Promise<SendResult> | undefined): Promise<SendResult> | undefined {
+      const { sentAt, events, dropped } = JSON.parse(body) as JourneyBody
+      const messages = events.map((event) => encode(event, warn)).filter((message) => message !== undefined)
+      // Nothing to send: the events were reported and are done with.
+      if (!messages.length) return Promise.resolve({ ok: true, retry: false, status: 204 })
       // `dropped`, journeykit's count of events lost to a full queue, is no field of the spec:
       // pipelines ignore it, a proxy or self-made collector can read it.
-      '{"batch":[' + events.join(',') + '],"sentAt":"' + sentAt + '"' + (dropped ? ',"dropped":' + dropped : '') + '}',
-    refused(status, count, warn) {
-      const refused = status === 401 || status === 403 || status === 404
-      if (refused) {
-        warn(
-          'write_key_refused',
-          `The endpoint refused the write key or source (${status}); nothing more is sent from this page, ` +
-            `the ${count} events stay queued for the next page load`,
-          { status, count },
-        )
-      }
-      return refused
-    },
+      const out = '{"batch":[' + messages.join(',') + '],"sentAt":"' + sentAt + '"' + (dropped ? ',"dropped":' + dropped : '') + '}'
+      growth = Math.max(growth, byteLength(out) / byteLength(body))
+      return post(out)?.then((result) => answer(messages.length, result))
+    }
+
+    return {
+      send: (body) => sendAs(body, transport.send)!,
+      sendOnExit: (body) => sendAs(body, transport.sendOnExit),
+      // The exit send sizes its batches in journeykit's bytes.
+      budgetLeft: () => transport.budgetLeft() / growth,
+    }
   }
 }

@@ -116,8 +116,8 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         _flushInterval_: config._flushInterval_,
         maxQueueSize: config._maxQueueSize_,
         storage,
-        _transport_: createTransport(config._endpoint_, config._headers_),
-        _format_: config._format_,
+        // A wire format is a transport of its own (formats/types.ts).
+        _transport_: __WIRE_FORMAT__ && config._format_ ? config._format_(config._endpoint_, config._headers_, report.warn) : createTransport(config._endpoint_, config._headers_),
         _lock_: createSenderLock(storage, scope.lock),
         report,
         _channel_: scope.channel,

@@ -44,9 +44,9 @@ test('Retry-After is honoured by every send and survives forgetting our own back
   expect(backoff._askedToWait_()).toBe(30_000)
 })
 
-test('a refusal for the page holds for as long as the page lives', () => {
+test('a wait asked for as long as the page lives (a refused write key) holds, even once our own backoff is forgotten', () => {
   const backoff = createBackoff()
-  backoff._refuseForPage_()
+  backoff._failed_(failure(2_147_483_647))
   vi.advanceTimersByTime(24 * 3600_000)
   expect(backoff._askedToWait_()).toBeGreaterThan(0)
   backoff._forget_()

@@ -3,12 +3,11 @@ import { expect, test } from 'vitest'
 import { Verdict, verdictOf } from '../../src/delivery/response'
 import type { SendResult } from '../../src/delivery/transport'
 import { createReporter } from '../../src/errors'
-import type { WireFormat } from '../../src/formats/types'
 import type { JourneyError } from '../../src/types'
 
-function judge(result: Partial<SendResult>, count = 5, format?: WireFormat) {
+function judge(result: Partial<SendResult>, count = 5) {
   const errors: JourneyError[] = []
-  const verdict = verdictOf({ ok: false, retry: false, status: 0, ...result }, count, format, createReporter((error) => errors.push(error)))
+  const verdict = verdictOf({ ok: false, retry: false, status: 0, ...result }, count, createReporter((error) => errors.push(error)))
   return { verdict, errors: errors.map(({ code, status, count }) => ({ code, status, count })) }
 }
 
@@ -25,19 +24,4 @@ test('retryable failures are reported as failed, other refusals as rejected', ()
   expect(judge({ status: 503, retry: true })).toEqual({ verdict: Verdict.Retry, errors: [{ code: 'delivery_failed', status: 503, count: 5 }] })
   expect(judge({ status: 0, retry: true, error: new TypeError('Failed to fetch') }, 3).verdict).toBe(Verdict.Retry)
   expect(judge({ status: 400 })).toEqual({ verdict: Verdict.Rejected, errors: [{ code: 'delivery_rejected', status: 400, count: 5 }] })
-})
-
-test("a format's refusal of the credentials stops sending for the page (the format reports it)", () => {
-  const refusing: WireFormat = {
-    headers: {},
-    event: (json) => json,
-    batch: (events) => `[${events.join(',')}]`,
-    refused(status, count, warn) {
-      if (status !== 401) return false
-      warn('write_key_refused', `refused ${count}`)
-      return true
-    },
-  }
-  expect(judge({ status: 401 }, 5, refusing)).toEqual({ verdict: Verdict.Refused, errors: [{ code: 'write_key_refused', status: undefined, count: undefined }] })
-  expect(judge({ status: 500, retry: true }, 5, refusing).verdict).toBe(Verdict.Retry)
 })

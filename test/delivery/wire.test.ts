@@ -1,15 +1,14 @@
-/** Events as they go on the wire (src/delivery/wire.ts): journeykit's JSON, or a format's. */
+/** Events as they go on the wire (src/delivery/wire.ts): journeykit's JSON. */
 import { expect, test } from 'vitest'
 import { createWire, isEventJson } from '../../src/delivery/wire'
 import { createReporter } from '../../src/errors'
-import type { WireFormat } from '../../src/formats/types'
 import type { JourneyError, JourneyEvent } from '../../src/types'
 
 const event = (props: Record<string, unknown> = {}) => ({ id: 'id-1', type: 'track', name: 'signup', props }) as unknown as JourneyEvent
 
-function wire(format?: WireFormat) {
+function wire() {
   const errors: JourneyError[] = []
-  return { wire: createWire(format, createReporter((error) => errors.push(error))), codes: () => errors.map((error) => error.code) }
+  return { wire: createWire(createReporter((error) => errors.push(error))), codes: () => errors.map((error) => error.code) }
 }
 
 test('stores an event as its JSON; drops (and reports) one that cannot be serialized or is over 32 KiB', () => {
@@ -28,25 +27,6 @@ test("journeykit's body: sentAt, the events as stored, and dropped only when the
   expect(body).toEqual({ sentAt: expect.any(String), events: [{ a: 1 }, { b: 2 }] })
   expect(new Date(body.sentAt).toISOString()).toBe(body.sentAt)
   expect(JSON.parse(plain._body_([], 3))).toMatchObject({ events: [], dropped: 3 })
-})
-
-test("a format encodes each event and the body; an event it cannot encode, or that makes it throw, is left out and reported", () => {
-  const format: WireFormat = {
-    headers: {},
-    event: (json) => {
-      const parsed = JSON.parse(json) as JourneyEvent
-      if (parsed.name === 'boom') throw new Error('unexpected')
-      return parsed.name === 'huge' ? undefined : `<${parsed.name}>`
-    },
-    batch: (events, _sentAt, dropped) => `${events.join('')}|${dropped}`,
-    refused: () => false,
-  }
-  const { wire: formatted, codes } = wire(format)
-  expect(formatted._event_(JSON.stringify({ name: 'signup' }))).toBe('<signup>')
-  expect(formatted._event_(JSON.stringify({ name: 'boom' }))).toBeUndefined()
-  expect(formatted._encode_({ ...event(), name: 'huge' })).toBeUndefined()
-  expect(formatted._body_([['k', '<a>'], ['l', '<b>']], 2)).toBe('<a><b>|2')
-  expect(codes()).toEqual(['internal_error', 'event_too_large'])
 })
 
 test('only the JSON of an event counts as a stored event', () => {

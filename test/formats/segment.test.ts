@@ -4,12 +4,16 @@
  * the same messageId, a refused write key, the 32 KB message limit, beforeSend and mapEvent).
  * Only the edges are fake (IndexedDB, the clock, fetch).
  */
-import { beforeEach, describe, expect, test } from 'vitest'
-import { MAX_MESSAGE_BYTES, segment, toSegmentMessage, type SegmentMessage } from '../../src/segment'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { createWire } from '../../src/delivery/wire'
+import { createReporter } from '../../src/errors'
+import { ASSUMED_GROWTH } from '../../src/formats/segment'
+import { MAX_MESSAGE_BYTES, segment, toSegmentMessage, type SegmentMessage, type SegmentOptions } from '../../src/segment'
 import { createJourney } from '../../src/journey'
 import { defaults } from '../../src/touchpoints'
 import type { JourneyEvent } from '../../src/types'
-import { fakeBeacon, leavePage, setVisibility, supportKeepalive } from '../helpers/browser'
+import { fakeBeacon, leavePage, restoreBrowser, setVisibility, supportKeepalive } from '../helpers/browser'
+import { fakeFetch, type FakeFetch } from '../helpers/fetch'
 import { ENDPOINT, usePage } from '../helpers/journey'
 import { advance, idle } from '../helpers/time'
 import { event as journeyEvent, setReferrer } from '../touchpoints/context'
@@ -162,13 +166,87 @@ describe('segment() set-up', () => {
     expect(() => segment({ writeKey: 'ключ' })).toThrow(/Latin-1/)
   })
 
-  test('the write key is the Basic user name with an empty password', () => {
-    expect(segment({ writeKey: 'abc123' }).headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Basic YWJjMTIzOg==' })
-  })
 
   test('createJourney refuses a format that is not one', () => {
     expect(() => createJourney({ endpoint: '/v1/batch', format: 'segment' as never })).toThrow(/format/)
     expect(() => createJourney({ endpoint: '/v1/batch', format: {} as never })).toThrow(/format/)
+  })
+})
+
+describe("the format's transport", () => {
+  const FOR_THIS_PAGE = 2_147_483_647
+  let fetch: FakeFetch
+  let warnings: Array<[string, Record<string, unknown> | undefined]>
+  beforeEach(() => {
+    fetch = fakeFetch()
+    fetch.install()
+    supportKeepalive()
+    warnings = []
+  })
+  afterEach(() => restoreBrowser())
+
+  const transportOf = (headers?: Record<string, string>, options: Partial<SegmentOptions> = {}) =>
+    segment({ writeKey: 'abc123', ...options })('https://hosted.example/v1/batch', headers, (code, _message, detail) => warnings.push([code, detail]))
+  /** A body as delivery hands it to the transport (delivery/wire.ts). */
+  const body = (events: JourneyEvent[], dropped = 0) => createWire(createReporter(() => {}))._body_(events.map((event) => [event.id, JSON.stringify(event)]), dropped)
+  const sentBatch = (n = 0) => JSON.parse(fetch.requests[n]!.body) as { batch: SegmentMessage[]; sentAt: string; dropped?: number }
+
+  test("re-encodes journeykit's body as the spec's batch, with the write key as Basic user name and the site's headers over the format's", async () => {
+    const events = [journeyEvent({ name: 'signup', props: { plan: 'pro' } }), journeyEvent({ name: 'purchase' })]
+    const result = await transportOf({ 'X-Site': '1' }).send(body(events, 3))
+    expect(result).toMatchObject({ ok: true, status: 200 })
+    expect(fetch.requests[0]!.url).toBe('https://hosted.example/v1/batch')
+    expect(fetch.requests[0]!.init.headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Basic YWJjMTIzOg==', 'X-Site': '1' })
+    expect(sentBatch()).toEqual({ batch: events.map(toSegmentMessage).map((m) => JSON.parse(JSON.stringify(m))), sentAt: expect.stringMatching(ISO), dropped: 3 })
+    await transportOf({ Authorization: 'Bearer proxy' }).send(body(events))
+    expect((fetch.requests[1]!.init.headers as Record<string, string>).Authorization).toBe('Bearer proxy')
+    expect(Object.keys(sentBatch(1))).toEqual(['batch', 'sentAt'])
+  })
+
+  test('a message over 32 000 bytes is left out and reported; a batch with nothing left to send is not sent and counts as done', async () => {
+    const big = journeyEvent({ name: 'big', props: { blob: 'x'.repeat(32_200) } })
+    const transport = transportOf()
+    await transport.send(body([big, journeyEvent({ name: 'small' })]))
+    expect(sentBatch().batch.map((m) => m.event)).toEqual(['small'])
+    expect(await transport.send(body([big]))).toEqual({ ok: true, retry: false, status: 204 })
+    expect(transport.sendOnExit(body([big]))).toBeInstanceOf(Promise)
+    expect(fetch.requests).toHaveLength(1)
+    expect(warnings.map(([code]) => code)).toEqual(['event_too_large', 'event_too_large', 'event_too_large'])
+  })
+
+  test.each([401, 403, 404])('%i: the write key is refused: reported, and answered as a wait for as long as the page lives', async (status) => {
+    fetch.setPlan([{ status }, { status: 503 }])
+    const transport = transportOf()
+    const refused = await transport.send(body([journeyEvent(), journeyEvent()]))
+    expect(refused).toMatchObject({ ok: false, status, retry: true, retryAfter: FOR_THIS_PAGE })
+    expect(warnings).toEqual([['write_key_refused', { status, count: 2 }]])
+    // Any other answer is delivery's to judge, as it comes.
+    expect(await transport.send(body([journeyEvent()]))).toMatchObject({ ok: false, status: 503, retry: true, retryAfter: undefined })
+    expect(warnings).toHaveLength(1)
+  })
+
+  test("the exit budget is told in journeykit's bytes: what is left, shrunk by the largest growth seen", async () => {
+    const transport = transportOf()
+    expect(transport.budgetLeft()).toBe(60_000 / ASSUMED_GROWTH)
+    // A page view grows most: its page fields are repeated in its properties.
+    const view = journeyEvent({ type: 'page', name: 'page_view', props: { path: '/a'.repeat(400) } })
+    const journeykitBody = body([view])
+    await transport.send(journeykitBody)
+    const growth = Buffer.byteLength(fetch.requests[0]!.body) / Buffer.byteLength(journeykitBody)
+    expect(growth).toBeGreaterThan(1)
+    expect(transport.budgetLeft()).toBeCloseTo(60_000 / Math.max(ASSUMED_GROWTH, growth), 6)
+    // An exit body whose Segment form does not fit what the browser has left is not sent.
+    expect(transport.sendOnExit(body(Array.from({ length: 40 }, () => journeyEvent({ props: { pad: 'p'.repeat(1500) } }))))).toBeUndefined()
+    expect(fetch.requests).toHaveLength(1)
+  })
+
+  test("the default touchpoints' events grow by less than ASSUMED_GROWTH as Segment messages", () => {
+    for (const [name, props] of TOUCHPOINT_EVENTS) {
+      const event = journeyEvent({ name, props })
+      expect(Buffer.byteLength(JSON.stringify(toSegmentMessage(event))) / Buffer.byteLength(JSON.stringify(event)), name).toBeLessThan(ASSUMED_GROWTH)
+    }
+    const view = journeyEvent({ type: 'page', name: 'page_view', props: {} })
+    expect(Buffer.byteLength(JSON.stringify(toSegmentMessage(view))) / Buffer.byteLength(JSON.stringify(view))).toBeLessThan(ASSUMED_GROWTH)
   })
 })
 
@@ -288,7 +366,8 @@ describe('the Segment format in a journey', () => {
     journey.track('two')
     await deliver(journey)
     expect(page.fetch.requests).toHaveLength(1)
-    expect(page.errors.map((error) => error.code)).toEqual(['write_key_refused'])
+    // (The batch's own report follows the refusal: it waits, for the next page load.)
+    expect(page.errors.map((error) => error.code)).toEqual(['write_key_refused', 'delivery_failed'])
 
     page.fetch.setPlan([{ status: 400 }], { status: 200 })
     const next = page.make({ format: segment({ writeKey: WRITE_KEY }) })
@@ -296,7 +375,7 @@ describe('the Segment format in a journey', () => {
     next.track('three')
     await deliver(next)
     // The stored batch (one, two) got the 400 and was dropped; 'three' went on its own.
-    expect(page.errors.map((error) => error.code)).toEqual(['write_key_refused', 'delivery_rejected'])
+    expect(page.errors.map((error) => error.code)).toEqual(['write_key_refused', 'delivery_failed', 'delivery_rejected'])
     expect(messages().slice(-1).map((m) => m.event)).toEqual(['three'])
   })
 
@@ -311,7 +390,7 @@ describe('the Segment format in a journey', () => {
     expect(page.fetch.requests).toHaveLength(2)
   })
 
-  test('a message over 32 000 bytes is dropped and reported when queued; the rest of the batch goes', async () => {
+  test('a message over 32 000 bytes is dropped and reported when its batch is sent; the rest of the batch goes', async () => {
     const journey = page.make({ format: segment({ writeKey: WRITE_KEY }) })
     // Under journeykit's own 32 KiB limit, over the spec's 32 KB once mapped.
     journey.track('big', { blob: 'x'.repeat(32_200) })

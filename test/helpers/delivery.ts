@@ -49,7 +49,7 @@ export function deliveryParts(options: Partial<DeliveryConfig> = {}) {
     takeStateChanges: () => [],
     ...options,
   }
-  const wire = createWire(config._format_, config.report)
+  const wire = createWire(config.report)
   const delivered: string[][] = []
   const outbox = createOutbox(config, wire._encode_, () => {})
   const flushes: number[] = []

@@ -18,8 +18,12 @@ const SOURCES = readdirSync('src', { recursive: true, encoding: 'utf8' })
   .map((name) => `src/${name.split('\\').join('/')}`)
   .filter((file) => readFileSync(file, 'utf8').includes('__DEV__ &&'))
   .sort()
-/** Sources whose development-only texts all belong to checks only code reaches (custom phase models). */
-const NPM_ONLY_SOURCES = ['src/phases/index.ts']
+/**
+ * Sources whose development-only texts journeykit.debug.iife.js cannot contain: checks only code
+ * reaches (custom phase models), and the Segment format (its own script-tag file has no debug
+ * build).
+ */
+const NPM_ONLY_SOURCES = ['src/phases/index.ts', 'src/formats/segment.ts']
 
 /**
  * The literal pieces (12 characters or more) of every development-only text in the sources;
@@ -41,8 +45,7 @@ function devTexts(): Array<{ piece: string; npmOnly: boolean }> {
   return pieces
 }
 
-// The Segment format (journeykit/segment) keeps its own texts: it is left out.
-const js = (dir: string) => readdirSync(dir).filter((name) => /\.(c?js)$/.test(name) && !name.includes('segment')).map((name) => `${dir}/${name}`)
+const js = (dir: string) => readdirSync(dir).filter((name) => /\.(c?js)$/.test(name)).map((name) => `${dir}/${name}`)
 /** The built files' text, with the escapes the printer adds (quotes, backticks, non-ASCII as `\\uXXXX`) undone. */
 const text = (files: string[]) =>
   files
@@ -60,13 +63,14 @@ describe('message texts', () => {
   const npmOnly = devTexts().filter((text) => text.npmOnly).map(({ piece }) => piece)
 
   test('the sources mark their texts development-only (the check below has something to find)', () => {
-    expect(SOURCES).toEqual(expect.arrayContaining(['src/journey.ts', 'src/delivery/index.ts', 'src/options.ts', 'src/capture/sanitize.ts', 'src/phases/index.ts']))
+    expect(SOURCES).toEqual(expect.arrayContaining(['src/journey.ts', 'src/delivery/index.ts', 'src/options.ts', 'src/capture/sanitize.ts', 'src/phases/index.ts', 'src/formats/segment.ts']))
     expect(texts.length).toBeGreaterThan(30)
     expect(texts).toContain('` must be a whole number of at least ')
   })
 
-  test('the production build (npm files and journeykit.iife.js) contains none of them', () => {
-    const production = text([...js('dist'), 'dist/journeykit.iife.js'].filter((file) => !file.includes('.debug.')))
+  test('the production build (npm files and the script-tag files) contains none of them', () => {
+    // (js('dist') lists the script-tag files too: each of them but the debug one.)
+    const production = text(js('dist').filter((file) => !file.includes('.debug.')))
     expect(texts.filter((piece) => production.includes(piece))).toEqual([])
   })
 

@@ -105,7 +105,7 @@ export function createTransport(endpoint: string, headers: Record<string, string
         // An unread body keeps counting against the keep-alive budget: release it.
         response.body?.cancel().catch(() => {})
         if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-          return { ok: false, retry: false, status: response.status, error: new Error('The endpoint answered with a redirect') }
+          return { ok: false, retry: false, status: response.status, error: new Error((__DEV__ && 'The endpoint answered with a redirect') || 'redirect') }
         }
         const result = classify(response.status)
         if (result.retry) result.retryAfter = parseRetryAfter(response.headers.get('Retry-After'))

@@ -98,8 +98,9 @@ interface JourneyBody {
   dropped?: number
 }
 
-function fail(message: string): never {
-  throw new Error(`[journeykit] segment(): ${message}`)
+/** A set-up mistake: the option and, in the development build, what is wrong with it. */
+function fail(option: string, text: string | false): never {
+  throw new Error(`[journeykit] segment(): ${text || `\`${option}\` is invalid; see the README's "Send to RudderStack / Jitsu / Segment" (the development build says more)`}`)
 }
 
 function searchOf(url: string): string {
@@ -174,13 +175,13 @@ export function toSegmentMessage(event: JourneyEvent): SegmentMessage {
  */
 export function segment(options: SegmentOptions): WireFormat {
   const { writeKey, mapEvent } = options ?? ({} as SegmentOptions)
-  if (typeof writeKey !== 'string' || !writeKey.trim()) fail('`writeKey` is required: the write key of your source')
-  if (mapEvent !== undefined && typeof mapEvent !== 'function') fail('`mapEvent` must be a function')
+  if (typeof writeKey !== 'string' || !writeKey.trim()) fail('writeKey', __DEV__ && '`writeKey` is required: the write key of your source')
+  if (mapEvent !== undefined && typeof mapEvent !== 'function') fail('mapEvent', __DEV__ && '`mapEvent` must be a function')
   let credentials: string
   try {
     credentials = btoa(writeKey.trim() + ':')
   } catch {
-    fail('`writeKey` must contain only Latin-1 characters')
+    fail('writeKey', __DEV__ && '`writeKey` must contain only Latin-1 characters')
   }
   const ownHeaders = { 'Content-Type': 'application/json', Authorization: 'Basic ' + credentials }
 
@@ -193,7 +194,7 @@ export function segment(options: SegmentOptions): WireFormat {
         try {
           out = JSON.stringify(mapEvent(message, event) ?? message)
         } catch (error) {
-          warn('plugin_failed', `segment() mapEvent failed on "${event.name}"; the message went unchanged`, { cause: error })
+          warn('plugin_failed', __DEV__ && `segment() mapEvent failed on "${event.name}"; the message went unchanged`, { cause: error })
         }
       }
       // A fresh message: a mapEvent that threw may have changed the one it was given.
@@ -201,11 +202,11 @@ export function segment(options: SegmentOptions): WireFormat {
     } catch (error) {
       // An event the format cannot read (a beforeSend answer it does not expect, a tampered
       // record): left out, reported, and never blocking the events beside it.
-      warn('internal_error', 'segment() could not encode an event; it was left out', { cause: error })
+      warn('internal_error', __DEV__ && 'segment() could not encode an event; it was left out', { cause: error })
       return undefined
     }
     if (byteLength(out) <= MAX_MESSAGE_BYTES) return out
-    warn('event_too_large', `Event "${event.name}" is over ${MAX_MESSAGE_BYTES} bytes as a Segment message; it was dropped`)
+    warn('event_too_large', __DEV__ && `Event "${event.name}" is over ${MAX_MESSAGE_BYTES} bytes as a Segment message; it was dropped`)
     return undefined
   }
 
@@ -220,8 +221,9 @@ export function segment(options: SegmentOptions): WireFormat {
       if (status !== 401 && status !== 403 && status !== 404) return result
       warn(
         'write_key_refused',
-        `The endpoint refused the write key or source (${status}); nothing more is sent from this page, ` +
-          `the ${count} events stay queued for the next page load`,
+        __DEV__ &&
+          `The endpoint refused the write key or source (${status}); nothing more is sent from this page, ` +
+            `the ${count} events stay queued for the next page load`,
         { status, count },
       )
       return { ...result, retry: true, retryAfter: FOR_THIS_PAGE }

@@ -17,8 +17,8 @@ import type { ErrorCode, JourneyError } from '../event/types'
 
 export type { SendResult, Transport }
 
-/** Reports a problem (console once per code, `onError` every time). */
-export type FormatWarn = (code: ErrorCode, message: string, detail?: Omit<JourneyError, 'code' | 'message'>) => void
+/** Reports a problem (console once per code, `onError` every time); `false` for the text: the code alone (production builds). */
+export type FormatWarn = (code: ErrorCode, message: string | false, detail?: Omit<JourneyError, 'code' | 'message'>) => void
 
 /**
  * A wire format: see {@link segment} (from `journeykit/segment`) for the one journeykit ships.

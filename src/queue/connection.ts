@@ -15,7 +15,7 @@ export const OPEN_TIMEOUT = 3000
 /** `promise`, or a rejection naming `what` once `ms` have passed without it settling. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)
+    const timer = setTimeout(() => reject(new Error((__DEV__ && `${what} did not finish within ${ms} ms`) || 'timeout')), ms)
     promise.then(
       (value) => (clearTimeout(timer), resolve(value)),
       (error) => (clearTimeout(timer), reject(error)),

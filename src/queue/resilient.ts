@@ -37,7 +37,7 @@ export function resilientStorage(
   let destroyed = false
   try {
     if (typeof indexedDB !== 'undefined' && indexedDB) database = indexedDBStorage(scope)
-    else onFallback(new Error('IndexedDB is not available'))
+    else onFallback(new Error((__DEV__ && 'IndexedDB is not available') || 'no IndexedDB'))
   } catch (error) {
     onFallback(error)
   }

@@ -434,7 +434,7 @@ describeBrowser('Segment-spec delivery (journeykit-segment.iife.js, real Chromiu
     await first.waitForTimeout(500)
     const refused = collector.requests()
     expect(refused.map((request) => request.status)).toEqual([401])
-    expect(warnings().filter((text) => /write key/.test(text))).toHaveLength(1)
+    expect(warnings().filter((text) => text === '[journeykit] write_key_refused')).toHaveLength(1)
     const storedIds = new Set((await storedEvents(first)).filter((e) => e.name === 'kept').map((e) => e.id))
     expect(storedIds.size).toBe(25)
     await first.close()

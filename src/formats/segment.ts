@@ -85,11 +85,12 @@ export interface SegmentOptions {
 const FOR_THIS_PAGE = 2_147_483_647
 
 /**
- * Bytes of a Segment request body per byte of journeykit's, assumed until bodies of this page
- * were measured (the `context.page` fields repeated in a page call's properties, `messageId`,
- * `originalTimestamp`, `channel`: test/formats/segment.test.ts measures the default touchpoints).
+ * Bytes of a Segment request body per byte of journeykit's, assumed until a body of this page was
+ * measured. A page call grows most, since its URL and query appear in `context.page` and again in
+ * its properties: about 1.9× with a campaign URL, 2.4× with a query of 300 characters
+ * (test/formats/segment.test.ts measures them and the default touchpoints' events).
  */
-export const ASSUMED_GROWTH = 1.5
+export const ASSUMED_GROWTH = 2.5
 
 /** The request body delivery hands a transport: journeykit's JSON (delivery/wire.ts). */
 interface JourneyBody {
@@ -212,8 +213,8 @@ export function segment(options: SegmentOptions): WireFormat {
 
   return (endpoint, headers, warn) => {
     const transport = createTransport(endpoint, { ...ownHeaders, ...headers })
-    /** The largest growth of a body seen on this page (see ASSUMED_GROWTH). */
-    let growth = ASSUMED_GROWTH
+    /** The largest growth of a body sent from this page; until one was, ASSUMED_GROWTH. */
+    let growth: number | undefined
 
     /** A wrong write key fails every batch: stop for the page, keep the events for the next load. */
     function answer(count: number, result: SendResult): SendResult {
@@ -238,15 +239,16 @@ export function segment(options: SegmentOptions): WireFormat {
       // `dropped`, journeykit's count of events lost to a full queue, is no field of the spec:
       // pipelines ignore it, a proxy or self-made collector can read it.
       const out = '{"batch":[' + messages.join(',') + '],"sentAt":"' + sentAt + '"' + (dropped ? ',"dropped":' + dropped : '') + '}'
-      growth = Math.max(growth, byteLength(out) / byteLength(body))
+      growth = Math.max(growth ?? 0, byteLength(out) / byteLength(body))
       return post(out)?.then((result) => answer(messages.length, result))
     }
 
     return {
       send: (body) => sendAs(body, transport.send)!,
       sendOnExit: (body) => sendAs(body, transport.sendOnExit),
-      // The exit send sizes its batches in journeykit's bytes.
-      budgetLeft: () => transport.budgetLeft() / growth,
+      // The exit send sizes its batches in journeykit's bytes. (A body whose Segment form does
+      // not fit after all is not sent: its events go with the next page load.)
+      budgetLeft: () => transport.budgetLeft() / (growth ?? ASSUMED_GROWTH),
     }
   }
 }

@@ -189,6 +189,13 @@ describe("the format's transport", () => {
     segment({ writeKey: 'abc123', ...options })('https://hosted.example/v1/batch', headers, (code, _message, detail) => warnings.push([code, detail]))
   /** A body as delivery hands it to the transport (delivery/wire.ts). */
   const body = (events: JourneyEvent[], dropped = 0) => createWire(createReporter(() => {}))._body_(events.map((event) => [event.id, JSON.stringify(event)]), dropped)
+  /** A page view of a product page reached from a newsletter: the URL and query a page call repeats. */
+  function campaignView(query = '?utm_source=newsletter&utm_medium=email&utm_campaign=black-friday-2026&utm_content=hero') {
+    const view = journeyEvent({ type: 'page', name: 'page_view' })
+    const path = '/collections/summer/products/linen-shirt-blue'
+    view.context = { ...view.context, url: 'https://shop.example.com' + path + query, path, title: 'Linen shirt, blue – Summer collection', referrer: 'https://www.google.com/' }
+    return view
+  }
   const sentBatch = (n = 0) => JSON.parse(fetch.requests[n]!.body) as { batch: SegmentMessage[]; sentAt: string; dropped?: number }
 
   test("re-encodes journeykit's body as the spec's batch, with the write key as Basic user name and the site's headers over the format's", async () => {
@@ -228,25 +235,23 @@ describe("the format's transport", () => {
   test("the exit budget is told in journeykit's bytes: what is left, shrunk by the largest growth seen", async () => {
     const transport = transportOf()
     expect(transport.budgetLeft()).toBe(60_000 / ASSUMED_GROWTH)
-    // A page view grows most: its page fields are repeated in its properties.
-    const view = journeyEvent({ type: 'page', name: 'page_view', props: { path: '/a'.repeat(400) } })
-    const journeykitBody = body([view])
-    await transport.send(journeykitBody)
-    const growth = Buffer.byteLength(fetch.requests[0]!.body) / Buffer.byteLength(journeykitBody)
-    expect(growth).toBeGreaterThan(1)
-    expect(transport.budgetLeft()).toBeCloseTo(60_000 / Math.max(ASSUMED_GROWTH, growth), 6)
+    const growthOf = (n: number) => Buffer.byteLength(fetch.requests[n]!.body) / Buffer.byteLength(sent[n]!)
+    const sent = [body([journeyEvent({ name: 'signup' })]), body([campaignView()]), body([journeyEvent({ name: 'purchase' })])]
+    for (const journeykitBody of sent) await transport.send(journeykitBody)
+    // A page view grows most (its URL and query are repeated in its properties); a smaller growth after it changes nothing.
+    expect(growthOf(1)).toBeGreaterThan(growthOf(0))
+    expect(growthOf(2)).toBeLessThan(growthOf(1))
+    expect(transport.budgetLeft()).toBeCloseTo(60_000 / growthOf(1), 6)
     // An exit body whose Segment form does not fit what the browser has left is not sent.
     expect(transport.sendOnExit(body(Array.from({ length: 40 }, () => journeyEvent({ props: { pad: 'p'.repeat(1500) } }))))).toBeUndefined()
-    expect(fetch.requests).toHaveLength(1)
+    expect(fetch.requests).toHaveLength(3)
   })
 
-  test("the default touchpoints' events grow by less than ASSUMED_GROWTH as Segment messages", () => {
-    for (const [name, props] of TOUCHPOINT_EVENTS) {
-      const event = journeyEvent({ name, props })
-      expect(Buffer.byteLength(JSON.stringify(toSegmentMessage(event))) / Buffer.byteLength(JSON.stringify(event)), name).toBeLessThan(ASSUMED_GROWTH)
-    }
-    const view = journeyEvent({ type: 'page', name: 'page_view', props: {} })
-    expect(Buffer.byteLength(JSON.stringify(toSegmentMessage(view))) / Buffer.byteLength(JSON.stringify(view))).toBeLessThan(ASSUMED_GROWTH)
+  test('the default touchpoints\' events and page views with long URLs grow by less than ASSUMED_GROWTH as Segment messages', () => {
+    const growth = (event: JourneyEvent) => Buffer.byteLength(JSON.stringify(toSegmentMessage(event))) / Buffer.byteLength(JSON.stringify(event))
+    for (const [name, props] of TOUCHPOINT_EVENTS) expect(growth(journeyEvent({ name, props })), name).toBeLessThan(ASSUMED_GROWTH)
+    expect(growth(campaignView())).toBeGreaterThan(1.7)
+    expect(growth(campaignView('?' + 'filter=color-blue&size=m&'.repeat(12)))).toBeLessThan(ASSUMED_GROWTH)
   })
 })
 

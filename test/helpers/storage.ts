@@ -5,8 +5,10 @@
  * failing with a quota error or aborting with a null error).
  */
 import { IDBFactory } from 'fake-indexeddb'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { decodeEvents } from '../../src/queue/records'
-import type { QueueStorage } from '../../src/queue/store'
+import { queueScope } from '../../src/queue/scope'
+import type { QueueStorage, StoredEvent } from '../../src/queue/store'
 
 export const DB_NAME = 'journeykit'
 export const STORE_NAME = 'journeykit'
@@ -34,6 +36,27 @@ function patch<T extends object, K extends keyof T>(target: T, key: K, value: T[
 /** Undoes every patch made by the helpers in this file. */
 export function restoreStorage(): void {
   for (const step of undo.splice(0).reverse()) step()
+}
+
+/** The queue scope the storage tests use. */
+export const TEST_SCOPE = queueScope('https://collect.example/e')
+
+/** Stored events named `names`, each stored as the JSON of `{ name }`. */
+export const namedRows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
+
+/**
+ * The storage tests' set-up, called at the top of a test file: each test on a fresh IndexedDB;
+ * afterwards real timers, mocks and every patch of this file undone.
+ */
+export function useFreshStorage(): void {
+  beforeEach(() => {
+    freshIndexedDB()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+    restoreStorage()
+  })
 }
 
 /** A new, empty IndexedDB for this test (the same one for every journey until called again). */

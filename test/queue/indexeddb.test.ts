@@ -5,26 +5,18 @@
  * store.test.ts.
  */
 import { forceCloseDatabase } from 'fake-indexeddb'
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { queueScope } from '../../src/queue/scope'
+import { describe, expect, test, vi } from 'vitest'
 import { indexedDBStorage } from '../../src/queue/indexeddb'
+import { queueScope } from '../../src/queue/scope'
 import { RECORD_EVENTS } from '../../src/queue/records'
 import type { StoredEvent } from '../../src/queue/store'
-import { DB_NAME, countTransactions, databaseNames, freshIndexedDB, openHangs, openThrows, readDatabase, restoreStorage, seedDatabase } from '../helpers/storage'
+import { DB_NAME, TEST_SCOPE, countTransactions, databaseNames, namedRows, openHangs, openThrows, readDatabase, seedDatabase, useFreshStorage } from '../helpers/storage'
 import { idle, useFakeClock } from '../helpers/time'
 
-beforeEach(() => {
-  freshIndexedDB()
-})
+useFreshStorage()
 
-afterEach(() => {
-  vi.useRealTimers()
-  vi.restoreAllMocks()
-  restoreStorage()
-})
-
-const scope = queueScope('https://collect.example/e')
-const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
+const scope = TEST_SCOPE
+const rows = namedRows
 
 describe('indexedDBStorage', () => {
   test('one write is one readwrite transaction, whatever it carries', async () => {

@@ -3,26 +3,16 @@
  * new connection, memory beside it for writes refused for quota, and memory for good (said once)
  * when IndexedDB is unusable.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { indexedDBStorage } from '../../src/queue/indexeddb'
 import { resilientStorage } from '../../src/queue/resilient'
-import { queueScope } from '../../src/queue/scope'
-import type { StoredEvent } from '../../src/queue/store'
-import { DB_NAME, databaseNames, failEventWrites, freshIndexedDB, openHangs, openThrows, readDatabase, removeIndexedDB, restoreStorage } from '../helpers/storage'
+import { DB_NAME, TEST_SCOPE, databaseNames, failEventWrites, namedRows, openHangs, openThrows, readDatabase, removeIndexedDB, useFreshStorage } from '../helpers/storage'
 import { useFakeClock } from '../helpers/time'
 
-beforeEach(() => {
-  freshIndexedDB()
-})
+useFreshStorage()
 
-afterEach(() => {
-  vi.useRealTimers()
-  vi.restoreAllMocks()
-  restoreStorage()
-})
-
-const scope = queueScope('https://collect.example/e')
-const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
+const scope = TEST_SCOPE
+const rows = namedRows
 
 describe('resilientStorage', () => {
   test('uses IndexedDB when it works, without a word', async () => {

@@ -2,25 +2,16 @@
  * What the queue's storage promises (src/queue/store.ts), checked against each backend:
  * IndexedDB through idb-keyval (on fake-indexeddb) and this page's memory.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { indexedDBStorage } from '../../src/queue/indexeddb'
 import { memoryStorage } from '../../src/queue/memory'
-import { queueScope } from '../../src/queue/scope'
-import type { QueueStorage, StoredEvent } from '../../src/queue/store'
-import { freshIndexedDB, restoreStorage } from '../helpers/storage'
+import type { QueueStorage } from '../../src/queue/store'
+import { TEST_SCOPE, namedRows, useFreshStorage } from '../helpers/storage'
 
-beforeEach(() => {
-  freshIndexedDB()
-})
+useFreshStorage()
 
-afterEach(() => {
-  vi.useRealTimers()
-  vi.restoreAllMocks()
-  restoreStorage()
-})
-
-const scope = queueScope('https://collect.example/e')
-const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
+const scope = TEST_SCOPE
+const rows = namedRows
 
 /** The same behaviour is expected of both stores. */
 describe.each([

@@ -32,12 +32,23 @@ export interface Instance {
   warned?: boolean
 }
 
-const KEY = Symbol.for('journeykit.journeys')
+/** What the page holds for every copy of the library on it: the registry, and the new visitor's id. */
+interface PageJourneys {
+  /** Each endpoint's place. */
+  journeys: Record<string, Instance>
+  /** The anonymous id this page made for a visitor with none stored (see `pageVisitorId`). */
+  visitor?: string
+}
+
+const KEY = Symbol.for('journeykit')
+
+function onPage(): PageJourneys {
+  return ((globalThis as { [KEY]?: PageJourneys })[KEY] ??= { journeys: {} })
+}
 
 /** The registry entry of `endpoint`. */
 export function instance(endpoint: string): Instance {
-  const registry = ((globalThis as { [KEY]?: Record<string, Instance> })[KEY] ??= {})
-  return (registry[endpoint] ??= {})
+  return (onPage().journeys[endpoint] ??= {})
 }
 
 /** Marks `journey` destroyed: what it `left` waits for a successor until the current task ends. */
@@ -48,35 +59,24 @@ export function leave(place: Instance, journey: Journey, left: Carried): void {
   setTimeout(() => (place.left = undefined))
 }
 
-const VISITOR = Symbol.for('journeykit.visitor')
-
 /**
- * The anonymous id for a visitor with none stored: one per page, so that journeys for different
- * endpoints created on a first visit (each reads the empty store before either writes) name the
- * same visitor. Later pages read it from storage.
+ * The anonymous id for a visitor known as `previous` (undefined: none stored yet) who needs a new
+ * one: made once per page, so that journeys for different endpoints name the same visitor. On a
+ * first visit each reads the empty store before either writes; after `reset()` (a logout) on one
+ * journey, the others' reset finds the id already renewed and shares it.
  */
-export function newVisitorId(make: () => string): string {
-  const page = globalThis as { [VISITOR]?: string }
-  return (page[VISITOR] ??= make())
-}
-
-/**
- * The anonymous id after `reset()` (a logout) of a visitor known as `previous`: a new one, unless
- * another journey on the page already reset this visitor, whose new id it then shares.
- */
-export function renewVisitorId(previous: string | undefined, make: () => string): string {
-  const page = globalThis as { [VISITOR]?: string }
-  if (page[VISITOR] === undefined || page[VISITOR] === previous) page[VISITOR] = make()
-  return page[VISITOR]
+export function pageVisitorId(make: () => string, previous?: string): string {
+  const page = onPage()
+  if (page.visitor === undefined || page.visitor === previous) page.visitor = make()
+  return page.visitor
 }
 
 /** Consent denied: the page forgets the visitor's id, so a later grant starts a new visitor. */
 export function forgetVisitorId(): void {
-  delete (globalThis as { [VISITOR]?: string })[VISITOR]
+  onPage().visitor = undefined
 }
 
 /** Every live journey on the page (one per endpoint). */
 export function liveJourneys(): Journey[] {
-  const registry = (globalThis as { [KEY]?: Record<string, Instance> })[KEY] ?? {}
-  return Object.values(registry).flatMap((place) => (place.live ? [place.live] : []))
+  return Object.values(onPage().journeys).flatMap((place) => (place.live ? [place.live] : []))
 }

@@ -4,7 +4,7 @@
  * rest of the state).
  */
 import { uuidv7 } from '../event/id'
-import { newVisitorId, renewVisitorId } from '../instances'
+import { pageVisitorId } from '../instances'
 import type { SessionInfo, StateSlot } from '../types'
 
 /** A session as stored: its public fields and when it last saw activity. */
@@ -70,7 +70,7 @@ export function createIdentity(slot: <T>(key: string) => StateSlot<T>, sessionTi
   return {
     anonymousId() {
       let id = anonymousId.get()
-      if (!id) anonymousId.set((id = newVisitorId(uuidv7)))
+      if (!id) anonymousId.set((id = pageVisitorId(uuidv7)))
       return id
     },
     userId: () => userId.get() ?? null,
@@ -83,7 +83,7 @@ export function createIdentity(slot: <T>(key: string) => StateSlot<T>, sessionTi
       return stored && Date.now() - stored.lastActivity <= sessionTimeout ? stored.id : current(Date.now()).id
     },
     reset() {
-      anonymousId.set(renewVisitorId(anonymousId.get(), uuidv7))
+      anonymousId.set(pageVisitorId(uuidv7, anonymousId.get()))
       userId.set(undefined)
       session.set(undefined)
     },

@@ -4,6 +4,5 @@
  * destroyed in the same task.
  */
 export function forgetJourneys(): void {
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for('journeykit.journeys')]
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for('journeykit.visitor')]
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for('journeykit')]
 }

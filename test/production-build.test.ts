@@ -1,7 +1,8 @@
 /**
  * The production build keeps error codes and leaves the message texts out; the development build
  * (the `development` export condition, `journeykit.debug.iife.js`) keeps them. Runs on the built
- * files (`npm test` builds first). The texts are read from the source: every `__DEV__ && '…'`.
+ * files (`npm test` builds first). The texts are read from the source: every `__DEV__ && '…'`, and
+ * every `__DEV__ ? '…' : 'code'` (a debug log, which production writes as its code).
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -16,7 +17,7 @@ import { freshIndexedDB, restoreStorage } from './helpers/storage'
 const SOURCES = readdirSync('src', { recursive: true, encoding: 'utf8' })
   .filter((name) => name.endsWith('.ts'))
   .map((name) => `src/${name.split('\\').join('/')}`)
-  .filter((file) => readFileSync(file, 'utf8').includes('__DEV__ &&'))
+  .filter((file) => /__DEV__ (&&|\?)/.test(readFileSync(file, 'utf8')))
   .sort()
 /**
  * Sources whose development-only texts journeykit.debug.iife.js cannot contain: checks only code
@@ -34,7 +35,7 @@ function devTexts(): Array<{ piece: string; npmOnly: boolean }> {
   const pieces: Array<{ piece: string; npmOnly: boolean }> = []
   for (const file of SOURCES) {
     const source = readFileSync(file, 'utf8')
-    for (const match of source.matchAll(/__DEV__ &&\s*(['`])((?:\\.|(?!\1).)*)\1/gs)) {
+    for (const match of source.matchAll(/__DEV__ (?:&&|\?)\s*(['`])((?:\\.|(?!\1).)*)\1/gs)) {
       const before = source.slice(0, match.index)
       const npmOnly = NPM_ONLY_SOURCES.includes(file) || before.slice(before.lastIndexOf('if (')).includes('!__SCRIPT_TAG__')
       for (const piece of match[2]!.split(/\$\{[^}]*\}/)) {

@@ -22,7 +22,8 @@ export function hasPrivacySignal(): boolean {
  */
 export function initialConsent(configured: ConsentState, privacySignals: JourneyOptions['privacySignals'], report: Reporter): ConsentState {
   if (configured === 'granted' && privacySignals === 'respect' && hasPrivacySignal()) {
-    report.debug('Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")')
+    // (The production build logs the code, as it does for warnings.)
+    report.debug(__DEV__ ? 'Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")' : 'privacy_signal')
     return 'denied'
   }
   return configured

@@ -19,7 +19,7 @@ export function sendOnExit({ _transport_: transport }: DeliveryConfig, parts: De
   const nextBatch = (): Batch => createBatch(limit, Math.min(MAX_BATCH_BYTES, transport.budgetLeft()))
   let batch = nextBatch()
   const send = (): boolean => {
-    const { rows } = batch
+    const { _rows_: rows } = batch
     if (!rows.length) return true
     const keys = rows.map((row) => row[0])
     const request = transport.sendOnExit(wire._body_(rows, 0))
@@ -33,7 +33,7 @@ export function sendOnExit({ _transport_: transport }: DeliveryConfig, parts: De
   }
   for (const [key, stored] of outbox._unacknowledged_) {
     // Full: send it and start the next (refused: no room left in the budget, even for this one).
-    if (!settlement._taken_(key) && !batch.add(key, stored) && (!send() || !batch.add(key, stored))) break
+    if (!settlement._taken_(key) && !batch._add_(key, stored) && (!send() || !batch._add_(key, stored))) break
   }
   send()
 }

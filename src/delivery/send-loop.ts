@@ -66,7 +66,7 @@ async function sendStored(
         // Unreadable (another version's, tampered with)? What this page queued itself is known to
         // be an event: no need to parse it again.
         if (outbox._unacknowledged_.get(row[0]) !== row[1] && !isEventJson(row[1])) corrupt.push(row[0])
-        else if (!batch.add(row[0], row[1])) {
+        else if (!batch._add_(row[0], row[1])) {
           tookAll = false
           break
         }
@@ -76,16 +76,16 @@ async function sendStored(
       // Room left: this page's own events, newer than anything stored, straight from memory
       // (those sent unwritten before and not answered yet are in flight: skipped).
       const own = [...outbox._unwritten_].filter(([key]) => !settlement._taken_(key))
-      while (!batch.full) {
+      while (!batch._full_) {
         if (!own.length) {
           if (!outbox._pending_.length) break
-          own.push(...outbox._take_(sender._limit_ - batch.rows.length))
+          own.push(...outbox._take_(sender._limit_ - batch._rows_.length))
           continue
         }
         const [key, json] = own.shift()!
-        batch.add(key, json)
+        batch._add_(key, json)
       }
-      const { rows, full } = batch
+      const { _rows_: rows, _full_: full } = batch
       if (corrupt.length) {
         // Written by another version or tampered with: never sent, never blocking the queue.
         report.warn('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })

@@ -45,12 +45,14 @@ export function createDelivery(config: DeliveryConfig): Delivery {
   const parts: DeliveryParts = { _wire_: wire, _outbox_: outbox, _settlement_: settlement, _backoff_: backoff, _flushTimer_: flushTimer, _stopped_: false }
   const sender = createSender(config, parts)
   let sending: Promise<void> | undefined
+  /** Settled already: what a flush that sends nothing returns. */
+  const done = Promise.resolve()
   /** A timer asked for a flush while one was under way: run another when it ends. */
   let flushAgain = false
   tabs._open_()
 
   function flush(explicit: boolean): Promise<void> {
-    if (parts._stopped_) return Promise.resolve()
+    if (parts._stopped_) return done
     if (sending) {
       if (explicit) return sending.then(() => flush(true))
       flushAgain = true
@@ -59,18 +61,18 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Leaving for a page of the site, which sends what is stored (an answer would come too late).
     if (!explicit && config._departing_?.()) {
       flushTimer._at_(flushInterval)
-      return Promise.resolve()
+      return done
     }
     const wait = backoff._wait_()
-    if (backoff._askedToWait_() > 0 || (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false)))) {
+    if (backoff._askedToWait_() > 0 || (!explicit && (wait > 0 || navigator.onLine === false))) {
       // Offline: the `online` event resumes; backing off: the flush timer resumes.
       if (wait > 0) flushTimer._at_(wait)
-      return Promise.resolve()
+      return done
     }
     flushTimer._cancel_()
     // flush() asks for everything to be stored and sent: written first (state changes too, for
     // other tabs); a timed flush sends this page's events straight from memory instead.
-    sending = (explicit ? outbox._write_(Infinity) : Promise.resolve())
+    sending = (explicit ? outbox._write_(Infinity) : done)
       .then(() => lock.run((renew) => runSend(config, parts, sender, renew, explicit), explicit))
       .then((ran) => {
         if (ran) return

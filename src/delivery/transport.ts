@@ -67,7 +67,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 export function createTransport(endpoint: string, headers: Record<string, string> = {}): Transport {
   let inFlightKeepalive = 0
-  const canKeepalive = typeof Request !== 'undefined' && 'keepalive' in Request.prototype
+  const canKeepalive = 'keepalive' in Request.prototype
 
   function post(body: string, bytes: number, keepalive: boolean): Promise<SendResult> {
     // (Every supported browser has AbortController: Chrome 66, Firefox 57, Safari 12.1.)

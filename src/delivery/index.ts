@@ -28,21 +28,20 @@ import { runSend } from './send-loop'
 import { createSender } from './sender'
 import { createSettlement } from './settlement'
 import type { Delivery, DeliveryConfig, DeliveryParts } from './types'
-import { createWire } from './wire'
+import { encodeEvent } from './wire'
 
 export type { Delivery, DeliveryConfig } from './types'
 export { MAX_BATCH_BYTES, TELL_EVERY, WRITE_WINDOW }
 
 export function createDelivery(config: DeliveryConfig): Delivery {
   const { _flushInterval_: flushInterval, storage, _lock_: lock, report } = config
-  const wire = createWire(report)
   // Delivered by another tab: not for this page's exit send.
   const tabs = createTabChannel(config._channel_, (keys) => outbox._acknowledge_(keys), config._stateChangedElsewhere_)
-  const outbox = createOutbox(config, wire._encode_, (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))
+  const outbox = createOutbox(config, (event) => encodeEvent(event, report), (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))
   const settlement = createSettlement(storage, outbox, tabs._tellDelivered_)
   const backoff = createBackoff()
   const flushTimer = createDeadline(() => void flush(false), config.busy)
-  const parts: DeliveryParts = { _wire_: wire, _outbox_: outbox, _settlement_: settlement, _backoff_: backoff, _flushTimer_: flushTimer, _stopped_: false }
+  const parts: DeliveryParts = { _outbox_: outbox, _settlement_: settlement, _backoff_: backoff, _flushTimer_: flushTimer, _stopped_: false }
   const sender = createSender(config, parts)
   let sending: Promise<void> | undefined
   /** Settled already: what a flush that sends nothing returns. */

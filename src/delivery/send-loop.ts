@@ -74,16 +74,11 @@ async function sendStored(
       // This batch takes every event of a read that found fewer than it asked for: all there were.
       if (tookAll && stored.events.length < limit) drainedAt = writesBefore
       // Room left: this page's own events, newer than anything stored, straight from memory
-      // (those sent unwritten before and not answered yet are in flight: skipped).
-      const own = [...outbox._unwritten_].filter(([key]) => !settlement._taken_(key))
-      while (!batch._full_) {
-        if (!own.length) {
-          if (!outbox._pending_.length) break
-          own.push(...outbox._take_(sender._limit_ - batch._rows_.length))
-          continue
-        }
-        const [key, json] = own.shift()!
-        batch._add_(key, json)
+      // (those sent unwritten before and not answered yet are in flight: skipped), then those
+      // not encoded yet. (A refused event fills the batch: the loops end.)
+      for (const [key, json] of outbox._unwritten_) if (!settlement._taken_(key) && !batch._add_(key, json)) break
+      while (!batch._full_ && outbox._pending_.length) {
+        for (const [key, json] of outbox._take_(sender._limit_ - batch._rows_.length)) if (!batch._add_(key, json)) break
       }
       const { _rows_: rows, _full_: full } = batch
       if (corrupt.length) {

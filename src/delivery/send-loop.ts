@@ -61,12 +61,12 @@ async function sendStored(
       const batch = createBatch(sender._limit_, MAX_BATCH_BYTES)
       const corrupt: string[] = []
       let tookAll = true
-      for (const row of stored.events) {
-        if (settlement._taken_(row[0])) continue
+      for (const [key, json] of stored.events) {
+        if (settlement._taken_(key)) continue
         // Unreadable (another version's, tampered with)? What this page queued itself is known to
         // be an event: no need to parse it again.
-        if (outbox._unacknowledged_.get(row[0]) !== row[1] && !isEventJson(row[1])) corrupt.push(row[0])
-        else if (!batch._add_(row[0], row[1])) {
+        if (outbox._unacknowledged_.get(key) !== json && !isEventJson(json)) corrupt.push(key)
+        else if (!batch._add_(key, json)) {
           tookAll = false
           break
         }

@@ -11,13 +11,14 @@ export const MAX_BATCH_BYTES = KEEPALIVE_BUDGET
 /** Bytes of a request body besides its events: `{"sentAt":"…","events":[…],"dropped":n}`. */
 export const BODY_OVERHEAD = 64
 
+/** (Members written `_name_` are internal: the build gives them short names.) */
 export interface Batch {
   /** The events taken, in the order they were added, as they go on the wire. */
-  readonly rows: StoredEvent[]
+  readonly _rows_: StoredEvent[]
   /** As many events as a batch takes, or one was refused for want of room. */
-  readonly full: boolean
+  readonly _full_: boolean
   /** Takes an event if it fits (its JSON and a comma within `maxBytes`); false, and full, if not. */
-  add(key: string, json: string): boolean
+  _add_(key: string, json: string): boolean
 }
 
 /** An empty batch of at most `maxEvents` events and `maxBytes` bytes of body. */
@@ -26,11 +27,11 @@ export function createBatch(maxEvents: number, maxBytes: number): Batch {
   let bytes = BODY_OVERHEAD
   let refused = false
   return {
-    rows,
-    get full() {
+    _rows_: rows,
+    get _full_() {
       return refused || rows.length >= maxEvents
     },
-    add(key, json) {
+    _add_(key, json) {
       const size = byteLength(json) + 1
       if (rows.length >= maxEvents || bytes + size > maxBytes) {
         refused = true

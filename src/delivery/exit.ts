@@ -8,21 +8,22 @@
  */
 import { createBatch, MAX_BATCH_BYTES, type Batch } from './batch'
 import type { DeliveryConfig, DeliveryParts } from './types'
+import { requestBody } from './wire'
 
 /**
  * Sends what is unacknowledged and not in flight, in batches of at most `limit` events (the send
  * loop's batch size now), within what is left of the keep-alive budget.
  */
 export function sendOnExit({ _transport_: transport }: DeliveryConfig, parts: DeliveryParts, limit: number): void {
-  const { _wire_: wire, _outbox_: outbox, _settlement_: settlement } = parts
+  const { _outbox_: outbox, _settlement_: settlement } = parts
   // Each request within what is left of the keep-alive budget.
   const nextBatch = (): Batch => createBatch(limit, Math.min(MAX_BATCH_BYTES, transport.budgetLeft()))
   let batch = nextBatch()
   const send = (): boolean => {
-    const { rows } = batch
+    const { _rows_: rows } = batch
     if (!rows.length) return true
     const keys = rows.map((row) => row[0])
-    const request = transport.sendOnExit(wire._body_(rows, 0))
+    const request = transport.sendOnExit(requestBody(rows, 0))
     batch = nextBatch()
     if (!request) return false
     // Seen only if the page lives on (hidden, not closed).
@@ -33,7 +34,7 @@ export function sendOnExit({ _transport_: transport }: DeliveryConfig, parts: De
   }
   for (const [key, stored] of outbox._unacknowledged_) {
     // Full: send it and start the next (refused: no room left in the budget, even for this one).
-    if (!settlement._taken_(key) && !batch.add(key, stored) && (!send() || !batch.add(key, stored))) break
+    if (!settlement._taken_(key) && !batch._add_(key, stored) && (!send() || !batch._add_(key, stored))) break
   }
   send()
 }

@@ -28,29 +28,30 @@ import { runSend } from './send-loop'
 import { createSender } from './sender'
 import { createSettlement } from './settlement'
 import type { Delivery, DeliveryConfig, DeliveryParts } from './types'
-import { createWire } from './wire'
+import { encodeEvent } from './wire'
 
 export type { Delivery, DeliveryConfig } from './types'
 export { MAX_BATCH_BYTES, TELL_EVERY, WRITE_WINDOW }
 
 export function createDelivery(config: DeliveryConfig): Delivery {
   const { _flushInterval_: flushInterval, storage, _lock_: lock, report } = config
-  const wire = createWire(report)
   // Delivered by another tab: not for this page's exit send.
   const tabs = createTabChannel(config._channel_, (keys) => outbox._acknowledge_(keys), config._stateChangedElsewhere_)
-  const outbox = createOutbox(config, wire._encode_, (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))
+  const outbox = createOutbox(config, (event) => encodeEvent(event, report), (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))
   const settlement = createSettlement(storage, outbox, tabs._tellDelivered_)
   const backoff = createBackoff()
   const flushTimer = createDeadline(() => void flush(false), config.busy)
-  const parts: DeliveryParts = { _wire_: wire, _outbox_: outbox, _settlement_: settlement, _backoff_: backoff, _flushTimer_: flushTimer, _stopped_: false }
+  const parts: DeliveryParts = { _outbox_: outbox, _settlement_: settlement, _backoff_: backoff, _flushTimer_: flushTimer, _stopped_: false }
   const sender = createSender(config, parts)
   let sending: Promise<void> | undefined
+  /** Settled already: what a flush that sends nothing returns. */
+  const done = Promise.resolve()
   /** A timer asked for a flush while one was under way: run another when it ends. */
   let flushAgain = false
   tabs._open_()
 
   function flush(explicit: boolean): Promise<void> {
-    if (parts._stopped_) return Promise.resolve()
+    if (parts._stopped_) return done
     if (sending) {
       if (explicit) return sending.then(() => flush(true))
       flushAgain = true
@@ -59,18 +60,18 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Leaving for a page of the site, which sends what is stored (an answer would come too late).
     if (!explicit && config._departing_?.()) {
       flushTimer._at_(flushInterval)
-      return Promise.resolve()
+      return done
     }
     const wait = backoff._wait_()
-    if (backoff._askedToWait_() > 0 || (!explicit && (wait > 0 || (typeof navigator !== 'undefined' && navigator.onLine === false)))) {
+    if (backoff._askedToWait_() > 0 || (!explicit && (wait > 0 || navigator.onLine === false))) {
       // Offline: the `online` event resumes; backing off: the flush timer resumes.
       if (wait > 0) flushTimer._at_(wait)
-      return Promise.resolve()
+      return done
     }
     flushTimer._cancel_()
     // flush() asks for everything to be stored and sent: written first (state changes too, for
     // other tabs); a timed flush sends this page's events straight from memory instead.
-    sending = (explicit ? outbox._write_(Infinity) : Promise.resolve())
+    sending = (explicit ? outbox._write_(Infinity) : done)
       .then(() => lock.run((renew) => runSend(config, parts, sender, renew, explicit), explicit))
       .then((ran) => {
         if (ran) return

@@ -61,12 +61,12 @@ async function sendStored(
       const batch = createBatch(sender._limit_, MAX_BATCH_BYTES)
       const corrupt: string[] = []
       let tookAll = true
-      for (const row of stored.events) {
-        if (settlement._taken_(row[0])) continue
+      for (const [key, json] of stored.events) {
+        if (settlement._taken_(key)) continue
         // Unreadable (another version's, tampered with)? What this page queued itself is known to
         // be an event: no need to parse it again.
-        if (outbox._unacknowledged_.get(row[0]) !== row[1] && !isEventJson(row[1])) corrupt.push(row[0])
-        else if (!batch.add(row[0], row[1])) {
+        if (outbox._unacknowledged_.get(key) !== json && !isEventJson(json)) corrupt.push(key)
+        else if (!batch._add_(key, json)) {
           tookAll = false
           break
         }
@@ -74,18 +74,13 @@ async function sendStored(
       // This batch takes every event of a read that found fewer than it asked for: all there were.
       if (tookAll && stored.events.length < limit) drainedAt = writesBefore
       // Room left: this page's own events, newer than anything stored, straight from memory
-      // (those sent unwritten before and not answered yet are in flight: skipped).
-      const own = [...outbox._unwritten_].filter(([key]) => !settlement._taken_(key))
-      while (!batch.full) {
-        if (!own.length) {
-          if (!outbox._pending_.length) break
-          own.push(...outbox._take_(sender._limit_ - batch.rows.length))
-          continue
-        }
-        const [key, json] = own.shift()!
-        batch.add(key, json)
+      // (those sent unwritten before and not answered yet are in flight: skipped), then those
+      // not encoded yet. (A refused event fills the batch: the loops end.)
+      for (const [key, json] of outbox._unwritten_) if (!settlement._taken_(key) && !batch._add_(key, json)) break
+      while (!batch._full_ && outbox._pending_.length) {
+        for (const [key, json] of outbox._take_(sender._limit_ - batch._rows_.length)) if (!batch._add_(key, json)) break
       }
-      const { rows, full } = batch
+      const { _rows_: rows, _full_: full } = batch
       if (corrupt.length) {
         // Written by another version or tampered with: never sent, never blocking the queue.
         report.warn('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })

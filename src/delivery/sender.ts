@@ -7,6 +7,7 @@ import type { StoredEvent } from '../queue/store'
 import { Verdict, verdictOf } from './response'
 import type { SendResult } from './transport'
 import type { DeliveryConfig, DeliveryParts } from './types'
+import { requestBody } from './wire'
 
 /** (Fields written `_name_` are internal: the build gives them short names.) */
 export interface Sender {
@@ -19,7 +20,7 @@ export interface Sender {
 }
 
 export function createSender({ _batchSize_: batchSize, _transport_: transport, report }: DeliveryConfig, parts: DeliveryParts): Sender {
-  const { _wire_: wire, _backoff_: backoff, _settlement_: settlement, _outbox_: outbox } = parts
+  const { _backoff_: backoff, _settlement_: settlement, _outbox_: outbox } = parts
   /** Dropped events counted in batches still in flight: another batch must not report them too. */
   let droppedInFlight = 0
   const sender: Sender = {
@@ -28,7 +29,7 @@ export function createSender({ _batchSize_: batchSize, _transport_: transport, r
     async _send_(rows, dropped) {
       const keys = rows.map((row) => row[0])
       droppedInFlight += dropped
-      const result = await settlement._markInFlight_(keys, transport.send(wire._body_(rows, dropped)))
+      const result = await settlement._markInFlight_(keys, transport.send(requestBody(rows, dropped)))
       // (No longer in flight, and counted as settled or as unreported again in the same step.)
       droppedInFlight -= dropped
       if (parts._stopped_) return result

@@ -65,23 +65,14 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_RETRY_AFTER) : undefined
 }
 
-function classify(status: number): SendResult {
-  const ok = status >= 200 && status < 300
-  return {
-    ok,
-    status,
-    retry: status === 408 || status === 425 || status === 429 || status >= 500,
-    tooLarge: status === 413,
-  }
-}
-
 export function createTransport(endpoint: string, headers: Record<string, string> = {}): Transport {
   let inFlightKeepalive = 0
-  const canKeepalive = typeof Request !== 'undefined' && 'keepalive' in Request.prototype
+  const canKeepalive = 'keepalive' in Request.prototype
 
   function post(body: string, bytes: number, keepalive: boolean): Promise<SendResult> {
-    const abort = typeof AbortController !== 'undefined' ? new AbortController() : undefined
-    const timer = abort && setTimeout(() => abort.abort(), GIVE_UP_AFTER)
+    // (Every supported browser has AbortController: Chrome 66, Firefox 57, Safari 12.1.)
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), GIVE_UP_AFTER)
     if (keepalive) inFlightKeepalive += bytes
     let request: Promise<Response>
     try {
@@ -95,7 +86,7 @@ export function createTransport(endpoint: string, headers: Record<string, string
         // A redirect would turn the POST into a GET without its body: report it, don't follow it.
         redirect: 'manual',
         referrerPolicy: 'no-referrer',
-        signal: abort?.signal,
+        signal: abort.signal,
       })
     } catch (error) {
       request = Promise.reject(error)
@@ -104,11 +95,17 @@ export function createTransport(endpoint: string, headers: Record<string, string
       .then((response) => {
         // An unread body keeps counting against the keep-alive budget: release it.
         response.body?.cancel().catch(() => {})
-        if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-          return { ok: false, retry: false, status: response.status, error: new Error((__DEV__ && 'The endpoint answered with a redirect') || 'redirect') }
+        const { status } = response
+        // (A redirect, opaque with status 0 or not, is neither ok nor retryable.)
+        const result: SendResult = {
+          ok: status >= 200 && status < 300,
+          status,
+          retry: status === 408 || status === 425 || status === 429 || status >= 500,
+          tooLarge: status === 413,
         }
-        const result = classify(response.status)
-        if (result.retry) result.retryAfter = parseRetryAfter(response.headers.get('Retry-After'))
+        if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+          result.error = new Error((__DEV__ && 'The endpoint answered with a redirect') || 'redirect')
+        } else if (result.retry) result.retryAfter = parseRetryAfter(response.headers.get('Retry-After'))
         return result
       })
       .catch((error: unknown): SendResult => ({ ok: false, retry: true, status: 0, error }))
@@ -130,16 +127,14 @@ export function createTransport(endpoint: string, headers: Record<string, string
       if (canKeepalive) return post(body, bytes, true)
       // No keepalive fetch (older Firefox): the beacon is queued by the browser; delivery is not
       // observable, so the events stay stored and are sent again on the next load if needed.
-      if (typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
-        try {
-          if (navigator.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }))) {
-            inFlightKeepalive += bytes
-            setTimeout(() => (inFlightKeepalive -= bytes), BEACON_HOLD)
-            return Promise.resolve({ ok: false, retry: true, status: 0 })
-          }
-        } catch {
-          // fall through: not sent
+      try {
+        if (navigator.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }))) {
+          inFlightKeepalive += bytes
+          setTimeout(() => (inFlightKeepalive -= bytes), BEACON_HOLD)
+          return Promise.resolve({ ok: false, retry: true, status: 0 })
         }
+      } catch {
+        // Missing (the call throws), refused or throwing: not sent.
       }
       return undefined
     },

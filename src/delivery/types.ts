@@ -12,7 +12,6 @@ import type { Backoff } from './backoff'
 import type { Deadline } from './deadline'
 import type { Settlement } from './settlement'
 import type { Transport } from './transport'
-import type { Wire } from './wire'
 
 /**
  * What delivery is configured with. The members only delivery reads are written `_name_` (the
@@ -80,7 +79,6 @@ export interface Delivery {
  * (Fields written `_name_` are internal: the build gives them short names.)
  */
 export interface DeliveryParts {
-  _wire_: Wire
   _outbox_: Outbox
   _settlement_: Settlement
   _backoff_: Backoff

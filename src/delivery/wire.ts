@@ -9,16 +9,6 @@ import type { StoredEvent } from '../queue/store'
 import type { JourneyEvent } from '../types'
 import { byteLength } from './transport'
 
-export interface Wire {
-  /**
-   * The JSON to store for an event, checked once when it is queued so that a bad event can never
-   * fail later at send time; undefined (reported) when it cannot be sent at all.
-   */
-  _encode_(event: JourneyEvent): string | undefined
-  /** The request body of stored events. */
-  _body_(rows: StoredEvent[], dropped: number): string
-}
-
 /** A stored record is sent only if it is the JSON of an event (not another version's or tampered). */
 export function isEventJson(json: unknown): json is string {
   if (typeof json !== 'string' || json[0] !== '{') return false
@@ -30,26 +20,27 @@ export function isEventJson(json: unknown): json is string {
   }
 }
 
-/** journeykit's JSON. */
-export function createWire(report: Reporter): Wire {
-  return {
-    _encode_(journeyEvent) {
-      let json: string
-      try {
-        json = JSON.stringify(journeyEvent)
-      } catch (error) {
-        // Props were cleaned at track(); only a beforeSend hook can put something unserializable here.
-        report.warn('invalid_props', __DEV__ && `Event "${journeyEvent.name}" could not be serialized and was dropped`, { cause: error })
-        return undefined
-      }
-      if (byteLength(json) > MAX_EVENT_BYTES) {
-        report.warn('event_too_large', __DEV__ && `Event "${journeyEvent.name}" is larger than 32 KiB and was dropped`)
-        return undefined
-      }
-      return json
-    },
-    _body_(rows, dropped) {
-      return '{"sentAt":"' + new Date().toISOString() + '","events":[' + rows.map((row) => row[1]).join(',') + ']' + (dropped ? ',"dropped":' + dropped : '') + '}'
-    },
+/**
+ * The JSON to store for an event, checked once when it is queued so that a bad event can never
+ * fail later at send time; undefined (reported) when it cannot be sent at all.
+ */
+export function encodeEvent(journeyEvent: JourneyEvent, report: Reporter): string | undefined {
+  let json: string
+  try {
+    json = JSON.stringify(journeyEvent)
+  } catch (error) {
+    // Props were cleaned at track(); only a beforeSend hook can put something unserializable here.
+    report.warn('invalid_props', __DEV__ && `Event "${journeyEvent.name}" could not be serialized and was dropped`, { cause: error })
+    return undefined
   }
+  if (byteLength(json) > MAX_EVENT_BYTES) {
+    report.warn('event_too_large', __DEV__ && `Event "${journeyEvent.name}" is larger than 32 KiB and was dropped`)
+    return undefined
+  }
+  return json
+}
+
+/** The request body of stored events: journeykit's JSON. */
+export function requestBody(rows: StoredEvent[], dropped: number): string {
+  return '{"sentAt":"' + new Date().toISOString() + '","events":[' + rows.map((row) => row[1]).join(',') + ']' + (dropped ? ',"dropped":' + dropped : '') + '}'
 }

@@ -5,8 +5,7 @@
  * Only the edges are fake (IndexedDB, the clock, fetch).
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { createWire } from '../../src/delivery/wire'
-import { createReporter } from '../../src/errors'
+import { requestBody } from '../../src/delivery/wire'
 import { ASSUMED_GROWTH } from '../../src/formats/segment'
 import { MAX_MESSAGE_BYTES, segment, toSegmentMessage, type SegmentMessage, type SegmentOptions } from '../../src/segment'
 import { createJourney } from '../../src/journey'
@@ -188,7 +187,7 @@ describe("the format's transport", () => {
   const transportOf = (headers?: Record<string, string>, options: Partial<SegmentOptions> = {}) =>
     segment({ writeKey: 'abc123', ...options })('https://hosted.example/v1/batch', headers, (code, _message, detail) => warnings.push([code, detail]))
   /** A body as delivery hands it to the transport (delivery/wire.ts). */
-  const body = (events: JourneyEvent[], dropped = 0) => createWire(createReporter(() => {}))._body_(events.map((event) => [event.id, JSON.stringify(event)]), dropped)
+  const body = (events: JourneyEvent[], dropped = 0) => requestBody(events.map((event) => [event.id, JSON.stringify(event)]), dropped)
   /** A page view of a product page reached from a newsletter: the URL and query a page call repeats. */
   function campaignView(query = '?utm_source=newsletter&utm_medium=email&utm_campaign=black-friday-2026&utm_content=hero') {
     const view = journeyEvent({ type: 'page', name: 'page_view' })

@@ -7,7 +7,7 @@ import { createDeadline } from '../../src/delivery/deadline'
 import { createSettlement } from '../../src/delivery/settlement'
 import type { SendResult, Transport } from '../../src/delivery/transport'
 import type { DeliveryConfig, DeliveryParts } from '../../src/delivery/types'
-import { createWire } from '../../src/delivery/wire'
+import { encodeEvent } from '../../src/delivery/wire'
 import { createReporter } from '../../src/errors'
 import { memoryStorage } from '../../src/queue/memory'
 import { createOutbox } from '../../src/queue/outbox'
@@ -49,12 +49,10 @@ export function deliveryParts(options: Partial<DeliveryConfig> = {}) {
     takeStateChanges: () => [],
     ...options,
   }
-  const wire = createWire(config.report)
   const delivered: string[][] = []
-  const outbox = createOutbox(config, wire._encode_, () => {})
+  const outbox = createOutbox(config, (event) => encodeEvent(event, config.report), () => {})
   const flushes: number[] = []
   const parts: DeliveryParts = {
-    _wire_: wire,
     _outbox_: outbox,
     _settlement_: createSettlement(storage, outbox, (keys) => delivered.push(keys)),
     _backoff_: createBackoff(() => 0.5),

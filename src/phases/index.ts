@@ -119,7 +119,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     const session = state.s.find(([id]) => id === sessionId)
     const seen = inspect(event)
     // Content pages (blog, press, jobs, legal) are not steps towards buying: they do not count.
-    const pageViews = (session ? session[1] : 0) + (event.type === 'page' && !seen.content ? 1 : 0)
+    const pageViews = (session ? session[1] : 0) + (event.type === 'page' && !seen._content_ ? 1 : 0)
     const next: PhaseState = {
       ...state,
       // The current session moves to the end, so the oldest is dropped first.
@@ -128,7 +128,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
       r: state.r[current] ? state.r : { ...state.r, [current]: time },
       t: time,
     }
-    if (counted.has(seen.name)) next.k = { ...state.k, [seen.name]: (state.k[seen.name] || 0) + 1 }
+    if (counted.has(seen._name_)) next.k = { ...state.k, [seen._name_]: (state.k[seen._name_] || 0) + 1 }
     const facts: PhaseFacts = {
       phase: current,
       converted: state.c,

@@ -50,9 +50,9 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
   // A script tag passes a preset name from `data-phases`, or its build's own preset (b2b): both
   // are checked here, by the unit tests, not on every page.
   if (__SCRIPT_TAG__) return preset(option ?? 'default')
+  // A model object is taken as it is (preset() passes objects through); an extension is built here.
   let model: PhaseModel
-  if (option == null || typeof option !== 'object') model = preset(option ?? 'default')
-  else if ('extends' in option) {
+  if (option && typeof option === 'object' && 'extends' in option) {
     const base = preset(option.extends)
     const own = option.rules || []
     const remove = option.remove || []
@@ -60,7 +60,7 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
     const rules = base.rules.filter((rule) => !remove.includes(rule.id)).map((rule) => own.find((mine) => mine && mine.id === rule.id) || rule)
     if (option.words != null && !Array.isArray(option.words)) invalid(__DEV__ && '`words` must be a list of vocabularies, e.g. [{ purchase: "abo_gebucht" }]')
     model = { ...base, rules: rules.concat(own.filter((rule) => !rules.includes(rule))), words: (base.words || []).concat(option.words || []) }
-  } else model = option
+  } else model = preset(option ?? 'default')
   const { phases, rules, words = [], customer } = model
   if (!Array.isArray(phases) || !phases.length || phases.some((phase) => !phase || typeof phase !== 'string') || new Set(phases).size < phases.length) {
     invalid(__DEV__ && '`phases` must be a non-empty list of distinct names')
@@ -77,7 +77,7 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
     if (!phases.includes(rule.to)) invalid(__DEV__ && `rule ${id}: \`to\` must be one of ${phases.join(', ')}`)
     for (const key in rule) if (!RULE_KEYS.includes(` ${key} `)) invalid(__DEV__ && `rule ${id}: unknown condition \`${key}\``)
     for (const key of CONCEPT_KEYS) {
-      for (const concept of list(rule[key])) if (!words.some((vocabulary) => vocabulary && typeof vocabulary[concept] === 'string')) invalid(__DEV__ && `rule ${id}: no words for the concept ${JSON.stringify(concept)}`)
+      for (const concept of list(rule[key])) if (!words.some((vocabulary) => typeof vocabulary[concept] === 'string')) invalid(__DEV__ && `rule ${id}: no words for the concept ${JSON.stringify(concept)}`)
     }
   }
   if (customer != null && !phases.includes(customer)) invalid(__DEV__ && `\`customer\` must be one of ${phases.join(', ')}`)
@@ -119,7 +119,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     const session = state.s.find(([id]) => id === sessionId)
     const seen = inspect(event)
     // Content pages (blog, press, jobs, legal) are not steps towards buying: they do not count.
-    const pageViews = (session ? session[1] : 0) + (event.type === 'page' && !seen.content ? 1 : 0)
+    const pageViews = (session ? session[1] : 0) + (event.type === 'page' && !seen._content_ ? 1 : 0)
     const next: PhaseState = {
       ...state,
       // The current session moves to the end, so the oldest is dropped first.
@@ -128,7 +128,7 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
       r: state.r[current] ? state.r : { ...state.r, [current]: time },
       t: time,
     }
-    if (counted.has(seen.name)) next.k = { ...state.k, [seen.name]: (state.k[seen.name] || 0) + 1 }
+    if (counted.has(seen._name_)) next.k = { ...state.k, [seen._name_]: (state.k[seen._name_] || 0) + 1 }
     const facts: PhaseFacts = {
       phase: current,
       converted: state.c,
@@ -155,7 +155,11 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     // What the site knows and tells through identify(): a customer, or the phase itself.
     if (event.type === 'identify') {
       const { customer: isCustomer, phase: declared } = event.props || {}
-      if (isCustomer === true) consider(customer == null ? { id: 'customer.declared', to: current, convert: true } : { id: customer + '.known-customer', to: customer, convert: true })
+      if (isCustomer === true) {
+        // A model without a customer phase: the customer is converted, in the phase they are in.
+        if (customer == null) next.c = true
+        else consider({ id: customer + '.known-customer', to: customer, convert: true })
+      }
       if (typeof declared === 'string' && rank.has(declared)) consider({ id: declared + '.declared', to: declared, convert: rank.get(declared)! >= customerRank || undefined })
     }
     let change: PhaseChange | undefined

@@ -7,25 +7,24 @@ import type { JourneyEvent } from '../event/types'
 import { normalizeName, pathSegments, type WordTest } from './match'
 import type { Pattern, PhaseFacts, PhaseRule } from './types'
 
-/** What the rules look at in one event. */
+/** What the rules look at in one event. Internal to the engine: its members are mangled. */
 export interface Seen {
   /** The event name, normalized. */
-  name: string
+  _name_: string
   /** Its page path's segments, normalized. */
-  segments: string[]
+  _segments_: string[]
   /** The path is in a content section. */
-  content: boolean
+  _content_: boolean
   /** The name has a part that undoes it (the `not` concept). */
-  undone: boolean
+  _undone_: boolean
   /** For a `form_submit`: its id, name and action segments, normalized; else empty. */
-  form: string[]
+  _form_: string[]
   /** The form's action is in a content section. */
-  formContent: boolean
-  /** `[name]`, and name, form and segments together (what `event` and `unless` look at). */
-  names: string[]
-  all: string[]
-  /** Concept tests done so far for this event. */
-  hits: Record<string, boolean>
+  _formContent_: boolean
+  /** Name, form and segments together (what `unless` looks at). */
+  _all_: string[]
+  /** Concept tests done so far for this event, by concept and the list tested (see `matches`). */
+  _hits_: Record<string, boolean>
 }
 
 /** A value or a list of values as a list. */
@@ -46,15 +45,14 @@ export function createInspector(words: ReadonlyMap<string, WordTest>): (event: J
     const action = name === 'form_submit' ? pathSegments(props.action) : []
     const form = name === 'form_submit' ? [props.formId, props.formName].filter((value) => typeof value === 'string').map(normalizeName).concat(action) : []
     return {
-      name,
-      segments,
-      content: segments.some(isContent),
-      undone: name.split('_').some(undoes),
-      form,
-      formContent: action.some(isContent),
-      names: [name],
-      all: [name, ...form, ...segments],
-      hits: {},
+      _name_: name,
+      _segments_: segments,
+      _content_: segments.some(isContent),
+      _undone_: name.split('_').some(undoes),
+      _form_: form,
+      _formContent_: action.some(isContent),
+      _all_: [name, ...form, ...segments],
+      _hits_: {},
     }
   }
 }
@@ -81,24 +79,26 @@ const FLAGS = ['sessionStart', 'converted'] as const
  * that throws is no match.
  */
 export function matches(rule: PhaseRule, event: JourneyEvent, facts: PhaseFacts, seen: Seen, words: ReadonlyMap<string, WordTest>): boolean {
-  /** Whether any of `names` has a word of any of the concepts (remembered per event: rules share concepts). */
-  const has = (concepts: string | string[] | undefined, names: string[]): boolean =>
+  /**
+   * Whether any of `names` has a word of any of the concepts. Remembered per event, as the concept
+   * and a tag for the list tested (`/` segments, `#` form, `*` all; the name has none): rules
+   * share concepts.
+   */
+  const has = (concepts: string | string[] | undefined, names: string[], tag = ''): boolean =>
     list(concepts).some((concept) => {
-      const key = concept + (names === seen.segments ? '/' : names === seen.form ? '#' : names === seen.all ? '*' : '')
-      let hit = seen.hits[key]
-      if (hit === undefined) hit = seen.hits[key] = names.some(words.get(concept)!)
-      return hit
+      const key = concept + tag
+      return seen._hits_[key] ?? (seen._hits_[key] = names.some(words.get(concept)!))
     })
   try {
     const props = event.props || {}
     return (
       test(rule.type, event.type) &&
       // A name given as a string is compared normalized: 'Order Completed' is order_completed.
-      (rule.name === undefined || list(rule.name).some((one) => (one instanceof RegExp ? test(one, event.name) : normalizeName(one) === seen.name))) &&
-      (!rule.event || (!seen.undone && has(rule.event, seen.names))) &&
-      (!rule.page || (event.type === 'page' && !seen.content && has(rule.page, seen.segments))) &&
-      (!rule.form || (!seen.formContent && has(rule.form, seen.form))) &&
-      (!rule.unless || !has(rule.unless, seen.all)) &&
+      (rule.name === undefined || list(rule.name).some((one) => (one instanceof RegExp ? test(one, event.name) : normalizeName(one) === seen._name_))) &&
+      (!rule.event || (!seen._undone_ && has(rule.event, [seen._name_]))) &&
+      (!rule.page || (event.type === 'page' && !seen._content_ && has(rule.page, seen._segments_, '/'))) &&
+      (!rule.form || (!seen._formContent_ && has(rule.form, seen._form_, '#'))) &&
+      (!rule.unless || !has(rule.unless, seen._all_, '*')) &&
       test(rule.path, event.context && event.context.path, true) &&
       Object.keys(rule.props || {}).every((key) => key.split('|').some((name) => test(rule.props![key], props[name]))) &&
       AT_LEAST.every((key) => rule[key] == null || facts[key] >= rule[key]!) &&

@@ -40,15 +40,15 @@ describe('list', () => {
 describe('the inspector', () => {
   it('normalizes the name and path, and marks content sections and undone names', () => {
     const seen = inspect(event('page', 'Page View', {}, '/Blog/Checkout-Tips'))
-    expect(seen).toMatchObject({ name: 'page_view', segments: ['blog', 'checkout_tips'], content: true, undone: false, form: [] })
-    expect(inspect(event('track', 'purchase_failed')).undone).toBe(true)
+    expect(seen).toMatchObject({ _name_: 'page_view', _segments_: ['blog', 'checkout_tips'], _content_: true, _undone_: false, _form_: [] })
+    expect(inspect(event('track', 'purchase_failed'))._undone_).toBe(true)
   })
 
   it("reads a form_submit's id, name and action", () => {
     const seen = inspect(event('track', 'form_submit', { formId: 'Contact-Form', formName: 7, action: '/blog/contact' }))
-    expect(seen.form).toEqual(['contact_form', 'blog', 'contact'])
-    expect(seen.formContent).toBe(true)
-    expect(seen.all).toEqual(['form_submit', 'contact_form', 'blog', 'contact', ...seen.segments])
+    expect(seen._form_).toEqual(['contact_form', 'blog', 'contact'])
+    expect(seen._formContent_).toBe(true)
+    expect(seen._all_).toEqual(['form_submit', 'contact_form', 'blog', 'contact', ...seen._segments_])
   })
 })
 
@@ -106,6 +106,6 @@ describe('matches', () => {
     const inspected = inspect(seen)
     matches(rule({ event: 'purchase' }), seen, facts, inspected, words)
     matches(rule({ unless: 'checkout' }), seen, facts, inspected, words)
-    expect(inspected.hits).toEqual({ purchase: true, 'checkout*': true })
+    expect(inspected._hits_).toEqual({ purchase: true, 'checkout*': true })
   })
 })

@@ -38,7 +38,7 @@ export function resolveEndpoint(endpoint: unknown): string {
   } catch {
     fail('endpoint', __DEV__ && `\`endpoint\` "${endpoint}" is not a URL; use an absolute http(s) URL or a path on this site`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (!/^https?:$/.test(url.protocol)) {
     fail('endpoint', __DEV__ && `\`endpoint\` must use http or https, not "${url.protocol}"`)
   }
   if (url.username || url.password) {

@@ -248,6 +248,20 @@ describe('size', () => {
     expect(clean(props).out).toEqual({ list: [null, 1, null, 3], text: 'x'.repeat(30_000) })
   })
 
+  test('a getter that cleans other props meanwhile (a track() from inside) has a budget apart', () => {
+    let inner: ReturnType<typeof clean> | undefined
+    const props = {
+      first: 'x'.repeat(20_000),
+      get nested() {
+        // Together with the outer props, over 32 KiB; each on its own, under.
+        inner = clean({ blob: 'y'.repeat(20_000) })
+        return { deep: 1 }
+      },
+    }
+    expect(clean(props).out).toEqual({ first: 'x'.repeat(20_000), nested: { deep: 1 } })
+    expect(inner!.out).toEqual({ blob: 'y'.repeat(20_000) })
+  })
+
   test('props comfortably under the limit pass', () => {
     const { out } = clean({ blob: 'x'.repeat(20_000), list: Array.from({ length: 500 }, (_, i) => i) })
     expect(out).toBeDefined()

@@ -50,10 +50,11 @@ export function resolveEndpoint(endpoint: unknown): string {
 function positiveInteger(options: JourneyOptions, name: keyof JourneyOptions, fallback: number, min = 1): number {
   const value = options[name]
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+  // Number.isInteger is false for anything that is not a number (a string of digits too).
+  if (!Number.isInteger(value) || (value as number) < min) {
     fail(name, __DEV__ && `\`${name}\` must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
   }
-  return value
+  return value as number
 }
 
 function optionalFunction<T>(options: JourneyOptions, name: keyof JourneyOptions): T {

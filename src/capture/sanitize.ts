@@ -31,7 +31,7 @@ export interface CleanReport {
   /** The props could not be used at all: why, in the development build (`true` in production). */
   _invalid_?: string | true
   /** Too large to send: the event is rejected. */
-  tooLarge?: boolean
+  _tooLarge_?: boolean
 }
 
 /**
@@ -153,7 +153,7 @@ export function cleanProps(input: unknown, report: CleanReport): Props | undefin
 
   const out = cleanValue(input)
   if (left < 0) {
-    report.tooLarge = true
+    report._tooLarge_ = true
     return undefined
   }
   return out && typeof out === 'object' && !Array.isArray(out) ? (out as Props) : {}

@@ -38,7 +38,7 @@ export function resolveEndpoint(endpoint: unknown): string {
   } catch {
     fail('endpoint', __DEV__ && `\`endpoint\` "${endpoint}" is not a URL; use an absolute http(s) URL or a path on this site`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (!/^https?:$/.test(url.protocol)) {
     fail('endpoint', __DEV__ && `\`endpoint\` must use http or https, not "${url.protocol}"`)
   }
   if (url.username || url.password) {
@@ -50,10 +50,11 @@ export function resolveEndpoint(endpoint: unknown): string {
 function positiveInteger(options: JourneyOptions, name: keyof JourneyOptions, fallback: number, min = 1): number {
   const value = options[name]
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+  // Number.isInteger is false for anything that is not a number (a string of digits too).
+  if (!Number.isInteger(value) || (value as number) < min) {
     fail(name, __DEV__ && `\`${name}\` must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
   }
-  return value
+  return value as number
 }
 
 function optionalFunction<T>(options: JourneyOptions, name: keyof JourneyOptions): T {

@@ -1,6 +1,7 @@
 /**
  * The page context every event carries: where the visitor is, scrubbed, and which library sent it.
  */
+import { listen } from '../page/listen'
 import { scrubText } from '../privacy/text'
 import type { EventContext } from '../types'
 
@@ -66,9 +67,8 @@ export function watchPageUrl(navigation: EventTarget | undefined): PageUrl {
   const onChange = (): void => {
     known = undefined
   }
-  navigation?.addEventListener('currententrychange', onChange)
   return {
     _read_: () => (navigation ? (known ??= location.href) : location.href),
-    _stop_: () => navigation?.removeEventListener('currententrychange', onChange),
+    _stop_: listen(navigation, { currententrychange: onChange }),
   }
 }

@@ -10,6 +10,7 @@
  * back and forward) with its destination, before the page is unloaded. Where it is missing, or
  * the visitor typed an address or closed the tab, nothing is known and the exit send goes.
  */
+import { listen } from './listen'
 
 /** A navigation announced longer ago than this is not the one unloading the page (a slow server is given that long). */
 const ANNOUNCED_WITHIN = 30_000
@@ -45,16 +46,9 @@ export function watchDestination(navigation: EventTarget | undefined): Destinati
   const stayed = (): void => {
     announcedAt = -Infinity
   }
-  navigation?.addEventListener('navigate', onNavigate)
-  navigation?.addEventListener('currententrychange', stayed)
-  navigation?.addEventListener('navigateerror', stayed)
   return {
     _sameOrigin_: () => performance.now() - announcedAt < ANNOUNCED_WITHIN,
     _stayed_: stayed,
-    _stop_() {
-      navigation?.removeEventListener('navigate', onNavigate)
-      navigation?.removeEventListener('currententrychange', stayed)
-      navigation?.removeEventListener('navigateerror', stayed)
-    },
+    _stop_: listen(navigation, { navigate: onNavigate, currententrychange: stayed, navigateerror: stayed }),
   }
 }

@@ -6,6 +6,7 @@
  * the page is left, and a frozen page (`freeze`) may be discarded without another event. `pageshow`
  * (back/forward cache) and `online` are when waiting events can go out again.
  */
+import { listen } from './listen'
 
 /** Members written `_name_`: the build shortens them (tsup.config.ts `mangleProps`); not public. */
 export interface LifecycleCallbacks {
@@ -41,26 +42,19 @@ export function watchLifecycle(on: LifecycleCallbacks): Lifecycle {
     hidden = true
     on._hide_(true)
   }
-  const onFreeze = (): void => on._freeze_()
   const onResume = (): void => {
     hidden = document.visibilityState === 'hidden'
     on._resume_()
   }
-  document.addEventListener('visibilitychange', onVisibility)
-  document.addEventListener('freeze', onFreeze)
-  addEventListener('pagehide', onPageHide)
-  addEventListener('pageshow', onResume)
-  addEventListener('online', onResume)
+  const stopDocument = listen(document, { visibilitychange: onVisibility, freeze: () => on._freeze_() })
+  const stopWindow = listen(window, { pagehide: onPageHide, pageshow: onResume, online: onResume })
   return {
     get _hidden_() {
       return hidden
     },
     _stop_() {
-      document.removeEventListener('visibilitychange', onVisibility)
-      document.removeEventListener('freeze', onFreeze)
-      removeEventListener('pagehide', onPageHide)
-      removeEventListener('pageshow', onResume)
-      removeEventListener('online', onResume)
+      stopDocument()
+      stopWindow()
     },
   }
 }

@@ -19,7 +19,7 @@ const AROUND = /^([([{<"'«“‘]*)(.*?)([)\]}>"'»”’.,;:!?]*)$/u
  * @example
  * scrubText('Inbox (3) – ann@example.com') // → 'Inbox (3) – redacted'
  */
-export function scrubText(text: string, scrub: (url: string) => string = (url) => scrubUrl(url)): string {
+export function scrubText(text: string, scrub: (url: string) => string = scrubUrl): string {
   return text.replace(/\S+/g, (word) => {
     const [, before, core, after] = AROUND.exec(word)!
     const url = URL_IN_TEXT.exec(core!)

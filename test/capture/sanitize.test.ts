@@ -166,7 +166,7 @@ describe('size', () => {
   test('props over 32 KiB make the event rejected', () => {
     const { out, notes } = clean({ blob: 'x'.repeat(MAX_EVENT_BYTES) })
     expect(out).toBeUndefined()
-    expect(notes.tooLarge).toBe(true)
+    expect(notes._tooLarge_).toBe(true)
   })
 
   test('many small values over 32 KiB in total are rejected too', () => {
@@ -174,7 +174,7 @@ describe('size', () => {
     for (let i = 0; i < 10_000; i++) many[`key${i}`] = i
     const { out, notes } = clean(many)
     expect(out).toBeUndefined()
-    expect(notes.tooLarge).toBe(true)
+    expect(notes._tooLarge_).toBe(true)
   })
 
   test('stops reading properties once over the limit (a huge object is no long task)', () => {
@@ -206,7 +206,7 @@ describe('size', () => {
   ])('%s is over the limit: the event is rejected', (_, make) => {
     const { out, notes } = clean({ list: make() })
     expect(out).toBeUndefined()
-    expect(notes.tooLarge).toBe(true)
+    expect(notes._tooLarge_).toBe(true)
   })
 
   test('stops reading a sparse array once over the limit (holes count)', () => {
@@ -246,6 +246,20 @@ describe('size', () => {
   test('what a few left-out values cost does not reject ordinary props', () => {
     const props = { handler: () => 1, nothing: undefined, list: [undefined, 1, , 3], sym: Symbol('x'), text: 'x'.repeat(30_000) }
     expect(clean(props).out).toEqual({ list: [null, 1, null, 3], text: 'x'.repeat(30_000) })
+  })
+
+  test('a getter that cleans other props meanwhile (a track() from inside) has a budget apart', () => {
+    let inner: ReturnType<typeof clean> | undefined
+    const props = {
+      first: 'x'.repeat(20_000),
+      get nested() {
+        // Together with the outer props, over 32 KiB; each on its own, under.
+        inner = clean({ blob: 'y'.repeat(20_000) })
+        return { deep: 1 }
+      },
+    }
+    expect(clean(props).out).toEqual({ first: 'x'.repeat(20_000), nested: { deep: 1 } })
+    expect(inner!.out).toEqual({ blob: 'y'.repeat(20_000) })
   })
 
   test('props comfortably under the limit pass', () => {

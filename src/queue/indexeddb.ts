@@ -147,7 +147,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     destroy() {
       store.close()
       const request = indexedDB.deleteDatabase(DB_NAME)
-      return withTimeout(promisifyRequest(request), OPEN_TIMEOUT, 'Deleting IndexedDB').then(() => {})
+      return withTimeout(promisifyRequest(request), OPEN_TIMEOUT, __DEV__ && 'Deleting IndexedDB').then(() => {})
     },
   }
 }

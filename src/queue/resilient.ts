@@ -94,10 +94,8 @@ export function resilientStorage(
     read: (limit) =>
       both('read', [limit], async (stored: { events: StoredEvent[]; dropped: number }) => {
         const kept = await memory.read(limit)
-        if (!kept.events.length && !kept.dropped) return stored
         // Order keys sort in tracking order, in both stores.
-        const events = byOrderKey([...stored.events, ...kept.events]).slice(0, limit)
-        return { events, dropped: stored.dropped + kept.dropped }
+        return { events: byOrderKey([...stored.events, ...kept.events]).slice(0, limit), dropped: stored.dropped + kept.dropped }
       }),
     async remove(keys, reported = 0) {
       // The dropped count reported was the sum of both stores': memory's share first.
@@ -106,10 +104,8 @@ export function resilientStorage(
       return both('remove', [keys, reported - inMemory], async () => {})
     },
     readState: () =>
-      both('readState', [], async (stored: StateChange[]) => {
-        const kept = await memory.readState()
-        return kept.length ? [...new Map([...stored, ...kept])] : stored
-      }),
+      // What memory holds could not be written: newer than what is stored.
+      both('readState', [], async (stored: StateChange[]) => [...new Map([...stored, ...(await memory.readState())])]),
     destroy() {
       destroyed = true
       // The database goes even when this page fell back to memory: earlier pages stored there.

@@ -110,7 +110,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         putRecords(s, scope, byOrderKey(events))
         trimmed = trimQueue(s, scope, maxEvents, alsoDropped)
       })
-      return done(s).then(() => ({ trimmed: trimmed(), durable: true }))
+      return done(s).then(() => ({ _trimmed_: trimmed(), _durable_: true }))
     })
 
   return {

@@ -16,7 +16,7 @@ export function memoryStorage(): QueueStorage {
       trimmed++
     }
     dropped += trimmed + alsoDropped
-    return { trimmed, durable: false }
+    return { _trimmed_: trimmed, _durable_: false }
   }
   return {
     persistent: false,

@@ -112,7 +112,7 @@ export function createOutbox(
     return (outbox._writing_ = outbox._writing_
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
-        ({ trimmed, durable }) => {
+        ({ _trimmed_: trimmed, _durable_: durable }) => {
           if (rows.length) outbox._writes_++
           if (state.length && storage.persistent) stateStored(state)
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.

@@ -97,9 +97,8 @@ export function createOutbox(
   }
 
   function write(limit = WRITE_CHUNK): Promise<unknown> {
-    const rows: StoredEvent[] = [...unwritten]
+    const rows = [...unwritten, ...serialize(limit)]
     unwritten.clear()
-    for (const row of serialize(limit)) rows.push(row)
     timer._cancel_()
     // A large burst goes in chunks, one task each.
     if (outbox._pending_.length) timer._at_(0)

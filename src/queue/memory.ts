@@ -23,7 +23,7 @@ export function memoryStorage(): QueueStorage {
     write,
     restore(added, changes, maxEvents, delivered = []) {
       for (const key of delivered) events.delete(key)
-      return write(added, changes, maxEvents, 0)
+      return write(added, changes, maxEvents)
     },
     read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
     async remove(keys, reported = 0) {

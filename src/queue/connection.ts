@@ -36,15 +36,17 @@ export function openStore(): { use: UseStore; close(): void } {
     request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME)
     const opening = promisifyRequest(request)
     db = withTimeout(opening, OPEN_TIMEOUT, __DEV__ && 'Opening IndexedDB')
-    // Given up on, then opened after all: close it, or it would block another tab's deletion.
-    db.catch(() => opening.then((late) => late.close(), () => {}))
     db.then(
       (connection) => {
         connection.onversionchange = forget
         // Safari closes connections on its own ("Connection to Indexed Database server lost").
         connection.onclose = () => (db = undefined)
       },
-      () => (db = undefined),
+      () => {
+        db = undefined
+        // Given up on, then opened after all: close it, or it would block another tab's deletion.
+        opening.then((late) => late.close(), () => {})
+      },
     )
     return db
   }

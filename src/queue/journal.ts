@@ -191,8 +191,7 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
         for (const orderKey of text.slice(1).split(' ')) if (orderKey) delivered.add(orderKey)
         continue
       }
-      const lineBreak = text.indexOf('\n')
-      const changes = lineBreak < 0 ? text : text.slice(0, lineBreak)
+      const changes = text.split('\n', 1)[0]!
       try {
         for (const change of changes ? (JSON.parse(changes) as Array<[string, unknown?]>) : []) {
           if (typeof change[0] === 'string') state.set(change[0], change.length > 1 ? change[1] : undefined)
@@ -200,7 +199,8 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
       } catch {
         // A tampered first line: the events still count.
       }
-      if (lineBreak >= 0) for (const event of decodeEvents(text.slice(lineBreak + 1))) events.push(event)
+      // (Without a line break, no events: the slice is empty.)
+      for (const event of decodeEvents(text.slice(changes.length + 1))) events.push(event)
     }
     return { events: events.filter(([orderKey]) => !delivered.has(orderKey)), delivered: [...delivered], state: [...state], remove: () => removeItems(keys) }
   } catch {

@@ -8,18 +8,18 @@ import { promisifyRequest, type UseStore } from 'idb-keyval'
 
 /** One database, one object store, for every journey of the site. */
 export const DB_NAME = 'journeykit'
-const STORE_NAME = 'journeykit'
+const STORE_NAME = DB_NAME
 /** An open (or a deletion) that has not settled by then never will. */
 export const OPEN_TIMEOUT = 3000
 
-/** `promise`, or a rejection naming `what` once `ms` have passed without it settling. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * `promise`, or a rejection once `ms` have passed without it settling. `what` names the operation
+ * in the development build's message (`__DEV__ && '…'`: the production build says 'timeout').
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string | false): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error((__DEV__ && `${what} did not finish within ${ms} ms`) || 'timeout')), ms)
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error) => (clearTimeout(timer), reject(error)),
-    )
+    promise.finally(() => clearTimeout(timer)).then(resolve, reject)
   })
 }
 
@@ -35,16 +35,18 @@ export function openStore(): { use: UseStore; close(): void } {
     const request = indexedDB.open(DB_NAME)
     request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME)
     const opening = promisifyRequest(request)
-    db = withTimeout(opening, OPEN_TIMEOUT, 'Opening IndexedDB')
-    // Given up on, then opened after all: close it, or it would block another tab's deletion.
-    db.catch(() => opening.then((late) => late.close(), () => {}))
+    db = withTimeout(opening, OPEN_TIMEOUT, __DEV__ && 'Opening IndexedDB')
     db.then(
       (connection) => {
         connection.onversionchange = forget
         // Safari closes connections on its own ("Connection to Indexed Database server lost").
         connection.onclose = () => (db = undefined)
       },
-      () => (db = undefined),
+      () => {
+        db = undefined
+        // Given up on, then opened after all: close it, or it would block another tab's deletion.
+        opening.then((late) => late.close(), () => {})
+      },
     )
     return db
   }

@@ -26,12 +26,21 @@ import { byOrderKey } from './records'
 import type { QueueScope } from './scope'
 import type { QueueStorage, StateChange, StoredEvent, Written } from './store'
 
-const STATE = (): IDBKeyRange => IDBKeyRange.bound('s:', 's;', false, true)
+/** The string keys `<letter>:<name>` (`;` follows `:`). */
+const prefixed = (letter: string): IDBKeyRange => IDBKeyRange.bound(letter + ':', letter + ';', false, true)
+const STATE = 's'
 /** The queue before scopes: `q:<orderKey>` strings. */
-const LEGACY_QUEUE = (): IDBKeyRange => IDBKeyRange.bound('q:', 'q;', false, true)
+const LEGACY_QUEUE = 'q'
 const LEGACY_DROPPED = 'd:dropped'
 
 const done = (s: IDBObjectStore): Promise<void> => promisifyRequest(s.transaction)
+
+/** The `[name, value]` of every `<letter>:<name>` key, once the requests made here have succeeded. */
+const entries = (s: IDBObjectStore, letter: string): (() => Array<[string, any]>) => {
+  const keys = s.getAllKeys(prefixed(letter))
+  const values = s.getAll(prefixed(letter))
+  return () => keys.result.map((key, i) => [String(key).slice(2), values.result[i]])
+}
 
 const putState = (s: IDBObjectStore, state: StateChange[]): void => {
   for (const [name, value] of state) {
@@ -46,20 +55,20 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
   /** Moves the queue stored before scopes into this journey's: one transaction, so only one journey gets it. */
   const adoptLegacy = () =>
     store.use('readwrite', (s) => {
-      const keys = s.getAllKeys(LEGACY_QUEUE())
-      const values = s.getAll(LEGACY_QUEUE())
+      const events = entries(s, LEGACY_QUEUE)
       const dropped = s.get(LEGACY_DROPPED)
       // The last request: the others' results are in by now.
       dropped.onsuccess = () => {
-        putRecords(s, scope, byOrderKey(keys.result.map((key, i): StoredEvent => [String(key).slice(2), values.result[i] as string])))
-        s.delete(LEGACY_QUEUE())
+        putRecords(s, scope, byOrderKey(events()))
+        s.delete(prefixed(LEGACY_QUEUE))
         addDropped(s, scope._droppedKey_, (dropped.result as number) || 0)
         s.delete(LEGACY_DROPPED)
       }
       return done(s)
     })
 
-  const read = (limit: number): Promise<{ events: StoredEvent[]; dropped: number; legacy: boolean }> =>
+  /** The queue's read; first, while the queue before scopes is there (`adopt`), it is adopted. */
+  const read = (limit: number, adopt = true): Promise<{ events: StoredEvent[]; dropped: number }> =>
     store.use('readonly', (s) => {
       const events = new Map<string, string>()
       if (limit > 0) {
@@ -76,42 +85,44 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         }
       }
       const dropped = s.get(scope._droppedKey_)
-      const legacy = s.count(LEGACY_QUEUE())
-      return done(s).then(() => ({
-        // Records of tabs writing at the same time can overlap: sorted, oldest first.
-        events: byOrderKey([...events]).slice(0, limit),
-        dropped: (dropped.result as number) || 0,
-        legacy: legacy.result > 0,
-      }))
+      const legacy = s.count(prefixed(LEGACY_QUEUE))
+      return done(s).then(() =>
+        adopt && legacy.result
+          ? adoptLegacy().then(() => read(limit, false))
+          : {
+              // Records of tabs writing at the same time can overlap: sorted, oldest first.
+              events: byOrderKey([...events]).slice(0, limit),
+              dropped: (dropped.result as number) || 0,
+            },
+      )
+    })
+
+  /**
+   * Stores `state`, deletes the events of `deleted` (sorted), puts `events` (sorted here, in
+   * place) and trims: the trim, which counts events by their records' keys, runs on the queue as
+   * it will be.
+   */
+  const put = (events: StoredEvent[], state: StateChange[], maxEvents: number, alsoDropped: number, deleted: string[]): Promise<Written> =>
+    store.use('readwrite', (s) => {
+      let trimmed = (): number => 0
+      putState(s, state)
+      deleteEvents(s, scope, deleted, () => {
+        putRecords(s, scope, byOrderKey(events))
+        trimmed = trimQueue(s, scope, maxEvents, alsoDropped)
+      })
+      return done(s).then(() => ({ _trimmed_: trimmed(), _durable_: true }))
     })
 
   return {
     persistent: true,
-    write: (events, state, maxEvents, alsoDropped = 0) =>
-      store.use('readwrite', (s) => {
-        putRecords(s, scope, byOrderKey([...events]))
-        putState(s, state)
-        const trimmed = trimQueue(s, scope, maxEvents, alsoDropped)
-        return done(s).then((): Written => ({ trimmed: trimmed(), durable: true }))
-      }),
-    restore: (events, state, maxEvents, delivered = []) =>
-      store.use('readwrite', (s) => {
-        const gone = new Set(delivered)
-        let trimmed = (): number => 0
-        putState(s, state)
-        // What the journaling page's own write stored after all is deleted first, with what was
-        // delivered, and the journaled events put after: no event is stored twice, and the trim,
-        // which counts events by their records' keys, runs on the queue as it will be.
-        deleteEvents(s, scope, [...events.map(([key]) => key), ...delivered].sort(), () => {
-          putRecords(s, scope, byOrderKey(events.filter(([key]) => !gone.has(key))))
-          trimmed = trimQueue(s, scope, maxEvents, 0)
-        })
-        return done(s).then((): Written => ({ trimmed: trimmed(), durable: true }))
-      }),
-    read: (limit) =>
-      read(limit)
-        .then(({ events, dropped, legacy }) => (legacy ? adoptLegacy().then(() => read(limit)) : { events, dropped }))
-        .then(({ events, dropped }) => ({ events, dropped })),
+    write: (events, state, maxEvents, alsoDropped = 0) => put([...events], state, maxEvents, alsoDropped, []),
+    restore(events, state, maxEvents, delivered = []) {
+      const gone = new Set(delivered)
+      // What the journaling page's own write stored after all is deleted first, with what was
+      // delivered, and the journaled events put after: no event is stored twice.
+      return put(events.filter(([key]) => !gone.has(key)), state, maxEvents, 0, [...events.map(([key]) => key), ...delivered].sort())
+    },
+    read: (limit) => read(limit),
     remove: (keys, reported = 0) =>
       store.use('readwrite', (s) => {
         deleteEvents(s, scope, [...keys].sort())
@@ -120,9 +131,8 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
       }),
     readState: () =>
       store.use('readonly', (s) => {
-        const keys = s.getAllKeys(STATE())
-        const values = s.getAll(STATE())
-        return done(s).then(() => keys.result.map((key, i): StateChange => [String(key).slice(2), values.result[i]]))
+        const state = entries(s, STATE)
+        return done(s).then(state)
       }),
     lease: (owner, until) =>
       store.use('readwrite', (s) => {
@@ -147,7 +157,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     destroy() {
       store.close()
       const request = indexedDB.deleteDatabase(DB_NAME)
-      return withTimeout(promisifyRequest(request), OPEN_TIMEOUT, 'Deleting IndexedDB').then(() => {})
+      return withTimeout(promisifyRequest(request), OPEN_TIMEOUT, __DEV__ && 'Deleting IndexedDB').then(() => {})
     },
   }
 }

@@ -73,7 +73,8 @@ export interface Recovered {
 /** localStorage, or undefined where it is missing or access throws (sandboxed, blocked site data). */
 function local(): Storage | undefined {
   try {
-    return typeof localStorage !== 'undefined' && localStorage ? localStorage : undefined
+    // Where it is not defined at all, the ReferenceError lands in the catch below too.
+    return localStorage || undefined
   } catch {
     return undefined
   }
@@ -106,8 +107,8 @@ function encode(events: StoredEvent[], state: StateChange[]): string {
 interface Held {
   events: StoredEvent[]
   state: StateChange[]
-  /** The items it was journaled to; undefined while not journaled. */
-  _items_?: string[]
+  /** The item it was journaled to; undefined while not journaled. */
+  _item_?: string
   /** Characters journaled. */
   _size_?: number
 }
@@ -130,7 +131,7 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       return () => {
         if (!durable()) return
         held.delete(entry)
-        if (entry._items_) removeItems(entry._items_)
+        if (entry._item_) removeItems([entry._item_])
         spent -= entry._size_ ?? 0
       }
     },
@@ -138,19 +139,23 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       const storage = local()
       let unsaved = 0
       for (const entry of held) {
-        if (entry._items_) continue
+        if (entry._item_) continue
         const text = encode(entry.events, entry.state)
         const key = scope.journal + pageId + '.' + items++
-        try {
-          if (!storage || spent + text.length > JOURNAL_BUDGET) throw new Error('no room')
-          storage.setItem(key, text)
-          spent += entry._size_ = text.length
-          entry._items_ = [key]
-        } catch {
-          // Missing, blocked or full (QuotaExceededError): the write may still commit, and the
-          // exit send may still deliver; the caller reports what was not journaled.
-          unsaved += entry.events.length
+        if (storage && spent + text.length <= JOURNAL_BUDGET) {
+          try {
+            storage.setItem(key, text)
+            spent += entry._size_ = text.length
+            entry._item_ = key
+            continue
+          } catch {
+            // Blocked or full (QuotaExceededError): counted below, like a missing storage or a
+            // spent budget.
+          }
         }
+        // The write may still commit, and the exit send may still deliver: the caller reports
+        // what was not journaled.
+        unsaved += entry.events.length
       }
       return unsaved
     },
@@ -186,8 +191,7 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
         for (const orderKey of text.slice(1).split(' ')) if (orderKey) delivered.add(orderKey)
         continue
       }
-      const lineBreak = text.indexOf('\n')
-      const changes = lineBreak < 0 ? text : text.slice(0, lineBreak)
+      const changes = text.split('\n', 1)[0]!
       try {
         for (const change of changes ? (JSON.parse(changes) as Array<[string, unknown?]>) : []) {
           if (typeof change[0] === 'string') state.set(change[0], change.length > 1 ? change[1] : undefined)
@@ -195,7 +199,8 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
       } catch {
         // A tampered first line: the events still count.
       }
-      if (lineBreak >= 0) for (const event of decodeEvents(text.slice(lineBreak + 1))) events.push(event)
+      // (Without a line break, no events: the slice is empty.)
+      for (const event of decodeEvents(text.slice(changes.length + 1))) events.push(event)
     }
     return { events: events.filter(([orderKey]) => !delivered.has(orderKey)), delivered: [...delivered], state: [...state], remove: () => removeItems(keys) }
   } catch {

@@ -63,23 +63,21 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
     channel.onmessage = () => (heardAt = monotonic())
   }
 
-  function withLease(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
+  async function withLease(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
     const renew = () => storage.lease(owner, Date.now() + LEASE_MS)
-    return (async () => {
-      let held = await renew()
-      // Up to a little past one lease: a holder that died mid-send has let it expire by then.
-      for (let waited = 0; !held && wait && waited < LEASE_MS + 2 * LEASE_POLL_MS; waited += LEASE_POLL_MS) {
-        await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS))
-        held = await renew()
-      }
-      if (!held) return false
-      try {
-        await task(renew)
-        return true
-      } finally {
-        await storage.lease(owner, 0).catch(() => {})
-      }
-    })()
+    let held = await renew()
+    // Up to a little past one lease: a holder that died mid-send has let it expire by then.
+    for (let waited = 0; !held && wait && waited < LEASE_MS + 2 * LEASE_POLL_MS; waited += LEASE_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS))
+      held = await renew()
+    }
+    if (!held) return false
+    try {
+      await task(renew)
+      return true
+    } finally {
+      await storage.lease(owner, 0).catch(() => {})
+    }
   }
 
   /**

@@ -16,14 +16,14 @@ export function memoryStorage(): QueueStorage {
       trimmed++
     }
     dropped += trimmed + alsoDropped
-    return { trimmed, durable: false }
+    return { _trimmed_: trimmed, _durable_: false }
   }
   return {
     persistent: false,
     write,
     restore(added, changes, maxEvents, delivered = []) {
       for (const key of delivered) events.delete(key)
-      return write(added, changes, maxEvents, 0)
+      return write(added, changes, maxEvents)
     },
     read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
     async remove(keys, reported = 0) {

@@ -34,7 +34,7 @@ export function openQueue(scope: QueueScope, maxQueueSize: number, report: Repor
     storage
       .restore(recovered.events, recovered.state, maxQueueSize, recovered.delivered)
       // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
-      .then(({ durable }) => durable && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
+      .then(({ _durable_ }) => _durable_ && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
   }
   return { storage, journal }
 }

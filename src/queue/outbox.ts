@@ -97,9 +97,8 @@ export function createOutbox(
   }
 
   function write(limit = WRITE_CHUNK): Promise<unknown> {
-    const rows: StoredEvent[] = [...unwritten]
+    const rows = [...unwritten, ...serialize(limit)]
     unwritten.clear()
-    for (const row of serialize(limit)) rows.push(row)
     timer._cancel_()
     // A large burst goes in chunks, one task each.
     if (outbox._pending_.length) timer._at_(0)
@@ -112,7 +111,7 @@ export function createOutbox(
     return (outbox._writing_ = outbox._writing_
       .then(() => storage.write(rows, state, maxQueueSize, dropped))
       .then(
-        ({ trimmed, durable }) => {
+        ({ _trimmed_: trimmed, _durable_: durable }) => {
           if (rows.length) outbox._writes_++
           if (state.length && storage.persistent) stateStored(state)
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.

@@ -15,9 +15,7 @@ import type { StoredEvent } from './store'
 export const RECORD_EVENTS = 50
 
 export function encodeEvents(events: StoredEvent[]): string {
-  let text = ''
-  for (const [key, json] of events) text += (text ? '\n' : '') + key + ' ' + json
-  return text
+  return events.map(([key, json]) => key + ' ' + json).join('\n')
 }
 
 /** The events of a text written by `encodeEvents`; lines that are not `key json` are skipped. */

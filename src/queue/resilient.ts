@@ -31,10 +31,10 @@ export function resilientStorage(
   onWriteFailed: (error: unknown) => void = onFallback,
 ): QueueStorage {
   const memory = memoryStorage()
+  // Undefined once IndexedDB is unusable, and after destroy() (consent denied): then nothing may
+  // open the database again, not even the answer of a request that was on its way (each checks
+  // it is still there), and every call is served by the emptied memory store.
   let database: QueueStorage | undefined
-  // After destroy() (consent denied) nothing may open the database again, not even the answer of a
-  // request that was on its way: every call is served by the emptied memory store.
-  let destroyed = false
   try {
     if (typeof indexedDB !== 'undefined' && indexedDB) database = indexedDBStorage(scope)
     else onFallback(new Error((__DEV__ && 'IndexedDB is not available') || 'no IndexedDB'))
@@ -48,9 +48,9 @@ export function resilientStorage(
   /** Runs `method` on IndexedDB with one retry on a new connection; undefined when there is none. */
   const onDatabase = (method: WriteCall | ReadCall, args: unknown[]): Answer | undefined => {
     const attempt = database
-    if (!attempt || destroyed) return undefined
+    if (!attempt) return undefined
     return call(attempt, method, args).catch((error: unknown) => {
-      if (destroyed || !database) throw error
+      if (!database) throw error
       if (database === attempt) database = indexedDBStorage(scope)
       return call(database, method, args)
     })
@@ -58,7 +58,7 @@ export function resilientStorage(
 
   /** IndexedDB is unusable: memory for good, said once. */
   const abandon = (error: unknown): void => {
-    if (destroyed || !database) return
+    if (!database) return
     database = undefined
     onFallback(error)
   }
@@ -70,7 +70,7 @@ export function resilientStorage(
   const write = (method: WriteCall, args: unknown[]): Answer =>
     (onDatabase(method, args) ?? call(memory, method, args)).catch((error: unknown) => {
       if ((error as DOMException | null)?.name !== 'QuotaExceededError') abandon(error)
-      else if (!destroyed && database) onWriteFailed(error)
+      else if (database) onWriteFailed(error)
       return call(memory, method, args)
     })
 
@@ -86,7 +86,7 @@ export function resilientStorage(
 
   return {
     get persistent() {
-      return !!database && !destroyed
+      return !!database
     },
     write: (...args) => write('write', args),
     restore: (...args) => write('restore', args),
@@ -94,10 +94,8 @@ export function resilientStorage(
     read: (limit) =>
       both('read', [limit], async (stored: { events: StoredEvent[]; dropped: number }) => {
         const kept = await memory.read(limit)
-        if (!kept.events.length && !kept.dropped) return stored
         // Order keys sort in tracking order, in both stores.
-        const events = byOrderKey([...stored.events, ...kept.events]).slice(0, limit)
-        return { events, dropped: stored.dropped + kept.dropped }
+        return { events: byOrderKey([...stored.events, ...kept.events]).slice(0, limit), dropped: stored.dropped + kept.dropped }
       }),
     async remove(keys, reported = 0) {
       // The dropped count reported was the sum of both stores': memory's share first.
@@ -106,12 +104,9 @@ export function resilientStorage(
       return both('remove', [keys, reported - inMemory], async () => {})
     },
     readState: () =>
-      both('readState', [], async (stored: StateChange[]) => {
-        const kept = await memory.readState()
-        return kept.length ? [...new Map([...stored, ...kept])] : stored
-      }),
+      // What memory holds could not be written: newer than what is stored.
+      both('readState', [], async (stored: StateChange[]) => [...new Map([...stored, ...(await memory.readState())])]),
     destroy() {
-      destroyed = true
       // The database goes even when this page fell back to memory: earlier pages stored there.
       const stored = database ?? (typeof indexedDB !== 'undefined' && indexedDB ? indexedDBStorage(scope) : undefined)
       database = undefined

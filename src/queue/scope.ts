@@ -59,8 +59,9 @@ export function queueScope(endpoint: string): QueueScope {
     channel: 'journeykit ' + endpoint,
     journal: JOURNAL_PREFIX + endpoint + ' ',
     _recordKey_: (events) => ['q', endpoint, events[0]![0], events[events.length - 1]![0], events.length],
-    // An array sorts after every string, so `[]` closes a range of keys.
-    _queueRange_: (upTo) => IDBKeyRange.bound(['q', endpoint], upTo === undefined ? ['q', endpoint, []] : ['q', endpoint, upTo, []]),
+    // An array sorts after every string, so `[]` closes a range of keys: in place of `upTo`, every
+    // first order key.
+    _queueRange_: (upTo) => IDBKeyRange.bound(['q', endpoint], ['q', endpoint, upTo ?? [], []]),
     _droppedKey_: ['d', endpoint],
     _leaseKey_: ['l', endpoint],
   }

@@ -9,11 +9,14 @@ export type StoredEvent = [key: string, json: string]
 /** A state value: its name and value (undefined: deleted). */
 export type StateChange = [name: string, value: unknown]
 
-/** What a write did: how many of the oldest events it trimmed, and whether it reached IndexedDB. */
+/**
+ * What a write did: how many of the oldest events it trimmed, and whether it reached IndexedDB.
+ * (Written `_name_`: the build shortens such names; a `Written` is never stored.)
+ */
 export interface Written {
-  trimmed: number
+  _trimmed_: number
   /** false when it ended in memory (no IndexedDB, or a write refused for quota). */
-  durable: boolean
+  _durable_: boolean
 }
 
 export interface QueueStorage {

@@ -165,7 +165,7 @@ describe('queues scoped by endpoint', () => {
   test('trimming a full queue drops whole records and then part of one, oldest first', async () => {
     const storage = indexedDBStorage(scope)
     await storage.write(rows(...numbered(0, 100)), [], 10_000)
-    expect((await storage.write(rows(...numbered(100, 10)), [], 45)).trimmed).toBe(65)
+    expect((await storage.write(rows(...numbered(100, 10)), [], 45))._trimmed_).toBe(65)
     expect((await storage.read(1000)).events).toEqual(rows(...numbered(65, 45)))
     expect((await storage.read(0)).dropped).toBe(65)
   })
@@ -179,7 +179,7 @@ describe('queues scoped by endpoint', () => {
     await storage.write(rows('k0002', 'k0004'), [], 10_000)
     expect((await storage.read(10)).events).toEqual(rows('k0001', 'k0002', 'k0003', 'k0004'))
     // Trimming counts them as one event each.
-    expect((await storage.write([], [], 3)).trimmed).toBe(1)
+    expect((await storage.write([], [], 3))._trimmed_).toBe(1)
     await storage.remove(['k0002', 'k0003'])
     expect((await storage.read(10)).events).toEqual(rows('k0004'))
   })
@@ -211,7 +211,7 @@ describe('queues scoped by endpoint', () => {
     await b.remove(['k1', 'k3'], 2)
     expect(await a.read(10)).toEqual({ events: rows('k1', 'k3'), dropped: 2 })
     // Trimming counts this endpoint's events only.
-    expect((await b.write(rows('k4'), [], 2)).trimmed).toBe(0)
+    expect((await b.write(rows('k4'), [], 2))._trimmed_).toBe(0)
     expect(await a.lease('tab', Date.now() + 10_000)).toBe(true)
     expect(await b.lease('other-tab', Date.now() + 10_000)).toBe(true)
     expect(await b.readState()).toEqual([['anonymousId', 'visitor'], ['session', 's']])
@@ -267,11 +267,11 @@ describe('indexedDBStorage, as wired from the connection and the record steps', 
     const transactions = countTransactions()
     const written = await storage.restore(events(2, 3), [['session', 's1']], 10, ['k0000'])
     expect(transactions.readwrite()).toBe(1)
-    expect(written).toEqual({ trimmed: 0, durable: true })
+    expect(written).toEqual({ _trimmed_: 0, _durable_: true })
     expect((await storage.read(10)).events.map(([key]) => key)).toEqual(['k0001', 'k0002', 'k0003', 'k0004'])
     expect(await storage.readState()).toEqual([['session', 's1']])
     // Over the queue's limit: the oldest go, and count as dropped.
-    expect(await storage.restore(events(1, 5), [], 3)).toEqual({ trimmed: 2, durable: true })
+    expect(await storage.restore(events(1, 5), [], 3)).toEqual({ _trimmed_: 2, _durable_: true })
     expect(await storage.read(10)).toEqual({ events: events(3, 3), dropped: 2 })
   })
 
@@ -311,7 +311,7 @@ describe('restore at the queue limit', () => {
     await storage.write(events(5), [], 10)
     await storage.write(events(5, 5), [], 10)
     // 10 stored + 1 journaled - 1 delivered = 10: at the limit, nothing to trim.
-    expect(await storage.restore(events(1, 10), [], 10, ['k0007'])).toEqual({ trimmed: 0, durable: true })
+    expect(await storage.restore(events(1, 10), [], 10, ['k0007'])).toEqual({ _trimmed_: 0, _durable_: true })
     expect(await keysOf(storage)).toEqual(['k0000', 'k0001', 'k0002', 'k0003', 'k0004', 'k0005', 'k0006', 'k0008', 'k0009', 'k0010'])
     expect((await storage.read(100)).dropped).toBe(0)
   })
@@ -320,11 +320,11 @@ describe('restore at the queue limit', () => {
     const storage = indexedDBStorage(scope)
     await storage.write(events(10), [], 11)
     // The journal holds k0005..k0009 (written after all) and k0010: 11 events, within the limit.
-    expect(await storage.restore(events(6, 5), [], 11)).toEqual({ trimmed: 0, durable: true })
+    expect(await storage.restore(events(6, 5), [], 11)).toEqual({ _trimmed_: 0, _durable_: true })
     expect(await keysOf(storage)).toEqual(events(11).map(([key]) => key))
     expect(await storage.read(100)).toEqual({ events: events(11), dropped: 0 })
     // Over the limit, the oldest go, and only as many as there are events too many.
-    expect(await storage.restore(events(2, 10), [], 11)).toEqual({ trimmed: 1, durable: true })
+    expect(await storage.restore(events(2, 10), [], 11)).toEqual({ _trimmed_: 1, _durable_: true })
     expect(await storage.read(100)).toEqual({ events: events(11, 1), dropped: 1 })
   })
 })

@@ -13,14 +13,14 @@ describe('memoryStorage', () => {
   test('is not persistent, and no write is durable', async () => {
     const storage = memoryStorage()
     expect(storage.persistent).toBe(false)
-    expect(await storage.write(rows('a'), [], 10)).toEqual({ trimmed: 0, durable: false })
-    expect(await storage.restore(rows('b'), [], 10)).toEqual({ trimmed: 0, durable: false })
+    expect(await storage.write(rows('a'), [], 10)).toEqual({ _trimmed_: 0, _durable_: false })
+    expect(await storage.restore(rows('b'), [], 10)).toEqual({ _trimmed_: 0, _durable_: false })
   })
 
   test('keeps events in the order they were written (tracking order) and trims the earliest written', async () => {
     const storage = memoryStorage()
     await storage.write(rows('k2', 'k1'), [], 3)
-    expect((await storage.write(rows('k4', 'k3'), [], 3)).trimmed).toBe(1)
+    expect((await storage.write(rows('k4', 'k3'), [], 3))._trimmed_).toBe(1)
     expect(await keys(storage)).toEqual(['k1', 'k4', 'k3'])
   })
 

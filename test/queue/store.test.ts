@@ -39,8 +39,8 @@ describe.each([
 
   test('trims the oldest beyond maxEvents and counts them as dropped, with events lost earlier', async () => {
     const storage = create()
-    expect((await storage.write(rows('e1', 'e2', 'e3'), [], 5)).trimmed).toBe(0)
-    expect((await storage.write(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3)).trimmed).toBe(2)
+    expect((await storage.write(rows('e1', 'e2', 'e3'), [], 5))._trimmed_).toBe(0)
+    expect((await storage.write(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3))._trimmed_).toBe(2)
     const { events, dropped } = await storage.read(10)
     expect(events.map(([key]) => key)).toEqual(['e3', 'e4', 'e5', 'e6', 'e7'])
     expect(dropped).toBe(5)

@@ -119,7 +119,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Left for another page of the site, with everything stored or journaled: that page sends
     // it, once. Sent now as well, it would arrive twice: this page never sees the answer, so the
     // next page could not know it arrived.
-    if (config._departing_?.() && !unsaved && storage.persistent) return
+    if (config._departing_?.() && !unsaved && storage._persistent_) return
     sendOnExit(config, parts, sender._limit_)
   }
 

@@ -57,7 +57,7 @@ async function sendStored(
       const limit = sender._limit_ + settlement._inFlight_.size + settlement._settled_.size
       const writesBefore = outbox._writes_
       // (Other tabs' writes are read by the next run: they schedule their own flush.)
-      const stored = drainedAt === writesBefore ? { events: [], dropped: 0 } : await storage.read(limit)
+      const stored = drainedAt === writesBefore ? { events: [], dropped: 0 } : await storage._read_(limit)
       const batch = createBatch(sender._limit_, MAX_BATCH_BYTES)
       const corrupt: string[] = []
       let tookAll = true
@@ -84,7 +84,7 @@ async function sendStored(
       if (corrupt.length) {
         // Written by another version or tampered with: never sent, never blocking the queue.
         report.warn('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
-        await storage.remove(corrupt)
+        await storage._remove_(corrupt)
       }
       if (!rows.length) {
         if (corrupt.length) continue

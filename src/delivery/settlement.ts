@@ -42,7 +42,7 @@ export function createSettlement(storage: QueueStorage, outbox: Outbox, tellDeli
   async function settle(keys: string[], dropped: number): Promise<void> {
     // (A write of some of them may still be on its way: deleted after it, not before.)
     await outbox._writing_
-    await storage.remove(keys, dropped)
+    await storage._remove_(keys, dropped)
     outbox._acknowledge_(keys)
     tellDelivered(keys)
   }

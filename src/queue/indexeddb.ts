@@ -114,27 +114,27 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     })
 
   return {
-    persistent: true,
-    write: (events, state, maxEvents, alsoDropped = 0) => put([...events], state, maxEvents, alsoDropped, []),
-    restore(events, state, maxEvents, delivered = []) {
+    _persistent_: true,
+    _write_: (events, state, maxEvents, alsoDropped = 0) => put([...events], state, maxEvents, alsoDropped, []),
+    _restore_(events, state, maxEvents, delivered = []) {
       const gone = new Set(delivered)
       // What the journaling page's own write stored after all is deleted first, with what was
       // delivered, and the journaled events put after: no event is stored twice.
       return put(events.filter(([key]) => !gone.has(key)), state, maxEvents, 0, [...events.map(([key]) => key), ...delivered].sort())
     },
-    read: (limit) => read(limit),
-    remove: (keys, reported = 0) =>
+    _read_: (limit) => read(limit),
+    _remove_: (keys, reported = 0) =>
       store.use('readwrite', (s) => {
         deleteEvents(s, scope, [...keys].sort())
         addDropped(s, scope._droppedKey_, -reported)
         return done(s)
       }),
-    readState: () =>
+    _readState_: () =>
       store.use('readonly', (s) => {
         const state = entries(s, STATE)
         return done(s).then(state)
       }),
-    lease: (owner, until) =>
+    _lease_: (owner, until) =>
       store.use('readwrite', (s) => {
         let taken = false
         const current = s.get(scope._leaseKey_)
@@ -154,7 +154,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         }
         return done(s).then(() => taken)
       }),
-    destroy() {
+    _destroy_() {
       store.close()
       const request = indexedDB.deleteDatabase(DB_NAME)
       return withTimeout(promisifyRequest(request), OPEN_TIMEOUT, __DEV__ && 'Deleting IndexedDB').then(() => {})

@@ -64,7 +64,7 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
   }
 
   async function withLease(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
-    const renew = () => storage.lease(owner, Date.now() + LEASE_MS)
+    const renew = () => storage._lease_(owner, Date.now() + LEASE_MS)
     let held = await renew()
     // Up to a little past one lease: a holder that died mid-send has let it expire by then.
     for (let waited = 0; !held && wait && waited < LEASE_MS + 2 * LEASE_POLL_MS; waited += LEASE_POLL_MS) {
@@ -76,7 +76,7 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
       await task(renew)
       return true
     } finally {
-      await storage.lease(owner, 0).catch(() => {})
+      await storage._lease_(owner, 0).catch(() => {})
     }
   }
 
@@ -156,7 +156,7 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
 
   function run(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
     // Memory storage (also after a fallback to it) is this page's own: nobody to share with.
-    if (!storage.persistent) return task(() => Promise.resolve(true)).then(() => true)
+    if (!storage._persistent_) return task(() => Promise.resolve(true)).then(() => true)
     return webLocks ? withWebLock(task, wait) : withLease(task, wait)
   }
 

@@ -19,20 +19,20 @@ export function memoryStorage(): QueueStorage {
     return { _trimmed_: trimmed, _durable_: false }
   }
   return {
-    persistent: false,
-    write,
-    restore(added, changes, maxEvents, delivered = []) {
+    _persistent_: false,
+    _write_: write,
+    _restore_(added, changes, maxEvents, delivered = []) {
       for (const key of delivered) events.delete(key)
       return write(added, changes, maxEvents)
     },
-    read: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
-    async remove(keys, reported = 0) {
+    _read_: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
+    async _remove_(keys, reported = 0) {
       for (const key of keys) events.delete(key)
       dropped = Math.max(0, dropped - reported)
     },
-    readState: async () => [...state],
-    lease: async () => true,
-    async destroy() {
+    _readState_: async () => [...state],
+    _lease_: async () => true,
+    async _destroy_() {
       events = new Map()
       state = new Map()
       dropped = 0

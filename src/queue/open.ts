@@ -28,11 +28,11 @@ export function openQueue(scope: QueueScope, maxQueueSize: number, report: Repor
         cause: error,
       }),
   )
-  const journal = createJournal(scope, uuidv7(), () => storage.persistent)
+  const journal = createJournal(scope, uuidv7(), () => storage._persistent_)
   const recovered = recoverJournal(scope)
   if (recovered) {
     storage
-      .restore(recovered.events, recovered.state, maxQueueSize, recovered.delivered)
+      ._restore_(recovered.events, recovered.state, maxQueueSize, recovered.delivered)
       // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
       .then(({ _durable_ }) => _durable_ && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
   }

@@ -109,11 +109,11 @@ export function createOutbox(
     // Not durable until its transaction commits: the journal holds it until then.
     const written = config.journal?.hold(rows, state)
     return (outbox._writing_ = outbox._writing_
-      .then(() => storage.write(rows, state, maxQueueSize, dropped))
+      .then(() => storage._write_(rows, state, maxQueueSize, dropped))
       .then(
         ({ _trimmed_: trimmed, _durable_: durable }) => {
           if (rows.length) outbox._writes_++
-          if (state.length && storage.persistent) stateStored(state)
+          if (state.length && storage._persistent_) stateStored(state)
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.
           if (durable) written?.()
           if (trimmed) {

@@ -5,11 +5,7 @@ import { indexedDBStorage } from './indexeddb'
 import { memoryStorage } from './memory'
 import { byOrderKey } from './records'
 import type { QueueScope } from './scope'
-import type { QueueStorage, StateChange, StoredEvent } from './store'
-
-/** Calls that store something: under a full quota they fail while reads and deletes still work. */
-type WriteCall = 'write' | 'restore' | 'lease'
-type ReadCall = 'read' | 'remove' | 'readState'
+import type { QueueStorage } from './store'
 
 /**
  * IndexedDB when it works; otherwise memory, said once. A failed call gets one retry on a freshly
@@ -41,18 +37,17 @@ export function resilientStorage(
   } catch (error) {
     onFallback(error)
   }
-  type Answer = Promise<any>
-  const call = (storage: QueueStorage, method: WriteCall | ReadCall, args: unknown[]): Answer =>
-    (storage[method] as (...a: unknown[]) => Answer)(...args)
+  /** One call of the storage interface, made on whichever store serves it. */
+  type Call<T> = (storage: QueueStorage) => Promise<T>
 
-  /** Runs `method` on IndexedDB with one retry on a new connection; undefined when there is none. */
-  const onDatabase = (method: WriteCall | ReadCall, args: unknown[]): Answer | undefined => {
+  /** Runs `call` on IndexedDB with one retry on a new connection; undefined when there is none. */
+  const onDatabase = <T>(call: Call<T>): Promise<T> | undefined => {
     const attempt = database
     if (!attempt) return undefined
-    return call(attempt, method, args).catch((error: unknown) => {
+    return call(attempt).catch((error: unknown) => {
       if (!database) throw error
       if (database === attempt) database = indexedDBStorage(scope)
-      return call(database, method, args)
+      return call(database)
     })
   }
 
@@ -64,54 +59,55 @@ export function resilientStorage(
   }
 
   /**
-   * A write: IndexedDB, else memory. A full origin leaves reads and deletes working, so they go
-   * on using IndexedDB; any other failure means IndexedDB is unusable.
+   * A call that stores something (write, restore, lease): IndexedDB, else memory. Under a full
+   * quota it fails while reads and deletes still work, so they go on using IndexedDB; any other
+   * failure means IndexedDB is unusable.
    */
-  const write = (method: WriteCall, args: unknown[]): Answer =>
-    (onDatabase(method, args) ?? call(memory, method, args)).catch((error: unknown) => {
+  const write = <T>(call: Call<T>): Promise<T> =>
+    (onDatabase(call) ?? call(memory)).catch((error: unknown) => {
       if ((error as DOMException | null)?.name !== 'QuotaExceededError') abandon(error)
       else if (database) onWriteFailed(error)
-      return call(memory, method, args)
+      return call(memory)
     })
 
   /** A read or delete: IndexedDB and memory (which holds what could not be written), or memory alone for good. */
-  const both = (method: ReadCall, args: unknown[], merge: (stored: any) => Answer): Answer => {
-    const stored = onDatabase(method, args)
-    if (!stored) return call(memory, method, args)
+  const both = <T>(call: Call<T>, merge: (stored: T) => Promise<T>): Promise<T> => {
+    const stored = onDatabase(call)
+    if (!stored) return call(memory)
     return stored.then(merge, (error: unknown) => {
       abandon(error)
-      return call(memory, method, args)
+      return call(memory)
     })
   }
 
   return {
-    get persistent() {
+    get _persistent_() {
       return !!database
     },
-    write: (...args) => write('write', args),
-    restore: (...args) => write('restore', args),
-    lease: (...args) => write('lease', args),
-    read: (limit) =>
-      both('read', [limit], async (stored: { events: StoredEvent[]; dropped: number }) => {
-        const kept = await memory.read(limit)
+    _write_: (...args) => write((storage) => storage._write_(...args)),
+    _restore_: (...args) => write((storage) => storage._restore_(...args)),
+    _lease_: (...args) => write((storage) => storage._lease_(...args)),
+    _read_: (limit) =>
+      both((storage) => storage._read_(limit), async (stored) => {
+        const kept = await memory._read_(limit)
         // Order keys sort in tracking order, in both stores.
         return { events: byOrderKey([...stored.events, ...kept.events]).slice(0, limit), dropped: stored.dropped + kept.dropped }
       }),
-    async remove(keys, reported = 0) {
+    async _remove_(keys, reported = 0) {
       // The dropped count reported was the sum of both stores': memory's share first.
-      const inMemory = Math.min(reported, (await memory.read(0)).dropped)
-      await memory.remove(keys, inMemory)
-      return both('remove', [keys, reported - inMemory], async () => {})
+      const inMemory = Math.min(reported, (await memory._read_(0)).dropped)
+      await memory._remove_(keys, inMemory)
+      return both((storage) => storage._remove_(keys, reported - inMemory), async () => {})
     },
-    readState: () =>
+    _readState_: () =>
       // What memory holds could not be written: newer than what is stored.
-      both('readState', [], async (stored: StateChange[]) => [...new Map([...stored, ...(await memory.readState())])]),
-    destroy() {
+      both((storage) => storage._readState_(), async (stored) => [...new Map([...stored, ...(await memory._readState_())])]),
+    _destroy_() {
       // The database goes even when this page fell back to memory: earlier pages stored there.
       const stored = database ?? (typeof indexedDB !== 'undefined' && indexedDB ? indexedDBStorage(scope) : undefined)
       database = undefined
       // A failed deletion rejects: the caller reports it.
-      return Promise.all([memory.destroy(), stored?.destroy()]).then(() => {})
+      return Promise.all([memory._destroy_(), stored?._destroy_()]).then(() => {})
     },
   }
 }

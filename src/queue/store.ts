@@ -19,9 +19,13 @@ export interface Written {
   _durable_: boolean
 }
 
+/**
+ * (Members written `_name_`: the build shortens such names. The interface never leaves the
+ * build; what it stores keeps its own names, see queue/indexeddb.ts.)
+ */
 export interface QueueStorage {
   /** false for the memory store. */
-  readonly persistent: boolean
+  readonly _persistent_: boolean
   /**
    * Stores events and state changes in one transaction, then trims the queue to `maxEvents` by
    * deleting the oldest. The number trimmed (plus `alsoDropped`, events lost before they could be
@@ -29,26 +33,26 @@ export interface QueueStorage {
    * overwrite each other's count. Resolves with how many were trimmed and whether the write is
    * durable (in IndexedDB).
    */
-  write(events: StoredEvent[], state: StateChange[], maxEvents: number, alsoDropped?: number): Promise<Written>
+  _write_(events: StoredEvent[], state: StateChange[], maxEvents: number, alsoDropped?: number): Promise<Written>
   /**
-   * Stores what an earlier page journaled on its way out (queue/journal.ts): like `write`, except
+   * Stores what an earlier page journaled on its way out (queue/journal.ts): like `_write_`, except
    * that an event already stored (its write committed after all) is not stored twice. The
    * journaled state overwrites what is stored (it was changed after the page's last committed
    * write), and an undefined value deletes. `delivered` are keys the journaling page knew
    * delivered: deleted in the same transaction.
    */
-  restore(events: StoredEvent[], state: StateChange[], maxEvents: number, delivered?: string[]): Promise<Written>
+  _restore_(events: StoredEvent[], state: StateChange[], maxEvents: number, delivered?: string[]): Promise<Written>
   /** The oldest `limit` stored events, and how many events were dropped and not yet reported. */
-  read(limit: number): Promise<{ events: StoredEvent[]; dropped: number }>
+  _read_(limit: number): Promise<{ events: StoredEvent[]; dropped: number }>
   /** Deletes delivered (or rejected) events; `reported` dropped events went with them. */
-  remove(keys: string[], reported?: number): Promise<void>
+  _remove_(keys: string[], reported?: number): Promise<void>
   /** Every state value. */
-  readState(): Promise<StateChange[]>
+  _readState_(): Promise<StateChange[]>
   /**
    * Takes (or renews) the sending lease for `owner` until `until` when it is free, expired or
    * already `owner`'s; `until` 0 releases it. Used only where Web Locks are missing.
    */
-  lease(owner: string, until: number): Promise<boolean>
+  _lease_(owner: string, until: number): Promise<boolean>
   /** Deletes everything, of every journey (consent denied). */
-  destroy(): Promise<void>
+  _destroy_(): Promise<void>
 }

@@ -37,7 +37,7 @@ export function forgetStored(storage: QueueStorage | undefined, report: Reporter
   forgetVisitorId()
   forgetJournals()
   if (storage) {
-    storage.destroy().catch((error: unknown) => report.warn('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
+    storage._destroy_().catch((error: unknown) => report.warn('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
   } else {
     // Never opened on this page: delete the database earlier pages may have left, without
     // opening (and so creating) it.

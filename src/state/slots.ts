@@ -88,7 +88,7 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
     hydrated = false
     if (!again) readOnce = false
     hydration = opened
-      .readState()
+      ._readState_()
       .then(
         (entries) => {
           if (config._storage_() !== opened) return
@@ -125,7 +125,7 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
   }
 
   function refresh(): void {
-    if (!config._storage_()?.persistent || !config._mayRefresh_()) return
+    if (!config._storage_()?._persistent_ || !config._mayRefresh_()) return
     if (!hydrated) {
       readAgain = true
       return

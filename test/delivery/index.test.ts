@@ -114,13 +114,13 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
 const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms)
 
 async function stored(storage: QueueStorage): Promise<string[]> {
-  return (await storage.read(100_000)).events.map(([, json]) => (JSON.parse(json) as JourneyEvent).name)
+  return (await storage._read_(100_000)).events.map(([, json]) => (JSON.parse(json) as JourneyEvent).name)
 }
 
 describe('coalesced writes', () => {
   test('a burst of enqueues is one storage write, carrying the state changes', async () => {
     const storage = memoryStorage()
-    const write = vi.spyOn(storage, 'write')
+    const write = vi.spyOn(storage, '_write_')
     const { add, state } = setup({ storage, batchSize: 1000 })
     state.push(['session', { id: 's' }])
     for (let i = 0; i < 300; i++) add()
@@ -129,12 +129,12 @@ describe('coalesced writes', () => {
     expect(write).toHaveBeenCalledTimes(1)
     expect(write.mock.calls[0]![0]).toHaveLength(300)
     expect(write.mock.calls[0]![1]).toEqual([['session', { id: 's' }]])
-    expect(await storage.readState()).toEqual([['session', { id: 's' }]])
+    expect(await storage._readState_()).toEqual([['session', { id: 's' }]])
   })
 
   test('events arriving one at a time share one write, made at most WRITE_WINDOW after the first', async () => {
     const storage = memoryStorage()
-    const write = vi.spyOn(storage, 'write')
+    const write = vi.spyOn(storage, '_write_')
     const { add } = setup({ storage, batchSize: 1000, flushInterval: 60_000 })
     add('first')
     for (let i = 0; i < 9; i++) {
@@ -156,7 +156,7 @@ describe('coalesced writes', () => {
   test('hiding the page writes what waits in the window at once', async () => {
     supportKeepalive()
     const storage = memoryStorage()
-    const write = vi.spyOn(storage, 'write')
+    const write = vi.spyOn(storage, '_write_')
     const { add, delivery } = setup({ storage, flushInterval: 60_000 })
     add('just before hiding')
     delivery._exit_(false)
@@ -170,7 +170,7 @@ describe('coalesced writes', () => {
     const { add } = setup({ storage })
     const event = add('stored')
     await tick(WRITE_WINDOW)
-    const { events } = await storage.read(10)
+    const { events } = await storage._read_(10)
     expect(events).toEqual([[event.id + '.1', JSON.stringify(event)]])
     await tick(5000)
     expect(fetch.requests[0]!.batch.events).toEqual([event])
@@ -493,14 +493,14 @@ describe('an endpoint slower than the client waits for an answer', () => {
 
   test('two batches in flight never both report the same dropped events', async () => {
     const storage = memoryStorage()
-    await storage.write([], [], 100, 3) // 3 events were dropped before
+    await storage._write_([], [], 100, 3) // 3 events were dropped before
     fetch.setPlan(() => ({ delay: 25_000 }))
     const { add } = setup({ storage, batchSize: 5 })
     for (let i = 0; i < 10; i++) add(`e${i}`)
     await tick(60_000)
     expect(fetch.requests).toHaveLength(2)
     expect(fetch.requests.map((request) => request.batch.dropped ?? 0)).toEqual([3, 0])
-    expect((await storage.read(10)).dropped).toBe(0)
+    expect((await storage._read_(10)).dropped).toBe(0)
   })
 })
 
@@ -546,7 +546,7 @@ describe('status handling', () => {
     const { add, errors } = setup({ storage })
     const event = add()
     await tick(0)
-    fail.remove = 1
+    fail._remove_ = 1
     await tick(5000)
     expect(errors.map((error) => error.code)).toContain('storage_failed')
     await tick(10_000)
@@ -559,7 +559,7 @@ describe('status handling', () => {
     const { add, errors } = setup({ storage })
     add('later')
     await tick(0)
-    fail.read = 1
+    fail._read_ = 1
     await tick(5000)
     expect(fetch.requests).toHaveLength(0)
     expect(errors.map((error) => error.code)).toContain('storage_failed')
@@ -594,7 +594,7 @@ describe('the dropped count', () => {
     add()
     await tick(5000)
     expect(fetch.requests.map((request) => request.batch.dropped)).toEqual([7, undefined])
-    expect((await storage.read(1)).dropped).toBe(0)
+    expect((await storage._read_(1)).dropped).toBe(0)
   })
 
   test('queue overflow: the oldest go, and their number travels', async () => {
@@ -619,7 +619,7 @@ describe('the dropped count', () => {
 
 describe('telling other tabs that state was stored', () => {
   test('urgent changes at once; a session kept alive at most every TELL_EVERY, the last one late rather than never', async () => {
-    const storage: QueueStorage = { ...memoryStorage(), persistent: true }
+    const storage: QueueStorage = { ...memoryStorage(), _persistent_: true }
     const posted = vi.spyOn(BroadcastChannel.prototype, 'postMessage')
     const told = () => posted.mock.calls.filter(([message]) => (message as { state?: boolean } | null)?.state).length
     const { add, state } = setup({ storage, flushInterval: 600_000, urgent: (changes) => changes.some(([key]) => key !== 'session') })
@@ -659,8 +659,8 @@ describe('offline', () => {
 describe('sending straight from memory', () => {
   test('a full batch delivered within the write window is never written, nor deleted', async () => {
     const storage = memoryStorage()
-    const write = vi.spyOn(storage, 'write')
-    const remove = vi.spyOn(storage, 'remove')
+    const write = vi.spyOn(storage, '_write_')
+    const remove = vi.spyOn(storage, '_remove_')
     const { add } = setup({ storage, batchSize: 5 })
     for (let i = 0; i < 5; i++) add(`fresh-${i}`)
     await tick(WRITE_WINDOW * 3)
@@ -806,7 +806,7 @@ describe('exit', () => {
 
   /** A journal that journals everything (or leaves `unsaved` events out), and records delivered-key notes. */
   const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, _save_: vi.fn(() => unsaved), _saveDelivered_: vi.fn() })
-  const persistent = (): QueueStorage => ({ ...memoryStorage(), persistent: true })
+  const persistent = (): QueueStorage => ({ ...memoryStorage(), _persistent_: true })
 
   test('left for a page of the same origin, with everything journaled: no exit send, the next page sends', async () => {
     supportKeepalive()
@@ -860,7 +860,7 @@ describe('exit', () => {
     const { add, delivery } = setup({ storage, journal, batchSize: 10, flushInterval: 60_000 })
     const events = [add('a'), add('b')]
     // The deletion after delivery never completes (the page is about to go).
-    const remove = vi.spyOn(storage, 'remove').mockImplementation(() => new Promise(() => {}))
+    const remove = vi.spyOn(storage, '_remove_').mockImplementation(() => new Promise(() => {}))
     void delivery._flush_(true)
     for (let i = 0; i < 20 && !remove.mock.calls.length; i++) await tick(0)
     expect(fetch.names()).toEqual(['a', 'b'])

@@ -247,13 +247,13 @@ export function failEventWrites(kind: 'quota' | 'abort-null' = 'quota', times = 
 }
 
 /**
- * A `QueueStorage` whose calls fail on demand: `fail.write = n` makes the next n writes reject
+ * A `QueueStorage` whose calls fail on demand: `fail._write_ = n` makes the next n writes reject
  * with `error`, and so on for each method. Calls are counted.
  */
 export function flakyStorage(inner: QueueStorage, error: unknown = new DOMException('The quota has been exceeded.', 'QuotaExceededError')) {
   const fail: Partial<Record<keyof QueueStorage, number>> = {}
   const calls: Partial<Record<keyof QueueStorage, number>> = {}
-  const wrap = <K extends Exclude<keyof QueueStorage, 'persistent'>>(method: K) =>
+  const wrap = <K extends Exclude<keyof QueueStorage, '_persistent_'>>(method: K) =>
     ((...args: unknown[]) => {
       calls[method] = (calls[method] ?? 0) + 1
       if ((fail[method] ?? 0) > 0) {
@@ -263,16 +263,16 @@ export function flakyStorage(inner: QueueStorage, error: unknown = new DOMExcept
       return (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args)
     }) as QueueStorage[K]
   const storage: QueueStorage = {
-    get persistent() {
-      return inner.persistent
+    get _persistent_() {
+      return inner._persistent_
     },
-    write: wrap('write'),
-    restore: wrap('restore'),
-    read: wrap('read'),
-    remove: wrap('remove'),
-    readState: wrap('readState'),
-    lease: wrap('lease'),
-    destroy: wrap('destroy'),
+    _write_: wrap('_write_'),
+    _restore_: wrap('_restore_'),
+    _read_: wrap('_read_'),
+    _remove_: wrap('_remove_'),
+    _readState_: wrap('_readState_'),
+    _lease_: wrap('_lease_'),
+    _destroy_: wrap('_destroy_'),
   }
   return { storage, fail, calls }
 }

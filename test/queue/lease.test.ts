@@ -213,7 +213,7 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     const locks = fakeLocks({ denied: true })
     locks.install()
     const storage = memoryStorage()
-    const lease = vi.spyOn(storage, 'lease')
+    const lease = vi.spyOn(storage, '_lease_')
     const lock = createSenderLock(storage, scope.lock)
     expect(await lock.run(async () => {}, false)).toBe(true)
     expect(await lock.run(async () => {}, true)).toBe(true)
@@ -353,7 +353,7 @@ describe('memory storage', () => {
     const other = gate()
     void createSenderLock(indexedDBStorage(scope), scope.lock).run(other.task, false) // another tab holds the Web Lock
     const storage = memoryStorage()
-    const lease = vi.spyOn(storage, 'lease')
+    const lease = vi.spyOn(storage, '_lease_')
     const lock = createSenderLock(storage, scope.lock)
     const a = gate()
     const running = lock.run(a.task, false)

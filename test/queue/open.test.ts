@@ -47,8 +47,8 @@ afterEach(() => {
 describe('opening', () => {
   test('on IndexedDB: persistent, without a word', async () => {
     const { storage } = open()
-    await storage.write(rows('a'), [], 100)
-    expect(storage.persistent).toBe(true)
+    await storage._write_(rows('a'), [], 100)
+    expect(storage._persistent_).toBe(true)
     expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['a'])
     expect(errors).toEqual([])
   })
@@ -56,9 +56,9 @@ describe('opening', () => {
   test('without IndexedDB: memory, reported as storage_unavailable, and the journal holds nothing', async () => {
     removeIndexedDB()
     const { storage, journal } = open()
-    expect(storage.persistent).toBe(false)
-    await storage.write(rows('a'), [], 100)
-    expect((await storage.read(10)).events).toEqual(rows('a'))
+    expect(storage._persistent_).toBe(false)
+    await storage._write_(rows('a'), [], 100)
+    expect((await storage._read_(10)).events).toEqual(rows('a'))
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
     // A page on memory journals nothing: its events could never be written by a later page.
     journal.hold(rows('b'), [])
@@ -70,9 +70,9 @@ describe('opening', () => {
     openThrows()
     let opened: ReturnType<typeof open> | undefined
     expect(() => (opened = open())).not.toThrow()
-    await opened!.storage.write(rows('a'), [], 100)
-    await opened!.storage.write(rows('b'), [], 100)
-    expect((await opened!.storage.read(10)).events).toEqual(rows('a', 'b'))
+    await opened!.storage._write_(rows('a'), [], 100)
+    await opened!.storage._write_(rows('b'), [], 100)
+    expect((await opened!.storage._read_(10)).events).toEqual(rows('a', 'b'))
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
   })
 
@@ -94,26 +94,26 @@ describe('what earlier pages journaled', () => {
     const stored = await readDatabase()
     expect(stored?.queue.map(([key]) => key)).toEqual(['k1', 'k2'])
     expect(stored?.state).toEqual({ anonymousId: 'first-visit' })
-    expect(await storage.readState()).toEqual([['anonymousId', 'first-visit']])
+    expect(await storage._readState_()).toEqual([['anonymousId', 'first-visit']])
     expect(errors).toEqual([])
   })
 
   test('is in the queue for the first read, without waiting for the restore', async () => {
     earlierPageJournaled(rows('k1'))
     const { storage } = open()
-    await storage.write(rows('k2'), [], 100)
-    expect((await storage.read(10)).events).toEqual(rows('k1', 'k2'))
+    await storage._write_(rows('k2'), [], 100)
+    expect((await storage._read_(10)).events).toEqual(rows('k1', 'k2'))
   })
 
   test('keys the earlier page noted as delivered are deleted, not sent again', async () => {
     const earlier = earlierPageJournaled(rows('k3'))
     const first = open()
-    await first.storage.write(rows('k1', 'k2'), [], 100)
+    await first.storage._write_(rows('k1', 'k2'), [], 100)
     await until(() => journaled().length === 0, 'the journal removed')
     earlier._saveDelivered_(['k1'])
     const { storage } = open()
     await idle()
-    expect((await storage.read(10)).events).toEqual(rows('k2', 'k3'))
+    expect((await storage._read_(10)).events).toEqual(rows('k2', 'k3'))
   })
 
   test('restored to memory only (no IndexedDB), it stays journaled for a later page', async () => {
@@ -121,7 +121,7 @@ describe('what earlier pages journaled', () => {
     removeIndexedDB()
     const { storage } = open()
     await idle()
-    expect((await storage.read(10)).events).toEqual(rows('k1'))
+    expect((await storage._read_(10)).events).toEqual(rows('k1'))
     expect(journaled()).toHaveLength(1)
   })
 
@@ -130,7 +130,7 @@ describe('what earlier pages journaled', () => {
     failEventWrites('quota')
     const { storage } = open()
     await idle()
-    expect((await storage.read(10)).events).toEqual(rows('k1'))
+    expect((await storage._read_(10)).events).toEqual(rows('k1'))
     expect(journaled()).toHaveLength(1)
     expect(errors.map((error) => error.code)).toContain('storage_failed')
   })
@@ -139,7 +139,7 @@ describe('what earlier pages journaled', () => {
     earlierPageJournaled(rows('theirs'), [], other)
     const { storage } = open()
     await idle()
-    expect((await storage.read(10)).events).toEqual([])
+    expect((await storage._read_(10)).events).toEqual([])
     expect(journaled(other)).toHaveLength(1)
   })
 })

@@ -21,10 +21,10 @@ function setup({ maxQueueSize = 100, busy = (): boolean => false, persistent = t
   const writes: Array<{ events: string[]; state: StateChange[]; dropped: number }> = []
   const storage: QueueStorage = {
     ...inner,
-    persistent,
-    write(events, state, max, dropped = 0) {
+    _persistent_: persistent,
+    _write_(events, state, max, dropped = 0) {
       writes.push({ events: events.map(([key]) => key), state, dropped })
-      return inner.write(events, state, max, dropped)
+      return inner._write_(events, state, max, dropped)
     },
   }
   const errors: JourneyError[] = []
@@ -118,7 +118,7 @@ test('a trimmed queue and a failed write are reported; discard forgets what is n
   for (const key of ['k1', 'k2', 'k3']) outbox._add_(key, event('e'))
   await outbox._write_()
   expect(errors.map(({ code, count }) => [code, count])).toEqual([['queue_full', 1]])
-  inner.write = () => Promise.reject(new Error('disk'))
+  inner._write_ = () => Promise.reject(new Error('disk'))
   outbox._add_('k4', event('e'))
   await outbox._write_()
   expect(errors.at(-1)?.code).toBe('storage_failed')

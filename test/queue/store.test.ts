@@ -20,47 +20,47 @@ describe.each([
 ])('%s', (name, create: () => QueueStorage) => {
   test('reads events back oldest first (by order key), at most `limit`', async () => {
     const storage = create()
-    await storage.write(rows('k3', 'k1', 'k2'), [], 100)
-    expect(storage.persistent).toBe(name === 'indexedDBStorage')
-    const all = await storage.read(10)
+    await storage._write_(rows('k3', 'k1', 'k2'), [], 100)
+    expect(storage._persistent_).toBe(name === 'indexedDBStorage')
+    const all = await storage._read_(10)
     expect(all.dropped).toBe(0)
     if (name === 'indexedDBStorage') expect(all.events.map(([key]) => key)).toEqual(['k1', 'k2', 'k3'])
     else expect(all.events.map(([key]) => key)).toEqual(['k3', 'k1', 'k2']) // insertion order = tracking order
-    expect((await storage.read(2)).events).toHaveLength(2)
+    expect((await storage._read_(2)).events).toHaveLength(2)
   })
 
   test('stores state beside events without mixing them up', async () => {
     const storage = create()
-    await storage.write(rows('a'), [['anonymousId', 'anon-1'], ['session', { id: 's', count: 2 }]], 100)
-    await storage.write([], [['session', undefined]], 100)
-    expect(await storage.readState()).toEqual([['anonymousId', 'anon-1']])
-    expect((await storage.read(10)).events).toEqual(rows('a'))
+    await storage._write_(rows('a'), [['anonymousId', 'anon-1'], ['session', { id: 's', count: 2 }]], 100)
+    await storage._write_([], [['session', undefined]], 100)
+    expect(await storage._readState_()).toEqual([['anonymousId', 'anon-1']])
+    expect((await storage._read_(10)).events).toEqual(rows('a'))
   })
 
   test('trims the oldest beyond maxEvents and counts them as dropped, with events lost earlier', async () => {
     const storage = create()
-    expect((await storage.write(rows('e1', 'e2', 'e3'), [], 5))._trimmed_).toBe(0)
-    expect((await storage.write(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3))._trimmed_).toBe(2)
-    const { events, dropped } = await storage.read(10)
+    expect((await storage._write_(rows('e1', 'e2', 'e3'), [], 5))._trimmed_).toBe(0)
+    expect((await storage._write_(rows('e4', 'e5', 'e6', 'e7'), [], 5, 3))._trimmed_).toBe(2)
+    const { events, dropped } = await storage._read_(10)
     expect(events.map(([key]) => key)).toEqual(['e3', 'e4', 'e5', 'e6', 'e7'])
     expect(dropped).toBe(5)
   })
 
   test('remove deletes delivered events and subtracts the dropped count they carried', async () => {
     const storage = create()
-    await storage.write(rows('a', 'b', 'c'), [], 100, 4)
-    await storage.remove(['a', 'c'], 4)
-    expect(await storage.read(10)).toEqual({ events: rows('b'), dropped: 0 })
-    await storage.remove(['missing'], 0)
-    expect((await storage.read(10)).events).toEqual(rows('b'))
+    await storage._write_(rows('a', 'b', 'c'), [], 100, 4)
+    await storage._remove_(['a', 'c'], 4)
+    expect(await storage._read_(10)).toEqual({ events: rows('b'), dropped: 0 })
+    await storage._remove_(['missing'], 0)
+    expect((await storage._read_(10)).events).toEqual(rows('b'))
   })
 
   test('destroy forgets everything', async () => {
     const storage = create()
-    await storage.write(rows('a'), [['anonymousId', 'x']], 100, 1)
-    await storage.destroy()
+    await storage._write_(rows('a'), [['anonymousId', 'x']], 100, 1)
+    await storage._destroy_()
     const fresh = name === 'indexedDBStorage' ? create() : storage
-    expect(await fresh.read(10)).toEqual({ events: [], dropped: 0 })
-    expect(await fresh.readState()).toEqual([])
+    expect(await fresh._read_(10)).toEqual({ events: [], dropped: 0 })
+    expect(await fresh._readState_()).toEqual([])
   })
 })

@@ -42,7 +42,7 @@ function slotsOver(storage: QueueStorage | undefined = indexedDBStorage(scope), 
 }
 
 /** What another tab (or an earlier page) stored. */
-const stored = (...values: Array<[string, unknown]>) => indexedDBStorage(scope).write([], values, 100)
+const stored = (...values: Array<[string, unknown]>) => indexedDBStorage(scope)._write_([], values, 100)
 
 describe('slots', () => {
   test('setting a slot marks it changed and asks for a write; the changes are handed out once', () => {
@@ -103,7 +103,7 @@ describe('hydrate()', () => {
 
   test('a failed read is reported as storage_failed, and the page goes on deciding without it', async () => {
     const flaky = flakyStorage(indexedDBStorage(scope), new Error('read failed'))
-    flaky.fail.readState = 1
+    flaky.fail._readState_ = 1
     const { slots, config } = slotsOver(flaky.storage)
     slots._hydrate_()
     await slots._hydration_
@@ -180,7 +180,7 @@ describe('refresh()', () => {
     await stored(['userId', 'u1'], ['plan', 'pro'], ['anonymousId', 'a1'])
     const { slots } = await hydrated()
     slots._slot_('plan').set('team')
-    await indexedDBStorage(scope).write([], [['userId', undefined], ['plan', undefined], ['anonymousId', 'a2']], 100)
+    await indexedDBStorage(scope)._write_([], [['userId', undefined], ['plan', undefined], ['anonymousId', 'a2']], 100)
     slots._refresh_()
     await slots._hydration_
     expect(Object.fromEntries(slots.state)).toEqual({ anonymousId: 'a2', plan: 'team' })
@@ -188,7 +188,7 @@ describe('refresh()', () => {
 
   test('asked while the state is being read: read once more within the same hydration', async () => {
     const { slots, config, storage } = slotsOver()
-    const reads = vi.spyOn(storage, 'readState')
+    const reads = vi.spyOn(storage, '_readState_')
     slots._hydrate_()
     slots._refresh_()
     await stored(['userId', 'written-meanwhile'])
@@ -200,11 +200,11 @@ describe('refresh()', () => {
 
   test('not on memory storage, and not before consent allows it', async () => {
     const onMemory = await hydrated(memoryStorage())
-    const reads = vi.spyOn(onMemory.storage, 'readState')
+    const reads = vi.spyOn(onMemory.storage, '_readState_')
     onMemory.slots._refresh_()
     expect(reads).not.toHaveBeenCalled()
     const pending = await hydrated(undefined, false)
-    const pendingReads = vi.spyOn(pending.storage, 'readState')
+    const pendingReads = vi.spyOn(pending.storage, '_readState_')
     pending.slots._refresh_()
     expect(pendingReads).not.toHaveBeenCalled()
   })

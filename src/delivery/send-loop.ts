@@ -57,11 +57,11 @@ async function sendStored(
       const limit = sender._limit_ + settlement._inFlight_.size + settlement._settled_.size
       const writesBefore = outbox._writes_
       // (Other tabs' writes are read by the next run: they schedule their own flush.)
-      const stored = drainedAt === writesBefore ? { events: [], dropped: 0 } : await storage._read_(limit)
+      const stored = drainedAt === writesBefore ? { _events_: [], _dropped_: 0 } : await storage._read_(limit)
       const batch = createBatch(sender._limit_, MAX_BATCH_BYTES)
       const corrupt: string[] = []
       let tookAll = true
-      for (const [key, json] of stored.events) {
+      for (const [key, json] of stored._events_) {
         if (settlement._taken_(key)) continue
         // Unreadable (another version's, tampered with)? What this page queued itself is known to
         // be an event: no need to parse it again.
@@ -72,7 +72,7 @@ async function sendStored(
         }
       }
       // This batch takes every event of a read that found fewer than it asked for: all there were.
-      if (tookAll && stored.events.length < limit) drainedAt = writesBefore
+      if (tookAll && stored._events_.length < limit) drainedAt = writesBefore
       // Room left: this page's own events, newer than anything stored, straight from memory
       // (those sent unwritten before and not answered yet are in flight: skipped), then those
       // not encoded yet. (A refused event fills the batch: the loops end.)
@@ -90,13 +90,13 @@ async function sendStored(
         if (corrupt.length) continue
         // Everything stored is delivered, so is everything this page queued (written before
         // sending started), even what another tab sent without telling us.
-        if (!stored.events.length) outbox._acknowledge_(queuedBefore.filter((key) => !outbox._unwritten_.has(key)))
+        if (!stored._events_.length) outbox._acknowledge_(queuedBefore.filter((key) => !outbox._unwritten_.has(key)))
         return
       }
       // (A key "from the future" means the clock stepped back since: due, not waiting.)
       const waited = Date.now() - trackedAt(rows[0]![0])
       if (!full && !everything && waited >= 0 && waited < flushInterval) return parts._flushTimer_._at_(flushInterval - waited)
-      const request = sender._send_(rows, sender._unreported_(stored.dropped))
+      const request = sender._send_(rows, sender._unreported_(stored._dropped_))
       outstanding.add(request)
       void request.then(
         (result) => {

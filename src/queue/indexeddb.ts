@@ -24,7 +24,7 @@ import { DB_NAME, OPEN_TIMEOUT, openStore, withTimeout } from './connection'
 import { addDropped, deleteEvents, eventsOf, putRecords, spanOf, trimQueue } from './record-steps'
 import { byOrderKey } from './records'
 import type { QueueScope } from './scope'
-import type { QueueStorage, StateChange, StoredEvent, Written } from './store'
+import type { QueueRead, QueueStorage, StateChange, StoredEvent, Written } from './store'
 
 /** The string keys `<letter>:<name>` (`;` follows `:`). */
 const prefixed = (letter: string): IDBKeyRange => IDBKeyRange.bound(letter + ':', letter + ';', false, true)
@@ -68,7 +68,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     })
 
   /** The queue's read; first, while the queue before scopes is there (`adopt`), it is adopted. */
-  const read = (limit: number, adopt = true): Promise<{ events: StoredEvent[]; dropped: number }> =>
+  const read = (limit: number, adopt = true): Promise<QueueRead> =>
     store.use('readonly', (s) => {
       const events = new Map<string, string>()
       if (limit > 0) {
@@ -91,8 +91,8 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
           ? adoptLegacy().then(() => read(limit, false))
           : {
               // Records of tabs writing at the same time can overlap: sorted, oldest first.
-              events: byOrderKey([...events]).slice(0, limit),
-              dropped: (dropped.result as number) || 0,
+              _events_: byOrderKey([...events]).slice(0, limit),
+              _dropped_: (dropped.result as number) || 0,
             },
       )
     })

@@ -25,7 +25,7 @@ export function memoryStorage(): QueueStorage {
       for (const key of delivered) events.delete(key)
       return write(added, changes, maxEvents)
     },
-    _read_: async (limit) => ({ events: [...events].slice(0, limit), dropped }),
+    _read_: async (limit) => ({ _events_: [...events].slice(0, limit), _dropped_: dropped }),
     async _remove_(keys, reported = 0) {
       for (const key of keys) events.delete(key)
       dropped = Math.max(0, dropped - reported)

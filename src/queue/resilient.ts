@@ -91,11 +91,11 @@ export function resilientStorage(
       both((storage) => storage._read_(limit), async (stored) => {
         const kept = await memory._read_(limit)
         // Order keys sort in tracking order, in both stores.
-        return { events: byOrderKey([...stored.events, ...kept.events]).slice(0, limit), dropped: stored.dropped + kept.dropped }
+        return { _events_: byOrderKey([...stored._events_, ...kept._events_]).slice(0, limit), _dropped_: stored._dropped_ + kept._dropped_ }
       }),
     async _remove_(keys, reported = 0) {
       // The dropped count reported was the sum of both stores': memory's share first.
-      const inMemory = Math.min(reported, (await memory._read_(0)).dropped)
+      const inMemory = Math.min(reported, (await memory._read_(0))._dropped_)
       await memory._remove_(keys, inMemory)
       return both((storage) => storage._remove_(keys, reported - inMemory), async () => {})
     },

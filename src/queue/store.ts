@@ -19,6 +19,12 @@ export interface Written {
   _durable_: boolean
 }
 
+/** What a read found: the oldest events, and how many events were dropped and not yet reported. */
+export interface QueueRead {
+  _events_: StoredEvent[]
+  _dropped_: number
+}
+
 /**
  * (Members written `_name_`: the build shortens such names. The interface never leaves the
  * build; what it stores keeps its own names, see queue/indexeddb.ts.)
@@ -43,7 +49,7 @@ export interface QueueStorage {
    */
   _restore_(events: StoredEvent[], state: StateChange[], maxEvents: number, delivered?: string[]): Promise<Written>
   /** The oldest `limit` stored events, and how many events were dropped and not yet reported. */
-  _read_(limit: number): Promise<{ events: StoredEvent[]; dropped: number }>
+  _read_(limit: number): Promise<QueueRead>
   /** Deletes delivered (or rejected) events; `reported` dropped events went with them. */
   _remove_(keys: string[], reported?: number): Promise<void>
   /** Every state value. */

@@ -22,7 +22,7 @@ test('sends the unacknowledged events in batches of `limit`; a 2xx seen deletes 
   sendOnExit(config, parts, 2)
   expect(exits.map(keysOf)).toEqual([keys.slice(0, 2), keys.slice(2, 4), keys.slice(4)])
   await vi.advanceTimersByTimeAsync(0)
-  expect((await storage._read_(10)).events).toEqual([])
+  expect((await storage._read_(10))._events_).toEqual([])
 })
 
 test('skips what is in flight or awaiting deletion; stops where the budget is spent (the rest stays stored)', async () => {
@@ -34,7 +34,7 @@ test('skips what is in flight or awaiting deletion; stops where the budget is sp
   sendOnExit(config, parts, 20)
   expect(exits.map(keysOf)).toEqual([[keys[2]]])
   await vi.advanceTimersByTimeAsync(0)
-  expect((await storage._read_(10)).events.map(([key]) => key)).toEqual([keys[0], keys[1], keys[3]])
+  expect((await storage._read_(10))._events_.map(([key]) => key)).toEqual([keys[0], keys[1], keys[3]])
 })
 
 test('a late answer after delivery stopped deletes nothing', async () => {
@@ -42,5 +42,5 @@ test('a late answer after delivery stopped deletes nothing', async () => {
   sendOnExit(config, parts, 20)
   parts._stopped_ = true
   await vi.advanceTimersByTimeAsync(0)
-  expect((await storage._read_(10)).events).toHaveLength(1)
+  expect((await storage._read_(10))._events_).toHaveLength(1)
 })

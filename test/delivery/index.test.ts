@@ -114,7 +114,7 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
 const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms)
 
 async function stored(storage: QueueStorage): Promise<string[]> {
-  return (await storage._read_(100_000)).events.map(([, json]) => (JSON.parse(json) as JourneyEvent).name)
+  return (await storage._read_(100_000))._events_.map(([, json]) => (JSON.parse(json) as JourneyEvent).name)
 }
 
 describe('coalesced writes', () => {
@@ -170,7 +170,7 @@ describe('coalesced writes', () => {
     const { add } = setup({ storage })
     const event = add('stored')
     await tick(WRITE_WINDOW)
-    const { events } = await storage._read_(10)
+    const { _events_: events } = await storage._read_(10)
     expect(events).toEqual([[event.id + '.1', JSON.stringify(event)]])
     await tick(5000)
     expect(fetch.requests[0]!.batch.events).toEqual([event])
@@ -500,7 +500,7 @@ describe('an endpoint slower than the client waits for an answer', () => {
     await tick(60_000)
     expect(fetch.requests).toHaveLength(2)
     expect(fetch.requests.map((request) => request.batch.dropped ?? 0)).toEqual([3, 0])
-    expect((await storage._read_(10)).dropped).toBe(0)
+    expect((await storage._read_(10))._dropped_).toBe(0)
   })
 })
 
@@ -594,7 +594,7 @@ describe('the dropped count', () => {
     add()
     await tick(5000)
     expect(fetch.requests.map((request) => request.batch.dropped)).toEqual([7, undefined])
-    expect((await storage._read_(1)).dropped).toBe(0)
+    expect((await storage._read_(1))._dropped_).toBe(0)
   })
 
   test('queue overflow: the oldest go, and their number travels', async () => {

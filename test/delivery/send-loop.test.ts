@@ -34,11 +34,11 @@ test('full batches go at once, oldest first; a partial batch waits until its old
   await run()
   expect(bodies.map(keysOf)).toEqual([stored.slice(0, 3)])
   expect(flushes).toEqual([5000])
-  expect((await storage._read_(10)).events.map(([key]) => key)).toEqual([stored[3]])
+  expect((await storage._read_(10))._events_.map(([key]) => key)).toEqual([stored[3]])
   await vi.advanceTimersByTimeAsync(5000)
   await run()
   expect(bodies.map(keysOf)).toEqual([stored.slice(0, 3), [stored[3]]])
-  expect((await storage._read_(10)).events).toEqual([])
+  expect((await storage._read_(10))._events_).toEqual([])
 })
 
 test('everything (flush()) sends a partial batch at once, topped up with unwritten events from memory', async () => {
@@ -49,7 +49,7 @@ test('everything (flush()) sends a partial batch at once, topped up with unwritt
   await run(true)
   expect(bodies.map(keysOf)).toEqual([[...stored, ...fresh]])
   // Delivered from memory: never written.
-  expect((await storage._read_(10)).events).toEqual([])
+  expect((await storage._read_(10))._events_).toEqual([])
   expect(parts._outbox_._unacknowledged_.size).toBe(0)
 })
 
@@ -61,7 +61,7 @@ test('a record that is not an event is deleted and reported, never blocking the 
   await run(true)
   expect(bodies.map(keysOf)).toEqual([stored])
   expect(errors.map((error) => error.code)).toEqual(['storage_corrupt'])
-  expect((await storage._read_(10)).events).toEqual([])
+  expect((await storage._read_(10))._events_).toEqual([])
 })
 
 test('a retryable failure ends the run; the events stay stored', async () => {
@@ -70,7 +70,7 @@ test('a retryable failure ends the run; the events stay stored', async () => {
   await parts._outbox_._write_(Infinity)
   await run(true)
   expect(bodies).toHaveLength(1)
-  expect((await storage._read_(10)).events).toHaveLength(6)
+  expect((await storage._read_(10))._events_).toHaveLength(6)
 })
 
 test('a lost lock or a stop ends the run before the next batch', async () => {
@@ -102,7 +102,7 @@ test('an answer slower than 20 s does not hold the next batch back; the run last
   answerFirst({ ok: true, retry: false, status: 200 })
   await vi.advanceTimersByTimeAsync(0)
   expect(ended).toBe(true)
-  expect((await storage._read_(10)).events).toEqual([])
+  expect((await storage._read_(10))._events_).toEqual([])
 })
 
 test('the lock is renewed every 4 s while a run lasts', async () => {

@@ -15,7 +15,7 @@ async function setup(answers: Array<Partial<SendResult>>, n = 4) {
   const events = Array.from({ length: n }, () => eventNow())
   for (const event of events) setup.parts._outbox_._add_(event.id, event)
   await setup.parts._outbox_._write_(Infinity)
-  const rows: StoredEvent[] = (await setup.storage._read_(100)).events
+  const rows: StoredEvent[] = (await setup.storage._read_(100))._events_
   return { ...setup, ...fake, rows, sender: createSender(setup.config, setup.parts) }
 }
 
@@ -51,7 +51,7 @@ test('a retryable failure backs off and brings the flush to then; what was sent 
   expect(errors.map((error) => error.code)).toEqual(['delivery_failed'])
   expect(sender._unreported_(2)).toBe(2)
   await vi.advanceTimersByTimeAsync(1)
-  expect((await storage._read_(10)).events.map(([key]) => key)).toEqual([event.id])
+  expect((await storage._read_(10))._events_.map(([key]) => key)).toEqual([event.id])
 })
 
 test('refused for good: dropped (deleted) and reported', async () => {

@@ -78,7 +78,7 @@ describe('indexedDBStorage', () => {
     })
     upgraded.close()
     await storage._write_(rows('b'), [], 10)
-    expect((await storage._read_(10)).events.map(([key]) => key)).toEqual(['a', 'b'])
+    expect((await storage._read_(10))._events_.map(([key]) => key)).toEqual(['a', 'b'])
   })
 
   test('reopens after the browser closed its connection (Safari, DevTools, forceCloseDatabase)', async () => {
@@ -93,7 +93,7 @@ describe('indexedDBStorage', () => {
     forceCloseDatabase(connections[0]! as never) // its type says the class; it takes a connection
     await idle(5)
     await storage._write_(rows('b'), [], 10)
-    expect((await storage._read_(10)).events.map(([key]) => key)).toEqual(['a', 'b'])
+    expect((await storage._read_(10))._events_.map(([key]) => key)).toEqual(['a', 'b'])
     expect(connections.length).toBe(2)
   })
 
@@ -136,7 +136,7 @@ describe('queues scoped by endpoint', () => {
       ['q', scope.endpoint, 'k0050', 'k0099', 50],
       ['q', scope.endpoint, 'k0100', 'k0119', 20],
     ])
-    expect((await storage._read_(60)).events).toEqual(rows(...numbered(0, 60)))
+    expect((await storage._read_(60))._events_).toEqual(rows(...numbered(0, 60)))
   })
 
   test('removing some events of a record keeps the others, under a key that says so', async () => {
@@ -148,7 +148,7 @@ describe('queues scoped by endpoint', () => {
       ['q', scope.endpoint, 'k0020', 'k0049', 30],
       ['q', scope.endpoint, 'k0050', 'k0099', 45],
     ])
-    expect((await storage._read_(1000)).events).toEqual(rows(...numbered(20, 40), ...numbered(65, 35)))
+    expect((await storage._read_(1000))._events_).toEqual(rows(...numbered(20, 40), ...numbered(65, 35)))
     await storage._remove_(numbered(0, 100))
     expect(await queueRecords()).toEqual([])
   })
@@ -159,15 +159,15 @@ describe('queues scoped by endpoint', () => {
     await storage._remove_(['k0002'])
     // The span k0001…k0003 still holds two events, and two keys of it are removed: only one is there.
     await storage._remove_(['k0001', 'k0002'])
-    expect((await storage._read_(10)).events).toEqual(rows('k0003'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k0003'))
   })
 
   test('trimming a full queue drops whole records and then part of one, oldest first', async () => {
     const storage = indexedDBStorage(scope)
     await storage._write_(rows(...numbered(0, 100)), [], 10_000)
     expect((await storage._write_(rows(...numbered(100, 10)), [], 45))._trimmed_).toBe(65)
-    expect((await storage._read_(1000)).events).toEqual(rows(...numbered(65, 45)))
-    expect((await storage._read_(0)).dropped).toBe(65)
+    expect((await storage._read_(1000))._events_).toEqual(rows(...numbered(65, 45)))
+    expect((await storage._read_(0))._dropped_).toBe(65)
   })
 
   test("the previous version's one-event records are read, sent and deleted with the new ones", async () => {
@@ -177,26 +177,26 @@ describe('queues scoped by endpoint', () => {
     ])
     const storage = indexedDBStorage(scope)
     await storage._write_(rows('k0002', 'k0004'), [], 10_000)
-    expect((await storage._read_(10)).events).toEqual(rows('k0001', 'k0002', 'k0003', 'k0004'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k0001', 'k0002', 'k0003', 'k0004'))
     // Trimming counts them as one event each.
     expect((await storage._write_([], [], 3))._trimmed_).toBe(1)
     await storage._remove_(['k0002', 'k0003'])
-    expect((await storage._read_(10)).events).toEqual(rows('k0004'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k0004'))
   })
 
   test('an event journaled and also stored by its own page is read once and deleted everywhere', async () => {
     const storage = indexedDBStorage(scope)
     await storage._write_(rows('k0001', 'k0002'), [], 10_000)
     await storage._restore_(rows('k0002', 'k0003'), [], 10_000)
-    expect((await storage._read_(10)).events).toEqual(rows('k0001', 'k0002', 'k0003'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k0001', 'k0002', 'k0003'))
     await storage._remove_(['k0002'])
-    expect((await storage._read_(10)).events).toEqual(rows('k0001', 'k0003'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k0001', 'k0003'))
   })
 
   test('a record that is not text (tampered) reads as one unreadable event, which can be removed', async () => {
     await seedDatabase([[['q', scope.endpoint, 'k0001', 'k0009', 3], { not: 'text' }]])
     const storage = indexedDBStorage(scope)
-    expect((await storage._read_(10)).events).toEqual([['k0001', { not: 'text' }]])
+    expect((await storage._read_(10))._events_).toEqual([['k0001', { not: 'text' }]])
     await storage._remove_(['k0001'])
     expect(await queueRecords()).toEqual([])
   })
@@ -206,10 +206,10 @@ describe('queues scoped by endpoint', () => {
     const b = indexedDBStorage(other)
     await a._write_(rows('k1', 'k3'), [['anonymousId', 'visitor']], 100, 2)
     await b._write_(rows('k2'), [['session', 's']], 100)
-    expect(await a._read_(10)).toEqual({ events: rows('k1', 'k3'), dropped: 2 })
-    expect(await b._read_(10)).toEqual({ events: rows('k2'), dropped: 0 })
+    expect(await a._read_(10)).toEqual({ _events_: rows('k1', 'k3'), _dropped_: 2 })
+    expect(await b._read_(10)).toEqual({ _events_: rows('k2'), _dropped_: 0 })
     await b._remove_(['k1', 'k3'], 2)
-    expect(await a._read_(10)).toEqual({ events: rows('k1', 'k3'), dropped: 2 })
+    expect(await a._read_(10)).toEqual({ _events_: rows('k1', 'k3'), _dropped_: 2 })
     // Trimming counts this endpoint's events only.
     expect((await b._write_(rows('k4'), [], 2))._trimmed_).toBe(0)
     expect(await a._lease_('tab', Date.now() + 10_000)).toBe(true)
@@ -227,8 +227,8 @@ describe('queues scoped by endpoint', () => {
     ])
     const a = indexedDBStorage(scope)
     const b = indexedDBStorage(other)
-    expect(await a._read_(10)).toEqual({ events: rows('k1', 'k2'), dropped: 3 })
-    expect(await b._read_(10)).toEqual({ events: [], dropped: 0 })
+    expect(await a._read_(10)).toEqual({ _events_: rows('k1', 'k2'), _dropped_: 3 })
+    expect(await b._read_(10)).toEqual({ _events_: [], _dropped_: 0 })
     expect(await a._readState_()).toEqual([['anonymousId', 'old-visitor']])
     const stored = await readDatabase()
     expect(stored?.keys.filter((key) => key.startsWith('q:') || key === 'd:dropped')).toEqual([])
@@ -239,11 +239,11 @@ describe('queues scoped by endpoint', () => {
     const storage = indexedDBStorage(scope)
     await storage._write_([], [['session', 'stored'], ['userId', 'u0']], 100)
     await storage._restore_(rows('j1', 'j2'), [['session', 'journaled'], ['anonymousId', 'journaled'], ['userId', undefined]], 100)
-    expect((await storage._read_(10)).events).toEqual(rows('j1', 'j2'))
+    expect((await storage._read_(10))._events_).toEqual(rows('j1', 'j2'))
     expect(new Map(await storage._readState_())).toEqual(new Map([['session', 'journaled'], ['anonymousId', 'journaled']]))
     // Restoring what is stored already changes nothing.
     await storage._restore_(rows('j1'), [], 100)
-    expect((await storage._read_(10)).events).toEqual(rows('j1', 'j2'))
+    expect((await storage._read_(10))._events_).toEqual(rows('j1', 'j2'))
   })
 })
 
@@ -255,10 +255,10 @@ describe('indexedDBStorage, as wired from the connection and the record steps', 
   test('a read takes only as many records as `limit` needs, and at most `limit` events of them', async () => {
     const storage = indexedDBStorage(scope)
     await storage._write_(events(RECORD_EVENTS * 3), [], 10_000, 4)
-    expect((await storage._read_(RECORD_EVENTS + 1)).events).toEqual(events(RECORD_EVENTS + 1))
-    expect((await storage._read_(3)).events).toEqual(events(3))
+    expect((await storage._read_(RECORD_EVENTS + 1))._events_).toEqual(events(RECORD_EVENTS + 1))
+    expect((await storage._read_(3))._events_).toEqual(events(3))
     // No events asked for: only the dropped count.
-    expect(await storage._read_(0)).toEqual({ events: [], dropped: 4 })
+    expect(await storage._read_(0)).toEqual({ _events_: [], _dropped_: 4 })
   })
 
   test('restore stores the journaled events, deletes the keys noted delivered and trims, in one transaction', async () => {
@@ -268,11 +268,11 @@ describe('indexedDBStorage, as wired from the connection and the record steps', 
     const written = await storage._restore_(events(2, 3), [['session', 's1']], 10, ['k0000'])
     expect(transactions.readwrite()).toBe(1)
     expect(written).toEqual({ _trimmed_: 0, _durable_: true })
-    expect((await storage._read_(10)).events.map(([key]) => key)).toEqual(['k0001', 'k0002', 'k0003', 'k0004'])
+    expect((await storage._read_(10))._events_.map(([key]) => key)).toEqual(['k0001', 'k0002', 'k0003', 'k0004'])
     expect(await storage._readState_()).toEqual([['session', 's1']])
     // Over the queue's limit: the oldest go, and count as dropped.
     expect(await storage._restore_(events(1, 5), [], 3)).toEqual({ _trimmed_: 2, _durable_: true })
-    expect(await storage._read_(10)).toEqual({ events: events(3, 3), dropped: 2 })
+    expect(await storage._read_(10)).toEqual({ _events_: events(3, 3), _dropped_: 2 })
   })
 
   test('a state value written as undefined is deleted', async () => {
@@ -304,7 +304,7 @@ describe('indexedDBStorage, as wired from the connection and the record steps', 
 })
 
 describe('restore at the queue limit', () => {
-  const keysOf = async (storage: ReturnType<typeof indexedDBStorage>) => (await storage._read_(100)).events.map(([key]) => key)
+  const keysOf = async (storage: ReturnType<typeof indexedDBStorage>) => (await storage._read_(100))._events_.map(([key]) => key)
 
   test('events noted delivered are deleted before the trim counts: no stored event is trimmed for them', async () => {
     const storage = indexedDBStorage(scope)
@@ -313,7 +313,7 @@ describe('restore at the queue limit', () => {
     // 10 stored + 1 journaled - 1 delivered = 10: at the limit, nothing to trim.
     expect(await storage._restore_(events(1, 10), [], 10, ['k0007'])).toEqual({ _trimmed_: 0, _durable_: true })
     expect(await keysOf(storage)).toEqual(['k0000', 'k0001', 'k0002', 'k0003', 'k0004', 'k0005', 'k0006', 'k0008', 'k0009', 'k0010'])
-    expect((await storage._read_(100)).dropped).toBe(0)
+    expect((await storage._read_(100))._dropped_).toBe(0)
   })
 
   test('journaled events the page had stored after all are kept once and counted once', async () => {
@@ -322,9 +322,9 @@ describe('restore at the queue limit', () => {
     // The journal holds k0005..k0009 (written after all) and k0010: 11 events, within the limit.
     expect(await storage._restore_(events(6, 5), [], 11)).toEqual({ _trimmed_: 0, _durable_: true })
     expect(await keysOf(storage)).toEqual(events(11).map(([key]) => key))
-    expect(await storage._read_(100)).toEqual({ events: events(11), dropped: 0 })
+    expect(await storage._read_(100)).toEqual({ _events_: events(11), _dropped_: 0 })
     // Over the limit, the oldest go, and only as many as there are events too many.
     expect(await storage._restore_(events(2, 10), [], 11)).toEqual({ _trimmed_: 1, _durable_: true })
-    expect(await storage._read_(100)).toEqual({ events: events(11, 1), dropped: 1 })
+    expect(await storage._read_(100)).toEqual({ _events_: events(11, 1), _dropped_: 1 })
   })
 })

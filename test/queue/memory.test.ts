@@ -7,7 +7,7 @@ import { memoryStorage } from '../../src/queue/memory'
 import type { StoredEvent } from '../../src/queue/store'
 
 const rows = (...names: string[]): StoredEvent[] => names.map((name) => [name, JSON.stringify({ name })])
-const keys = async (storage: ReturnType<typeof memoryStorage>) => (await storage._read_(100)).events.map(([key]) => key)
+const keys = async (storage: ReturnType<typeof memoryStorage>) => (await storage._read_(100))._events_.map(([key]) => key)
 
 describe('memoryStorage', () => {
   test('is not persistent, and no write is durable', async () => {
@@ -36,16 +36,16 @@ describe('memoryStorage', () => {
     const storage = memoryStorage()
     await storage._write_(rows('a', 'b'), [], 2, 5)
     await storage._restore_(rows('c'), [], 2)
-    expect(await storage._read_(10)).toEqual({ events: rows('b', 'c'), dropped: 6 })
+    expect(await storage._read_(10)).toEqual({ _events_: rows('b', 'c'), _dropped_: 6 })
   })
 
   test('the dropped count never goes below zero', async () => {
     const storage = memoryStorage()
     await storage._write_(rows('a'), [], 10, 2)
     await storage._remove_(['a'], 5)
-    expect((await storage._read_(10)).dropped).toBe(0)
+    expect((await storage._read_(10))._dropped_).toBe(0)
     await storage._write_(rows('b'), [], 10, 1)
-    expect((await storage._read_(10)).dropped).toBe(1)
+    expect((await storage._read_(10))._dropped_).toBe(1)
   })
 
   test('the lease is always granted: memory is this page alone', async () => {
@@ -58,9 +58,9 @@ describe('memoryStorage', () => {
     const a = memoryStorage()
     const b = memoryStorage()
     await a._write_(rows('a'), [['anonymousId', 'x']], 10, 1)
-    expect(await b._read_(10)).toEqual({ events: [], dropped: 0 })
+    expect(await b._read_(10)).toEqual({ _events_: [], _dropped_: 0 })
     await a._destroy_()
-    expect(await a._read_(10)).toEqual({ events: [], dropped: 0 })
+    expect(await a._read_(10)).toEqual({ _events_: [], _dropped_: 0 })
     expect(await a._readState_()).toEqual([])
     await a._write_(rows('later'), [], 10)
     expect(await keys(a)).toEqual(['later'])

@@ -58,7 +58,7 @@ describe('opening', () => {
     const { storage, journal } = open()
     expect(storage._persistent_).toBe(false)
     await storage._write_(rows('a'), [], 100)
-    expect((await storage._read_(10)).events).toEqual(rows('a'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a'))
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
     // A page on memory journals nothing: its events could never be written by a later page.
     journal.hold(rows('b'), [])
@@ -72,7 +72,7 @@ describe('opening', () => {
     expect(() => (opened = open())).not.toThrow()
     await opened!.storage._write_(rows('a'), [], 100)
     await opened!.storage._write_(rows('b'), [], 100)
-    expect((await opened!.storage._read_(10)).events).toEqual(rows('a', 'b'))
+    expect((await opened!.storage._read_(10))._events_).toEqual(rows('a', 'b'))
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
   })
 
@@ -102,7 +102,7 @@ describe('what earlier pages journaled', () => {
     earlierPageJournaled(rows('k1'))
     const { storage } = open()
     await storage._write_(rows('k2'), [], 100)
-    expect((await storage._read_(10)).events).toEqual(rows('k1', 'k2'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k1', 'k2'))
   })
 
   test('keys the earlier page noted as delivered are deleted, not sent again', async () => {
@@ -113,7 +113,7 @@ describe('what earlier pages journaled', () => {
     earlier._saveDelivered_(['k1'])
     const { storage } = open()
     await idle()
-    expect((await storage._read_(10)).events).toEqual(rows('k2', 'k3'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k2', 'k3'))
   })
 
   test('restored to memory only (no IndexedDB), it stays journaled for a later page', async () => {
@@ -121,7 +121,7 @@ describe('what earlier pages journaled', () => {
     removeIndexedDB()
     const { storage } = open()
     await idle()
-    expect((await storage._read_(10)).events).toEqual(rows('k1'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k1'))
     expect(journaled()).toHaveLength(1)
   })
 
@@ -130,7 +130,7 @@ describe('what earlier pages journaled', () => {
     failEventWrites('quota')
     const { storage } = open()
     await idle()
-    expect((await storage._read_(10)).events).toEqual(rows('k1'))
+    expect((await storage._read_(10))._events_).toEqual(rows('k1'))
     expect(journaled()).toHaveLength(1)
     expect(errors.map((error) => error.code)).toContain('storage_failed')
   })
@@ -139,7 +139,7 @@ describe('what earlier pages journaled', () => {
     earlierPageJournaled(rows('theirs'), [], other)
     const { storage } = open()
     await idle()
-    expect((await storage._read_(10)).events).toEqual([])
+    expect((await storage._read_(10))._events_).toEqual([])
     expect(journaled(other)).toHaveLength(1)
   })
 })

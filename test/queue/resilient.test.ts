@@ -31,7 +31,7 @@ describe('resilientStorage', () => {
     await storage._write_(rows('a'), [['k', 1]], 10)
     await storage._write_(rows('b'), [], 10)
     expect(storage._persistent_).toBe(false)
-    expect((await storage._read_(10)).events).toEqual(rows('a', 'b'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a', 'b'))
     expect(fallback).toHaveBeenCalledTimes(1)
   })
 
@@ -44,7 +44,7 @@ describe('resilientStorage', () => {
     await expect(state).resolves.toEqual([])
     await storage._write_(rows('a'), [], 10)
     expect(storage._persistent_).toBe(false)
-    expect((await storage._read_(10)).events).toEqual(rows('a'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a'))
     expect(fallback).toHaveBeenCalledTimes(1)
   })
 
@@ -58,7 +58,7 @@ describe('resilientStorage', () => {
     await expect(writing).resolves.toEqual({ _trimmed_: 0, _durable_: false })
     expect(storage._persistent_).toBe(false)
     expect(fallback).toHaveBeenCalledTimes(1)
-    expect((await storage._read_(10)).events).toEqual(rows('a'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a'))
   })
 
   test('a database of that name without the store (idb-keyval #178): memory, said once', async () => {
@@ -71,7 +71,7 @@ describe('resilientStorage', () => {
     const fallback = vi.fn()
     const storage = resilientStorage(scope, fallback)
     await storage._write_(rows('a'), [], 10)
-    expect((await storage._read_(10)).events).toEqual(rows('a'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a'))
     expect(fallback).toHaveBeenCalledTimes(1)
     expect(storage._persistent_).toBe(false)
   })
@@ -99,7 +99,7 @@ describe('resilientStorage', () => {
     expect(fallback).not.toHaveBeenCalled()
     expect(writeFailed).toHaveBeenCalledTimes(2)
     expect(writeFailed.mock.calls[0]![0]).toMatchObject({ name: 'QuotaExceededError' })
-    expect((await storage._read_(10)).events).toEqual(rows('a', 'b', 'c'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a', 'b', 'c'))
     expect(await storage._readState_()).toEqual([['anonymousId', 'x']])
   })
 
@@ -114,11 +114,11 @@ describe('resilientStorage', () => {
     expect(full.failed()).toBe(2)
     expect(storage._persistent_).toBe(true)
     // Both stores, in order; the dropped counts add up.
-    expect(await storage._read_(10)).toEqual({ events: rows('new1', 'old1', 'old2'), dropped: 1 })
+    expect(await storage._read_(10)).toEqual({ _events_: rows('new1', 'old1', 'old2'), _dropped_: 1 })
     expect(new Map(await storage._readState_())).toEqual(new Map([['anonymousId', 'stored'], ['session', 'this-page']]))
     await storage._remove_(['old1', 'new1'], 1)
     expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['old2'])
-    expect(await storage._read_(10)).toEqual({ events: rows('old2'), dropped: 0 })
+    expect(await storage._read_(10)).toEqual({ _events_: rows('old2'), _dropped_: 0 })
     expect(fallback).not.toHaveBeenCalled()
     // Space freed: the next write lands in IndexedDB again.
     await storage._write_(rows('later'), [], 100)
@@ -132,10 +132,10 @@ describe('resilientStorage', () => {
     vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementation(() => {
       throw new DOMException('broken', 'UnknownError')
     })
-    expect((await storage._read_(10)).events).toEqual([])
+    expect((await storage._read_(10))._events_).toEqual([])
     expect(storage._persistent_).toBe(false)
     await storage._write_(rows('b'), [], 10)
-    expect((await storage._read_(10)).events).toEqual(rows('b'))
+    expect((await storage._read_(10))._events_).toEqual(rows('b'))
     expect(fallback).toHaveBeenCalledTimes(1)
   })
 
@@ -146,7 +146,7 @@ describe('resilientStorage', () => {
     await expect(storage._write_(rows('a'), [], 10)).resolves.toEqual({ _trimmed_: 0, _durable_: false })
     expect(storage._persistent_).toBe(false)
     expect(fallback).toHaveBeenCalledTimes(1)
-    expect((await storage._read_(10)).events).toEqual(rows('a'))
+    expect((await storage._read_(10))._events_).toEqual(rows('a'))
   })
 
   test('destroy deletes the database and what memory holds', async () => {

@@ -118,9 +118,9 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         storage,
         // A wire format is a transport of its own (formats/types.ts).
         _transport_: __WIRE_FORMAT__ && config._format_ ? config._format_(config._endpoint_, config._headers_, report.warn) : createTransport(config._endpoint_, config._headers_),
-        _lock_: createSenderLock(storage, scope.lock),
+        _lock_: createSenderLock(storage, scope._lock_),
         report,
-        _channel_: scope.channel,
+        _channel_: scope._channel_,
         journal,
         takeStateChanges: slots._takeChanges_,
         busy: parts._busy_,

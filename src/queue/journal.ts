@@ -21,11 +21,11 @@
  * Consent: the journal is written and read only by a journey that may store (consent granted),
  * and `forgetJournals()` removes every journal when consent is denied.
  *
- * An item: its key is `scope.journal + pageId + '.' + n` (page ids are UUIDv7, so keys sort in
+ * An item: its key is `scope._journal_ + pageId + '.' + n` (page ids are UUIDv7, so keys sort in
  * the order pages were created); its value is the JSON of the state changes on the first line
  * (`[name, value]`, or `[name]` for a value deleted: JSON has no undefined), then one line per
  * event, `orderKey + ' ' + json` (JSON text never contains a line break, and an order key no space).
- * A note of delivered keys (see `saveDelivered`) is the item `scope.journal + pageId + '.d'`, its
+ * A note of delivered keys (see `saveDelivered`) is the item `scope._journal_ + pageId + '.d'`, its
  * value `'!'` and the keys, separated by spaces.
  */
 import { decodeEvents, encodeEvents } from './records'
@@ -141,7 +141,7 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       for (const entry of held) {
         if (entry._item_) continue
         const text = encode(entry.events, entry.state)
-        const key = scope.journal + pageId + '.' + items++
+        const key = scope._journal_ + pageId + '.' + items++
         if (storage && spent + text.length <= JOURNAL_BUDGET) {
           try {
             storage.setItem(key, text)
@@ -160,7 +160,7 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       return unsaved
     },
     _saveDelivered_(keys) {
-      const key = scope.journal + pageId + '.d'
+      const key = scope._journal_ + pageId + '.d'
       const text = '!' + keys.join(' ')
       try {
         // Small (about 40 characters a key), and worth a duplicate avoided: outside the budget.
@@ -180,7 +180,7 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
   const storage = local()
   if (!storage) return undefined
   try {
-    const keys = keysStartingWith(storage, scope.journal)
+    const keys = keysStartingWith(storage, scope._journal_)
     if (!keys.length) return undefined
     const events: StoredEvent[] = []
     const delivered = new Set<string>()

@@ -17,18 +17,18 @@
  */
 
 /**
- * Where one journey's queue lives. The members only the queue reads are written `_name_`: the
- * build shortens such names (tsup.config.ts `mangleProps`); none is stored or public.
+ * Where one journey's queue lives. Its members are written `_name_`: the build shortens such
+ * names (tsup.config.ts `mangleProps`); none is stored or public (the names they hold are).
  */
 export interface QueueScope {
   /** The endpoint, resolved to an absolute URL: what every name below derives from. */
-  readonly endpoint: string
+  readonly _endpoint_: string
   /** The Web Lock held while sending. */
-  readonly lock: string
+  readonly _lock_: string
   /** The BroadcastChannel on which tabs announce the keys they delivered. */
-  readonly channel: string
+  readonly _channel_: string
   /** The prefix of this journey's localStorage journal items (see queue/journal.ts). */
-  readonly journal: string
+  readonly _journal_: string
   /** The IndexedDB key of a record holding `events` (sorted by order key, at least one). */
   _recordKey_(events: ReadonlyArray<readonly [string, string]>): IDBValidKey
   /**
@@ -54,10 +54,10 @@ export const JOURNAL_PREFIX = 'journeykit:journal '
  */
 export function queueScope(endpoint: string): QueueScope {
   return {
-    endpoint,
-    lock: 'journeykit-sender ' + endpoint,
-    channel: 'journeykit ' + endpoint,
-    journal: JOURNAL_PREFIX + endpoint + ' ',
+    _endpoint_: endpoint,
+    _lock_: 'journeykit-sender ' + endpoint,
+    _channel_: 'journeykit ' + endpoint,
+    _journal_: JOURNAL_PREFIX + endpoint + ' ',
     _recordKey_: (events) => ['q', endpoint, events[0]![0], events[events.length - 1]![0], events.length],
     // An array sorts after every string, so `[]` closes a range of keys: in place of `upTo`, every
     // first order key.

@@ -70,9 +70,9 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
     maxQueueSize,
     storage,
     _transport_: createTransport(ENDPOINT),
-    _lock_: createSenderLock(storage, SCOPE.lock),
+    _lock_: createSenderLock(storage, SCOPE._lock_),
     report: createReporter((error) => errors.push(error)),
-    _channel_: SCOPE.channel,
+    _channel_: SCOPE._channel_,
     takeStateChanges: () => state.splice(0),
     _urgent_: urgent,
     journal,
@@ -794,7 +794,7 @@ describe('exit', () => {
     const event = add('delivered-elsewhere')
     // Stored: only then can another tab have sent it.
     await tick(WRITE_WINDOW)
-    const other = new BroadcastChannel(SCOPE.channel)
+    const other = new BroadcastChannel(SCOPE._channel_)
     other.postMessage({ delivered: [event.id + '.1'] })
     other.close()
     await new Promise((resolve) => setImmediate(resolve))

@@ -83,7 +83,7 @@ describe('the exit journal', () => {
     expect([delivered![1].name, waiting![1].name]).toEqual(['delivered_elsewhere', 'still_to_send'])
     earlier.destroy()
     await idle()
-    localStorage.setItem(queueScope(ENDPOINT).journal + '00000000-0000-7000-8000-000000000000.d', '!' + delivered![0])
+    localStorage.setItem(queueScope(ENDPOINT)._journal_ + '00000000-0000-7000-8000-000000000000.d', '!' + delivered![0])
 
     page.fetch.setPlan(() => ({ status: 200 }))
     const before = page.fetch.requests.length
@@ -190,7 +190,7 @@ describe('the exit journal', () => {
   })
 
   test('a journal restored to memory (IndexedDB refused it for quota) is kept for a later load', async () => {
-    const key = queueScope(ENDPOINT).journal + '00000000-0000-7000-8000-000000000000.0'
+    const key = queueScope(ENDPOINT)._journal_ + '00000000-0000-7000-8000-000000000000.0'
     localStorage.setItem(key, '\nk.1 ' + JSON.stringify({ name: 'journaled', id: 'e1' }))
     failEventWrites('quota')
     const journey = page.make({ flushInterval: 60_000 })

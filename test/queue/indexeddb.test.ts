@@ -33,7 +33,7 @@ describe('indexedDBStorage', () => {
     await storage._write_(rows('k1'), [['anonymousId', 'x']], 10, 2)
     expect(await databaseNames()).toEqual([DB_NAME])
     expect((await readDatabase())?.keys.sort()).toEqual(
-      [JSON.stringify(['d', scope.endpoint]), JSON.stringify(['q', scope.endpoint, 'k1', 'k1', 1]), 's:anonymousId'].sort(),
+      [JSON.stringify(['d', scope._endpoint_]), JSON.stringify(['q', scope._endpoint_, 'k1', 'k1', 1]), 's:anonymousId'].sort(),
     )
   })
 
@@ -132,9 +132,9 @@ describe('queues scoped by endpoint', () => {
     await storage._write_(rows(...numbered(0, 120)), [], 10_000)
     expect(puts.mock.calls.filter(([, key]) => Array.isArray(key) && key[0] === 'q')).toHaveLength(Math.ceil(120 / RECORD_EVENTS))
     expect(await queueRecords()).toEqual([
-      ['q', scope.endpoint, 'k0000', 'k0049', 50],
-      ['q', scope.endpoint, 'k0050', 'k0099', 50],
-      ['q', scope.endpoint, 'k0100', 'k0119', 20],
+      ['q', scope._endpoint_, 'k0000', 'k0049', 50],
+      ['q', scope._endpoint_, 'k0050', 'k0099', 50],
+      ['q', scope._endpoint_, 'k0100', 'k0119', 20],
     ])
     expect((await storage._read_(60))._events_).toEqual(rows(...numbered(0, 60)))
   })
@@ -145,8 +145,8 @@ describe('queues scoped by endpoint', () => {
     // Delivered: the first 20, and 5 from the middle of the second record.
     await storage._remove_([...numbered(0, 20), ...numbered(60, 5)])
     expect(await queueRecords()).toEqual([
-      ['q', scope.endpoint, 'k0020', 'k0049', 30],
-      ['q', scope.endpoint, 'k0050', 'k0099', 45],
+      ['q', scope._endpoint_, 'k0020', 'k0049', 30],
+      ['q', scope._endpoint_, 'k0050', 'k0099', 45],
     ])
     expect((await storage._read_(1000))._events_).toEqual(rows(...numbered(20, 40), ...numbered(65, 35)))
     await storage._remove_(numbered(0, 100))
@@ -172,8 +172,8 @@ describe('queues scoped by endpoint', () => {
 
   test("the previous version's one-event records are read, sent and deleted with the new ones", async () => {
     await seedDatabase([
-      [['q', scope.endpoint, 'k0001'], JSON.stringify({ name: 'k0001' })],
-      [['q', scope.endpoint, 'k0003'], JSON.stringify({ name: 'k0003' })],
+      [['q', scope._endpoint_, 'k0001'], JSON.stringify({ name: 'k0001' })],
+      [['q', scope._endpoint_, 'k0003'], JSON.stringify({ name: 'k0003' })],
     ])
     const storage = indexedDBStorage(scope)
     await storage._write_(rows('k0002', 'k0004'), [], 10_000)
@@ -194,7 +194,7 @@ describe('queues scoped by endpoint', () => {
   })
 
   test('a record that is not text (tampered) reads as one unreadable event, which can be removed', async () => {
-    await seedDatabase([[['q', scope.endpoint, 'k0001', 'k0009', 3], { not: 'text' }]])
+    await seedDatabase([[['q', scope._endpoint_, 'k0001', 'k0009', 3], { not: 'text' }]])
     const storage = indexedDBStorage(scope)
     expect((await storage._read_(10))._events_).toEqual([['k0001', { not: 'text' }]])
     await storage._remove_(['k0001'])
@@ -215,7 +215,7 @@ describe('queues scoped by endpoint', () => {
     expect(await a._lease_('tab', Date.now() + 10_000)).toBe(true)
     expect(await b._lease_('other-tab', Date.now() + 10_000)).toBe(true)
     expect(await b._readState_()).toEqual([['anonymousId', 'visitor'], ['session', 's']])
-    expect((await readDatabase())?.endpoints).toEqual({ [scope.endpoint]: ['k1', 'k3'], [other.endpoint]: ['k2', 'k4'] })
+    expect((await readDatabase())?.endpoints).toEqual({ [scope._endpoint_]: ['k1', 'k3'], [other._endpoint_]: ['k2', 'k4'] })
   })
 
   test('the queue stored before scopes is adopted by the first journey that reads, with its dropped count, once', async () => {
@@ -232,7 +232,7 @@ describe('queues scoped by endpoint', () => {
     expect(await a._readState_()).toEqual([['anonymousId', 'old-visitor']])
     const stored = await readDatabase()
     expect(stored?.keys.filter((key) => key.startsWith('q:') || key === 'd:dropped')).toEqual([])
-    expect(stored?.endpoints).toEqual({ [scope.endpoint]: ['k1', 'k2'] })
+    expect(stored?.endpoints).toEqual({ [scope._endpoint_]: ['k1', 'k2'] })
   })
 
   test('restore stores journaled events, and the journaled state over the stored (undefined deletes)', async () => {

@@ -53,13 +53,13 @@ describe('createJournal', () => {
     journal.hold(rows('c'), [])
     expect(items()).toEqual([])
     expect(journal._save_()).toBe(0)
-    expect(items()).toEqual([scope.journal + 'page-1.0', scope.journal + 'page-1.1'])
+    expect(items()).toEqual([scope._journal_ + 'page-1.0', scope._journal_ + 'page-1.1'])
     // Nothing new held: nothing written again.
     storage.fail.setItem = () => true
     expect(journal._save_()).toBe(0)
     // The first write committed: its item goes at once.
     writtenA()
-    expect(items()).toEqual([scope.journal + 'page-1.1'])
+    expect(items()).toEqual([scope._journal_ + 'page-1.1'])
   })
 
   test('a write that committed before the page hid is never journaled', () => {
@@ -161,7 +161,7 @@ describe('recoverJournal', () => {
   })
 
   test('a tampered item does not throw: lines without a key are skipped, a broken state line ignored', () => {
-    storage.setItem(scope.journal + 'p.0', '{not json\nno-space-here\nk.1 {"id":"k"}\n\n')
+    storage.setItem(scope._journal_ + 'p.0', '{not json\nno-space-here\nk.1 {"id":"k"}\n\n')
     const recovered = recoverJournal(scope)!
     expect(recovered.events).toEqual([['k.1', '{"id":"k"}']])
     expect(recovered.state).toEqual([])
@@ -169,7 +169,7 @@ describe('recoverJournal', () => {
 
   test('no journal: undefined; localStorage throwing: undefined', () => {
     expect(recoverJournal(scope)).toBeUndefined()
-    storage.setItem(scope.journal + 'p.0', '\nk.1 {}')
+    storage.setItem(scope._journal_ + 'p.0', '\nk.1 {}')
     storage.fail.key = true
     expect(recoverJournal(scope)).toBeUndefined()
   })

@@ -43,21 +43,21 @@ describe('with Web Locks', () => {
   test('runs the task while holding the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let held = false
     expect(await lock.run(async (renew) => {
-      held = locks.isHeld(scope.lock)
+      held = locks.isHeld(scope._lock_)
       expect(await renew()).toBe(true)
     }, false)).toBe(true)
     expect(held).toBe(true)
-    expect(locks.isHeld(scope.lock)).toBe(false)
+    expect(locks.isHeld(scope._lock_)).toBe(false)
   })
 
   test('another tab skips while it is held, or waits for it when asked to', async () => {
     const locks = fakeLocks()
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle(2)
@@ -81,9 +81,9 @@ describe('with Web Locks', () => {
   test('a task that throws releases the lock', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
-    expect(locks.isHeld(scope.lock)).toBe(false)
+    expect(locks.isHeld(scope._lock_)).toBe(false)
     expect(await lock.run(async () => {}, false)).toBe(true)
   })
 })
@@ -93,7 +93,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
   async function stuckHolder() {
     const a = gate()
     let renew!: () => Promise<boolean>
-    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const running = lock.run(async (r) => {
       renew = r
       await a.task()
@@ -108,7 +108,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const locks = fakeLocks()
     locks.install()
     const stuck = await stuckHolder()
-    const other = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const other = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const task = vi.fn(async () => {})
     // The other tab tries once a second, as its sender does after finding the lock taken.
     for (let second = 0; second < 10; second++) {
@@ -123,14 +123,14 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     expect(await stuck.renew()).toBe(false)
     stuck.finish()
     expect(await stuck.running).toBe(true)
-    expect(locks.isHeld(scope.lock)).toBe(false)
+    expect(locks.isHeld(scope._lock_)).toBe(false)
   })
 
   test('a holder that keeps renewing keeps the lock however long it sends', async () => {
     useFakeClock()
     const locks = fakeLocks()
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let keepGoing = true
     const runningA = tabA.run(async (renew) => {
       while (keepGoing) {
@@ -139,7 +139,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
       }
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     for (let second = 0; second < 40; second++) {
       expect(await tabB.run(async () => {}, false)).toBe(false)
       await advance(1000, 250)
@@ -156,7 +156,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const locks = fakeLocks()
     locks.install()
     const stuck = await stuckHolder()
-    const other = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const other = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let result: boolean | undefined
     void other.run(async () => {}, true).then((ran) => (result = ran))
     await advance(9000, 250)
@@ -170,10 +170,10 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     useFakeClock()
     const locks = fakeLocks()
     locks.install()
-    const other = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const other = createSenderLock(indexedDBStorage(scope), scope._lock_)
     // The other tab once found the lock taken (and started listening), then a quiet minute.
     const brief = gate()
-    const first = createSenderLock(indexedDBStorage(scope), scope.lock).run(brief.task, false)
+    const first = createSenderLock(indexedDBStorage(scope), scope._lock_).run(brief.task, false)
     await idle()
     expect(await other.run(async () => {}, false)).toBe(false)
     brief.finish()
@@ -195,8 +195,8 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     useFakeClock()
     const locks = fakeLocks({ denied: true })
     locks.install()
-    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle()
@@ -214,7 +214,7 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     locks.install()
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, '_lease_')
-    const lock = createSenderLock(storage, scope.lock)
+    const lock = createSenderLock(storage, scope._lock_)
     expect(await lock.run(async () => {}, false)).toBe(true)
     expect(await lock.run(async () => {}, true)).toBe(true)
     expect(lease).not.toHaveBeenCalled()
@@ -224,7 +224,7 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
   test('a task that throws still rejects (it is not mistaken for a refused lock)', async () => {
     const locks = fakeLocks()
     locks.install()
-    const lock = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const task = vi.fn(() => Promise.reject(new Error('task')))
     await expect(lock.run(task, false)).rejects.toThrow('task')
     expect(task).toHaveBeenCalledTimes(1)
@@ -239,8 +239,8 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('one holder at a time; the other skips, or waits and then runs', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
     const runningA = tabA.run(a.task, false)
     await idle()
@@ -263,12 +263,12 @@ describe('without Web Locks: a lease in IndexedDB', () => {
   test('a holder that vanished (crashed tab) loses the lease when it expires', async () => {
     useFakeClock()
     const storage = indexedDBStorage(scope)
-    const crashed = createSenderLock(storage, scope.lock)
+    const crashed = createSenderLock(storage, scope._lock_)
     const a = gate()
     void crashed.run(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const b = gate()
     const waitingB = tabB.run(b.task, true)
     await advance(9500, 250)
@@ -281,7 +281,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('renew() keeps the lease of a long task alive', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let keepGoing = true
     const runningA = tabA.run(async (renew) => {
       while (keepGoing) {
@@ -290,7 +290,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
       }
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     await advance(25_000, 500)
     expect(await tabB.run(async () => {}, false)).toBe(false)
     keepGoing = false
@@ -301,7 +301,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('waiting gives up after one lease period', async () => {
     useFakeClock()
-    const tabA = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
     let renewA!: () => Promise<boolean>
     void tabA.run(async (renew) => {
@@ -309,7 +309,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
       await a.task()
     }, false)
     await idle()
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let result: boolean | undefined
     void tabB.run(async () => {}, true).then((ran) => (result = ran))
     for (let i = 0; i < 6; i++) {
@@ -322,13 +322,13 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('a holder that vanished just before the wall clock stepped back an hour does not keep the lease for that hour', async () => {
     useFakeClock()
-    const crashed = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const crashed = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
     void crashed.run(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
     vi.setSystemTime(Date.now() - 3_600_000)
-    const tabB = createSenderLock(indexedDBStorage(scope), scope.lock)
+    const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const b = gate()
     const waitingB = tabB.run(b.task, true)
     await advance(11_000, 250)
@@ -339,10 +339,10 @@ describe('without Web Locks: a lease in IndexedDB', () => {
 
   test('a task that throws releases the lease', async () => {
     const storage = indexedDBStorage(scope)
-    const lock = createSenderLock(storage, scope.lock)
+    const lock = createSenderLock(storage, scope._lock_)
     await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
     expect((await readDatabase())?.lease).toBeUndefined()
-    expect(await createSenderLock(indexedDBStorage(scope), scope.lock).run(async () => {}, false)).toBe(true)
+    expect(await createSenderLock(indexedDBStorage(scope), scope._lock_).run(async () => {}, false)).toBe(true)
   })
 })
 
@@ -351,10 +351,10 @@ describe('memory storage', () => {
     const locks = fakeLocks()
     locks.install()
     const other = gate()
-    void createSenderLock(indexedDBStorage(scope), scope.lock).run(other.task, false) // another tab holds the Web Lock
+    void createSenderLock(indexedDBStorage(scope), scope._lock_).run(other.task, false) // another tab holds the Web Lock
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, '_lease_')
-    const lock = createSenderLock(storage, scope.lock)
+    const lock = createSenderLock(storage, scope._lock_)
     const a = gate()
     const running = lock.run(a.task, false)
     await Promise.resolve()

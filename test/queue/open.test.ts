@@ -21,7 +21,7 @@ let errors: JourneyError[]
 const open = () => openQueue(scope, 100, createReporter((error) => errors.push(error)))
 
 /** Journal items of `of` in localStorage. */
-const journaled = (of = scope) => Object.keys(localStorage).filter((key) => key.startsWith(of.journal))
+const journaled = (of = scope) => Object.keys(localStorage).filter((key) => key.startsWith(of._journal_))
 
 /** An earlier page of this journey journaled `events` and `state` on its way out. */
 function earlierPageJournaled(events: StoredEvent[], state: Array<[string, unknown]> = [], of = scope) {

@@ -87,8 +87,8 @@ test('the dropped count never goes below zero', async () => {
 })
 
 test("a previous version's one-event record, or a record that is not text, reads as one event", () => {
-  expect(eventsOf(['q', scope.endpoint, 'k1'], '{"a":1}')).toEqual([['k1', '{"a":1}']])
-  expect(eventsOf(['q', scope.endpoint, 'k1', 'k2', 2], 42)).toEqual([['k1', 42]])
-  expect(eventsOf(['q', scope.endpoint, 'k1', 'k2', 2], encodeEvents([['k1', '{}'], ['k2', '[]']]))).toEqual([['k1', '{}'], ['k2', '[]']])
-  expect(spanOf(['q', scope.endpoint, 'k1'])).toEqual({ first: 'k1', last: 'k1', count: 1 })
+  expect(eventsOf(['q', scope._endpoint_, 'k1'], '{"a":1}')).toEqual([['k1', '{"a":1}']])
+  expect(eventsOf(['q', scope._endpoint_, 'k1', 'k2', 2], 42)).toEqual([['k1', 42]])
+  expect(eventsOf(['q', scope._endpoint_, 'k1', 'k2', 2], encodeEvents([['k1', '{}'], ['k2', '[]']]))).toEqual([['k1', '{}'], ['k2', '[]']])
+  expect(spanOf(['q', scope._endpoint_, 'k1'])).toEqual({ first: 'k1', last: 'k1', count: 1 })
 })

@@ -12,25 +12,25 @@ const other = queueScope('https://collect.example/e2')
 
 describe('names', () => {
   test('the lock, channel and journal prefix name the endpoint', () => {
-    expect(scope.endpoint).toBe(ENDPOINT)
-    expect(scope.lock).toBe('journeykit-sender ' + ENDPOINT)
-    expect(scope.channel).toBe('journeykit ' + ENDPOINT)
-    expect(scope.journal).toBe(JOURNAL_PREFIX + ENDPOINT + ' ')
+    expect(scope._endpoint_).toBe(ENDPOINT)
+    expect(scope._lock_).toBe('journeykit-sender ' + ENDPOINT)
+    expect(scope._channel_).toBe('journeykit ' + ENDPOINT)
+    expect(scope._journal_).toBe(JOURNAL_PREFIX + ENDPOINT + ' ')
     expect(scope._droppedKey_).toEqual(['d', ENDPOINT])
     expect(scope._leaseKey_).toEqual(['l', ENDPOINT])
   })
 
   test('two endpoints share no name; one endpoint always gets the same ones', () => {
-    for (const name of ['lock', 'channel', 'journal'] as const) expect(other[name]).not.toBe(scope[name])
-    expect(queueScope(ENDPOINT).lock).toBe(scope.lock)
+    for (const name of ['_lock_', '_channel_', '_journal_'] as const) expect(other[name]).not.toBe(scope[name])
+    expect(queueScope(ENDPOINT)._lock_).toBe(scope._lock_)
     // A journal prefix is not the start of another endpoint's, though the endpoints are.
-    expect(other.journal.startsWith(scope.journal)).toBe(false)
+    expect(other._journal_.startsWith(scope._journal_)).toBe(false)
   })
 
   test("the state channel and the journal prefix are the site's, whatever the endpoint", () => {
     // Tabs still running an older version listen on this name: changing it splits the visitor.
     expect(STATE_CHANNEL).toBe('journeykit state')
-    expect(scope.journal.startsWith(JOURNAL_PREFIX) && other.journal.startsWith(JOURNAL_PREFIX)).toBe(true)
+    expect(scope._journal_.startsWith(JOURNAL_PREFIX) && other._journal_.startsWith(JOURNAL_PREFIX)).toBe(true)
   })
 })
 
@@ -46,7 +46,7 @@ describe('record keys', () => {
     expect(keys).toEqual([
       ['q', ENDPOINT, 'k1', 'k4', 2],
       ['q', ENDPOINT, 'k5', 'k6', 2],
-      ['q', other.endpoint, 'k0', 'k0', 1],
+      ['q', other._endpoint_, 'k0', 'k0', 1],
     ])
   })
 })

@@ -105,8 +105,8 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
   function start(): void {
     if (!startup._storage_) {
       const opened = openQueue(scope, config._maxQueueSize_, report)
-      startup._storage_ = opened.storage
-      journal = opened.journal
+      startup._storage_ = opened._storage_
+      journal = opened._journal_
       slots._hydrate_()
     }
     if (!startup._delivery_) {

@@ -6,7 +6,7 @@
  * and discarded) right after tracking has handed its last events to a transaction that the
  * browser may abort with the document, and the exit send carries at most ~60 kB and is lost when
  * the endpoint fails at that moment. So every write is *held* here from the moment it is handed
- * to IndexedDB until its transaction commits; on the way out, `save()` copies what is held into
+ * to IndexedDB until its transaction commits; on the way out, `_save_()` copies what is held into
  * localStorage items; the next page load (any tab, same endpoint) `recoverJournal()`s them into
  * IndexedDB with the same ids and order keys, and removes them once that write committed. An
  * event that did reach IndexedDB (or the endpoint) as well is stored again under the same key:
@@ -25,7 +25,7 @@
  * the order pages were created); its value is the JSON of the state changes on the first line
  * (`[name, value]`, or `[name]` for a value deleted: JSON has no undefined), then one line per
  * event, `orderKey + ' ' + json` (JSON text never contains a line break, and an order key no space).
- * A note of delivered keys (see `saveDelivered`) is the item `scope._journal_ + pageId + '.d'`, its
+ * A note of delivered keys (see `_saveDelivered_`) is the item `scope._journal_ + pageId + '.d'`, its
  * value `'!'` and the keys, separated by spaces.
  */
 import { decodeEvents, encodeEvents } from './records'
@@ -36,15 +36,15 @@ import type { StateChange, StoredEvent } from './store'
 export const JOURNAL_BUDGET = 2_000_000
 
 /**
- * What the outbox and delivery ask of the journal. `save` and `saveDelivered` are written `_name_`
- * (as are `Held`'s bookkeeping fields): the build shortens such names; none is stored or public.
+ * What the outbox and delivery ask of the journal. Its members are written `_name_` (as are
+ * `Recovered`'s and `Held`'s): the build shortens such names; none is stored or public.
  */
 export interface Journal {
   /**
    * Holds a write handed to IndexedDB; call the function returned once its transaction has
    * committed (a failed write stays held, for the next page load to store).
    */
-  hold(events: StoredEvent[], state: StateChange[]): () => void
+  _hold_(events: StoredEvent[], state: StateChange[]): () => void
   /**
    * Synchronously journals everything held and not yet journaled. Returns how many events could
    * not be journaled (localStorage missing, blocked or full, or the budget spent).
@@ -61,13 +61,13 @@ export interface Journal {
 /** What earlier pages journaled for one endpoint. */
 export interface Recovered {
   /** Events journaled and not noted as delivered. */
-  events: StoredEvent[]
+  _events_: StoredEvent[]
   /** Keys noted as delivered: to delete from the queue. */
-  delivered: string[]
+  _delivered_: string[]
   /** State changes, oldest page first (a later page's value wins); undefined for a value deleted. */
-  state: StateChange[]
+  _state_: StateChange[]
   /** Removes the recovered items: call once they are stored. */
-  remove(): void
+  _remove_(): void
 }
 
 /** localStorage, or undefined where it is missing or access throws (sandboxed, blocked site data). */
@@ -105,8 +105,8 @@ function encode(events: StoredEvent[], state: StateChange[]): string {
 }
 
 interface Held {
-  events: StoredEvent[]
-  state: StateChange[]
+  _events_: StoredEvent[]
+  _state_: StateChange[]
   /** The item it was journaled to; undefined while not journaled. */
   _item_?: string
   /** Characters journaled. */
@@ -124,9 +124,9 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
   let items = 0
   let spent = 0
   return {
-    hold(events, state) {
+    _hold_(events, state) {
       if ((!events.length && !state.length) || !durable()) return () => {}
-      const entry: Held = { events, state }
+      const entry: Held = { _events_: events, _state_: state }
       held.add(entry)
       return () => {
         if (!durable()) return
@@ -140,7 +140,7 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
       let unsaved = 0
       for (const entry of held) {
         if (entry._item_) continue
-        const text = encode(entry.events, entry.state)
+        const text = encode(entry._events_, entry._state_)
         const key = scope._journal_ + pageId + '.' + items++
         if (storage && spent + text.length <= JOURNAL_BUDGET) {
           try {
@@ -155,7 +155,7 @@ export function createJournal(scope: QueueScope, pageId: string, durable: () => 
         }
         // The write may still commit, and the exit send may still deliver: the caller reports
         // what was not journaled.
-        unsaved += entry.events.length
+        unsaved += entry._events_.length
       }
       return unsaved
     },
@@ -202,7 +202,7 @@ export function recoverJournal(scope: QueueScope): Recovered | undefined {
       // (Without a line break, no events: the slice is empty.)
       for (const event of decodeEvents(text.slice(changes.length + 1))) events.push(event)
     }
-    return { events: events.filter(([orderKey]) => !delivered.has(orderKey)), delivered: [...delivered], state: [...state], remove: () => removeItems(keys) }
+    return { _events_: events.filter(([orderKey]) => !delivered.has(orderKey)), _delivered_: [...delivered], _state_: [...state], _remove_: () => removeItems(keys) }
   } catch {
     return undefined
   }

@@ -10,8 +10,8 @@ import type { QueueScope } from './scope'
 import type { QueueStorage } from './store'
 
 export interface OpenedQueue {
-  storage: QueueStorage
-  journal: Journal
+  _storage_: QueueStorage
+  _journal_: Journal
 }
 
 /**
@@ -32,9 +32,9 @@ export function openQueue(scope: QueueScope, maxQueueSize: number, report: Repor
   const recovered = recoverJournal(scope)
   if (recovered) {
     storage
-      ._restore_(recovered.events, recovered.state, maxQueueSize, recovered.delivered)
+      ._restore_(recovered._events_, recovered._state_, maxQueueSize, recovered._delivered_)
       // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
-      .then(({ _durable_ }) => _durable_ && recovered.remove(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
+      .then(({ _durable_ }) => _durable_ && recovered._remove_(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
   }
-  return { storage, journal }
+  return { _storage_: storage, _journal_: journal }
 }

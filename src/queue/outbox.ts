@@ -107,7 +107,7 @@ export function createOutbox(
     droppedBeforeStorage = 0
     if (!rows.length && !state.length && !dropped) return outbox._writing_
     // Not durable until its transaction commits: the journal holds it until then.
-    const written = config.journal?.hold(rows, state)
+    const written = config.journal?._hold_(rows, state)
     return (outbox._writing_ = outbox._writing_
       .then(() => storage._write_(rows, state, maxQueueSize, dropped))
       .then(

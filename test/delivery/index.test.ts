@@ -805,7 +805,7 @@ describe('exit', () => {
   })
 
   /** A journal that journals everything (or leaves `unsaved` events out), and records delivered-key notes. */
-  const fakeJournal = (unsaved = 0) => ({ hold: () => () => {}, _save_: vi.fn(() => unsaved), _saveDelivered_: vi.fn() })
+  const fakeJournal = (unsaved = 0) => ({ _hold_: () => () => {}, _save_: vi.fn(() => unsaved), _saveDelivered_: vi.fn() })
   const persistent = (): QueueStorage => ({ ...memoryStorage(), _persistent_: true })
 
   test('left for a page of the same origin, with everything journaled: no exit send, the next page sends', async () => {

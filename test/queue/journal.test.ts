@@ -49,8 +49,8 @@ afterEach(() => vi.unstubAllGlobals())
 describe('createJournal', () => {
   test('holds a write until it commits; save() journals what is held, once', () => {
     const journal = createJournal(scope, 'page-1', () => true)
-    const writtenA = journal.hold(rows('a', 'b'), [['anonymousId', 'v']])
-    journal.hold(rows('c'), [])
+    const writtenA = journal._hold_(rows('a', 'b'), [['anonymousId', 'v']])
+    journal._hold_(rows('c'), [])
     expect(items()).toEqual([])
     expect(journal._save_()).toBe(0)
     expect(items()).toEqual([scope._journal_ + 'page-1.0', scope._journal_ + 'page-1.1'])
@@ -64,7 +64,7 @@ describe('createJournal', () => {
 
   test('a write that committed before the page hid is never journaled', () => {
     const journal = createJournal(scope, 'page-1', () => true)
-    journal.hold(rows('a'), [])()
+    journal._hold_(rows('a'), [])()
     expect(journal._save_()).toBe(0)
     expect(items()).toEqual([])
   })
@@ -72,40 +72,40 @@ describe('createJournal', () => {
   test('holds nothing while the storage is memory, and keeps a write that ended in memory', () => {
     let durable = false
     const journal = createJournal(scope, 'page-1', () => durable)
-    journal.hold(rows('never-storable'), [])
+    journal._hold_(rows('never-storable'), [])
     durable = true
-    const written = journal.hold(rows('switched'), [])
+    const written = journal._hold_(rows('switched'), [])
     durable = false // IndexedDB failed during that write: it ended in memory
     written()
     journal._save_()
-    expect(recoverJournal(scope)?.events).toEqual(rows('switched'))
+    expect(recoverJournal(scope)?._events_).toEqual(rows('switched'))
   })
 
   test('a full localStorage: what did not fit is counted, the rest is journaled', () => {
     const journal = createJournal(scope, 'page-1', () => true)
-    journal.hold(rows('fits'), [])
-    journal.hold(rows('too', 'much'), [])
+    journal._hold_(rows('fits'), [])
+    journal._hold_(rows('too', 'much'), [])
     let calls = 0
     storage.fail.setItem = () => ++calls > 1
     expect(journal._save_()).toBe(2)
-    expect(recoverJournal(scope)?.events).toEqual(rows('fits'))
+    expect(recoverJournal(scope)?._events_).toEqual(rows('fits'))
   })
 
   test(`never takes more than ${JOURNAL_BUDGET} characters; space freed by committed writes is reused`, () => {
     const journal = createJournal(scope, 'page-1', () => true)
     const big = (name: string): StoredEvent[] => [[`${name}.1`, JSON.stringify({ id: name, pad: 'x'.repeat(JOURNAL_BUDGET / 2 + 10) })]]
-    const first = journal.hold(big('first'), [])
-    journal.hold(big('second'), [])
+    const first = journal._hold_(big('first'), [])
+    journal._hold_(big('second'), [])
     expect(journal._save_()).toBe(1)
     first()
     expect(journal._save_()).toBe(0)
-    expect(recoverJournal(scope)?.events.map(([key]) => key)).toEqual(['second.1'])
+    expect(recoverJournal(scope)?._events_.map(([key]) => key)).toEqual(['second.1'])
   })
 
   test('localStorage throwing (blocked site data): nothing thrown, everything counted as not journaled', () => {
     storage.fail.setItem = () => true
     const journal = createJournal(scope, 'page-1', () => true)
-    journal.hold(rows('a', 'b'), [])
+    journal._hold_(rows('a', 'b'), [])
     expect(() => journal._save_()).not.toThrow()
     expect(journal._save_()).toBe(2)
   })
@@ -114,35 +114,35 @@ describe('createJournal', () => {
 describe('recoverJournal', () => {
   test("reads every page's journal of this endpoint, in page order, and removes them when told", () => {
     const older = createJournal(scope, '0001', () => true)
-    older.hold(rows('a'), [['session', 'old'], ['anonymousId', 'v']])
+    older._hold_(rows('a'), [['session', 'old'], ['anonymousId', 'v']])
     older._save_()
     const newer = createJournal(scope, '0002', () => true)
-    newer.hold(rows('b', 'c'), [['session', 'new']])
+    newer._hold_(rows('b', 'c'), [['session', 'new']])
     newer._save_()
     const elsewhere = createJournal(other, '0003', () => true)
-    elsewhere.hold(rows('not-ours'), [])
+    elsewhere._hold_(rows('not-ours'), [])
     elsewhere._save_()
 
     const recovered = recoverJournal(scope)!
-    expect(recovered.events).toEqual(rows('a', 'b', 'c'))
+    expect(recovered._events_).toEqual(rows('a', 'b', 'c'))
     // The later page's value wins.
-    expect(new Map(recovered.state)).toEqual(new Map([['session', 'new'], ['anonymousId', 'v']]))
-    recovered.remove()
+    expect(new Map(recovered._state_)).toEqual(new Map([['session', 'new'], ['anonymousId', 'v']]))
+    recovered._remove_()
     expect(recoverJournal(scope)).toBeUndefined()
-    expect(recoverJournal(other)?.events).toEqual(rows('not-ours'))
+    expect(recoverJournal(other)?._events_).toEqual(rows('not-ours'))
   })
 
   test('keys noted as delivered are recovered for deletion and left out of the events to store', () => {
     const page = createJournal(scope, '0001', () => true)
-    page.hold(rows('sent', 'unsent'), [])
+    page._hold_(rows('sent', 'unsent'), [])
     page._save_()
     page._saveDelivered_(['sent.1', 'stored-earlier.1'])
     // A later note of the same page replaces the first.
     page._saveDelivered_(['sent.1', 'stored-earlier.1', 'another.1'])
     const recovered = recoverJournal(scope)!
-    expect(recovered.events).toEqual(rows('unsent'))
-    expect(recovered.delivered.sort()).toEqual(['another.1', 'sent.1', 'stored-earlier.1'])
-    recovered.remove()
+    expect(recovered._events_).toEqual(rows('unsent'))
+    expect(recovered._delivered_.sort()).toEqual(['another.1', 'sent.1', 'stored-earlier.1'])
+    recovered._remove_()
     expect(items()).toEqual([])
   })
 
@@ -155,16 +155,16 @@ describe('recoverJournal', () => {
   test('event JSON survives as it was (line breaks in strings are escaped in JSON)', () => {
     const journal = createJournal(scope, 'p', () => true)
     const json = JSON.stringify({ id: 'x', name: 'a b\nc', props: { text: 'line\r\nbreak \u2028 sep' } })
-    journal.hold([['x.1', json]], [])
+    journal._hold_([['x.1', json]], [])
     journal._save_()
-    expect(recoverJournal(scope)?.events).toEqual([['x.1', json]])
+    expect(recoverJournal(scope)?._events_).toEqual([['x.1', json]])
   })
 
   test('a tampered item does not throw: lines without a key are skipped, a broken state line ignored', () => {
     storage.setItem(scope._journal_ + 'p.0', '{not json\nno-space-here\nk.1 {"id":"k"}\n\n')
     const recovered = recoverJournal(scope)!
-    expect(recovered.events).toEqual([['k.1', '{"id":"k"}']])
-    expect(recovered.state).toEqual([])
+    expect(recovered._events_).toEqual([['k.1', '{"id":"k"}']])
+    expect(recovered._state_).toEqual([])
   })
 
   test('no journal: undefined; localStorage throwing: undefined', () => {
@@ -180,7 +180,7 @@ test("forgetJournals removes every endpoint's journal and nothing else", () => {
   storage.setItem('journeykit:phases', 'not a journal')
   for (const s of [scope, other]) {
     const journal = createJournal(s, 'p', () => true)
-    journal.hold(rows('a'), [])
+    journal._hold_(rows('a'), [])
     journal._save_()
   }
   forgetJournals()

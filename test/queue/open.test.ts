@@ -26,7 +26,7 @@ const journaled = (of = scope) => Object.keys(localStorage).filter((key) => key.
 /** An earlier page of this journey journaled `events` and `state` on its way out. */
 function earlierPageJournaled(events: StoredEvent[], state: Array<[string, unknown]> = [], of = scope) {
   const journal = createJournal(of, 'earlier-page', () => true)
-  journal.hold(events, state)
+  journal._hold_(events, state)
   expect(journal._save_()).toBe(0)
   return journal
 }
@@ -46,7 +46,7 @@ afterEach(() => {
 
 describe('opening', () => {
   test('on IndexedDB: persistent, without a word', async () => {
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await storage._write_(rows('a'), [], 100)
     expect(storage._persistent_).toBe(true)
     expect((await readDatabase())?.queue.map(([key]) => key)).toEqual(['a'])
@@ -55,13 +55,13 @@ describe('opening', () => {
 
   test('without IndexedDB: memory, reported as storage_unavailable, and the journal holds nothing', async () => {
     removeIndexedDB()
-    const { storage, journal } = open()
+    const { _storage_: storage, _journal_: journal } = open()
     expect(storage._persistent_).toBe(false)
     await storage._write_(rows('a'), [], 100)
     expect((await storage._read_(10))._events_).toEqual(rows('a'))
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
     // A page on memory journals nothing: its events could never be written by a later page.
-    journal.hold(rows('b'), [])
+    journal._hold_(rows('b'), [])
     expect(journal._save_()).toBe(0)
     expect(journaled()).toEqual([])
   })
@@ -70,15 +70,15 @@ describe('opening', () => {
     openThrows()
     let opened: ReturnType<typeof open> | undefined
     expect(() => (opened = open())).not.toThrow()
-    await opened!.storage._write_(rows('a'), [], 100)
-    await opened!.storage._write_(rows('b'), [], 100)
-    expect((await opened!.storage._read_(10))._events_).toEqual(rows('a', 'b'))
+    await opened!._storage_._write_(rows('a'), [], 100)
+    await opened!._storage_._write_(rows('b'), [], 100)
+    expect((await opened!._storage_._read_(10))._events_).toEqual(rows('a', 'b'))
     expect(errors.map((error) => error.code)).toEqual(['storage_unavailable'])
   })
 
   test("the journal it returns is this journey's, and journals while the storage is IndexedDB", () => {
-    const { journal } = open()
-    journal.hold(rows('a'), [['anonymousId', 'x']])
+    const { _journal_: journal } = open()
+    journal._hold_(rows('a'), [['anonymousId', 'x']])
     expect(journal._save_()).toBe(0)
     expect(journaled()).toHaveLength(1)
     expect(journaled(other)).toEqual([])
@@ -89,7 +89,7 @@ describe('what earlier pages journaled', () => {
   test('goes into IndexedDB with the same keys and state, and is then removed from localStorage', async () => {
     earlierPageJournaled(rows('k1', 'k2'), [['anonymousId', 'first-visit']])
     expect(journaled()).toHaveLength(1)
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await until(() => journaled().length === 0, 'the journal removed')
     const stored = await readDatabase()
     expect(stored?.queue.map(([key]) => key)).toEqual(['k1', 'k2'])
@@ -100,7 +100,7 @@ describe('what earlier pages journaled', () => {
 
   test('is in the queue for the first read, without waiting for the restore', async () => {
     earlierPageJournaled(rows('k1'))
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await storage._write_(rows('k2'), [], 100)
     expect((await storage._read_(10))._events_).toEqual(rows('k1', 'k2'))
   })
@@ -108,10 +108,10 @@ describe('what earlier pages journaled', () => {
   test('keys the earlier page noted as delivered are deleted, not sent again', async () => {
     const earlier = earlierPageJournaled(rows('k3'))
     const first = open()
-    await first.storage._write_(rows('k1', 'k2'), [], 100)
+    await first._storage_._write_(rows('k1', 'k2'), [], 100)
     await until(() => journaled().length === 0, 'the journal removed')
     earlier._saveDelivered_(['k1'])
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await idle()
     expect((await storage._read_(10))._events_).toEqual(rows('k2', 'k3'))
   })
@@ -119,7 +119,7 @@ describe('what earlier pages journaled', () => {
   test('restored to memory only (no IndexedDB), it stays journaled for a later page', async () => {
     earlierPageJournaled(rows('k1'))
     removeIndexedDB()
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await idle()
     expect((await storage._read_(10))._events_).toEqual(rows('k1'))
     expect(journaled()).toHaveLength(1)
@@ -128,7 +128,7 @@ describe('what earlier pages journaled', () => {
   test('refused for quota, it is kept in memory for this page and stays journaled; the failure is reported', async () => {
     earlierPageJournaled(rows('k1'))
     failEventWrites('quota')
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await idle()
     expect((await storage._read_(10))._events_).toEqual(rows('k1'))
     expect(journaled()).toHaveLength(1)
@@ -137,7 +137,7 @@ describe('what earlier pages journaled', () => {
 
   test("another journey's journal is left for that journey", async () => {
     earlierPageJournaled(rows('theirs'), [], other)
-    const { storage } = open()
+    const { _storage_: storage } = open()
     await idle()
     expect((await storage._read_(10))._events_).toEqual([])
     expect(journaled(other)).toHaveLength(1)

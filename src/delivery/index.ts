@@ -72,7 +72,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // flush() asks for everything to be stored and sent: written first (state changes too, for
     // other tabs); a timed flush sends this page's events straight from memory instead.
     sending = (explicit ? outbox._write_(Infinity) : done)
-      .then(() => lock.run((renew) => runSend(config, parts, sender, renew, explicit), explicit))
+      .then(() => lock._run_((renew) => runSend(config, parts, sender, renew, explicit), explicit))
       .then((ran) => {
         if (ran) return
         // Another tab is sending: it sends our events too once they are written, but may finish
@@ -112,7 +112,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     }
     if (leaving) {
       tabs._close_()
-      lock.close()
+      lock._close_()
     }
     // The endpoint asked for a pause: the events stay stored for later, or for the next page.
     if (backoff._askedToWait_() > 0) return
@@ -146,7 +146,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
       outbox._stop_()
       flushTimer._stop_()
       tabs._close_()
-      lock.close()
+      lock._close_()
     },
   }
 }

@@ -23,8 +23,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string | f
   })
 }
 
-/** The store, connected on first use and again after the connection was lost; `close` closes it. */
-export function openStore(): { use: UseStore; close(): void } {
+/** The object store (an idb-keyval `UseStore`) and the end of its connection; members written `_name_`: the build shortens them. */
+export interface Store {
+  _use_: UseStore
+  _close_(): void
+}
+
+/** The store, connected on first use and again after the connection was lost; `_close_` closes it. */
+export function openStore(): Store {
   let db: Promise<IDBDatabase> | undefined
   const forget = (): void => {
     db?.then((connection) => connection.close(), () => {})
@@ -52,10 +58,10 @@ export function openStore(): { use: UseStore; close(): void } {
   }
   return {
     // `open()` can throw synchronously (Firefox private windows): as a rejection, like any failure.
-    use: (mode, callback) =>
+    _use_: (mode, callback) =>
       new Promise<IDBDatabase>((resolve) => resolve(connect())).then((connection) =>
         callback(connection.transaction(STORE_NAME, mode).objectStore(STORE_NAME)),
       ),
-    close: forget,
+    _close_: forget,
   }
 }

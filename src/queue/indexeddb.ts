@@ -54,7 +54,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
   const store = openStore()
   /** Moves the queue stored before scopes into this journey's: one transaction, so only one journey gets it. */
   const adoptLegacy = () =>
-    store.use('readwrite', (s) => {
+    store._use_('readwrite', (s) => {
       const events = entries(s, LEGACY_QUEUE)
       const dropped = s.get(LEGACY_DROPPED)
       // The last request: the others' results are in by now.
@@ -69,7 +69,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
 
   /** The queue's read; first, while the queue before scopes is there (`adopt`), it is adopted. */
   const read = (limit: number, adopt = true): Promise<QueueRead> =>
-    store.use('readonly', (s) => {
+    store._use_('readonly', (s) => {
       const events = new Map<string, string>()
       if (limit > 0) {
         // Every record holds at least one event: `limit` records are always enough.
@@ -103,7 +103,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
    * it will be.
    */
   const put = (events: StoredEvent[], state: StateChange[], maxEvents: number, alsoDropped: number, deleted: string[]): Promise<Written> =>
-    store.use('readwrite', (s) => {
+    store._use_('readwrite', (s) => {
       let trimmed = (): number => 0
       putState(s, state)
       deleteEvents(s, scope, deleted, () => {
@@ -124,18 +124,18 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
     },
     _read_: (limit) => read(limit),
     _remove_: (keys, reported = 0) =>
-      store.use('readwrite', (s) => {
+      store._use_('readwrite', (s) => {
         deleteEvents(s, scope, [...keys].sort())
         addDropped(s, scope._droppedKey_, -reported)
         return done(s)
       }),
     _readState_: () =>
-      store.use('readonly', (s) => {
+      store._use_('readonly', (s) => {
         const state = entries(s, STATE)
         return done(s).then(state)
       }),
     _lease_: (owner, until) =>
-      store.use('readwrite', (s) => {
+      store._use_('readwrite', (s) => {
         let taken = false
         const current = s.get(scope._leaseKey_)
         current.onsuccess = () => {
@@ -155,7 +155,7 @@ export function indexedDBStorage(scope: QueueScope): QueueStorage {
         return done(s).then(() => taken)
       }),
     _destroy_() {
-      store.close()
+      store._close_()
       const request = indexedDB.deleteDatabase(DB_NAME)
       return withTimeout(promisifyRequest(request), OPEN_TIMEOUT, __DEV__ && 'Deleting IndexedDB').then(() => {})
     },

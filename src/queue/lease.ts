@@ -30,12 +30,12 @@ export interface SenderLock {
    * a lease alive, or says that a Web Lock's holder is alive; it resolves false once the lock was
    * lost (the task must stop). Resolves true when the task ran.
    */
-  run(task: (renew: () => Promise<boolean>) => Promise<void>, wait: boolean): Promise<boolean>
+  _run_(task: (renew: () => Promise<boolean>) => Promise<void>, wait: boolean): Promise<boolean>
   /**
    * Stops listening to other senders (the page is being left: an open channel can keep it out of
    * the back/forward cache). The next run listens again.
    */
-  close(): void
+  _close_(): void
 }
 
 /** `name`: the Web Lock's name, one per journey's queue (queue/scope.ts); the lease lives in `storage`, which is scoped too. */
@@ -63,7 +63,7 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
     channel.onmessage = () => (heardAt = monotonic())
   }
 
-  async function withLease(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
+  async function withLease(task: Parameters<SenderLock['_run_']>[0], wait: boolean): Promise<boolean> {
     const renew = () => storage._lease_(owner, Date.now() + LEASE_MS)
     let held = await renew()
     // Up to a little past one lease: a holder that died mid-send has let it expire by then.
@@ -99,7 +99,7 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
     return !!channel && now - Math.max(heardAt, holderSince) > LEASE_MS
   }
 
-  function withWebLock(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
+  function withWebLock(task: Parameters<SenderLock['_run_']>[0], wait: boolean): Promise<boolean> {
     return new Promise((resolve) => {
       let entered = false
       let lost = false
@@ -154,15 +154,15 @@ export function createSenderLock(storage: QueueStorage, name: string): SenderLoc
     })
   }
 
-  function run(task: Parameters<SenderLock['run']>[0], wait: boolean): Promise<boolean> {
+  function run(task: Parameters<SenderLock['_run_']>[0], wait: boolean): Promise<boolean> {
     // Memory storage (also after a fallback to it) is this page's own: nobody to share with.
     if (!storage._persistent_) return task(() => Promise.resolve(true)).then(() => true)
     return webLocks ? withWebLock(task, wait) : withLease(task, wait)
   }
 
   return {
-    run,
-    close() {
+    _run_: run,
+    _close_() {
       channel?.close()
       channel = undefined
     },

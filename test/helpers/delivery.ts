@@ -43,7 +43,7 @@ export function deliveryParts(options: Partial<DeliveryConfig> = {}) {
     maxQueueSize: 10_000,
     storage,
     _transport_: fakeTransport().transport,
-    _lock_: { run: async (task) => (await task(async () => true), true), close() {} },
+    _lock_: { _run_: async (task) => (await task(async () => true), true), _close_() {} },
     report: createReporter((error) => errors.push(error)),
     _channel_: 'journeykit test',
     takeStateChanges: () => [],

@@ -12,9 +12,9 @@ afterEach(() => {
 })
 
 const put = (store: ReturnType<typeof openStore>, key: string, value: unknown) =>
-  store.use('readwrite', (s) => (s.put(value, key), new Promise<void>((resolve) => (s.transaction.oncomplete = () => resolve()))))
+  store._use_('readwrite', (s) => (s.put(value, key), new Promise<void>((resolve) => (s.transaction.oncomplete = () => resolve()))))
 const get = (store: ReturnType<typeof openStore>, key: string) =>
-  store.use('readonly', (s) => new Promise((resolve) => (s.get(key).onsuccess = (event) => resolve((event.target as IDBRequest).result))))
+  store._use_('readonly', (s) => new Promise((resolve) => (s.get(key).onsuccess = (event) => resolve((event.target as IDBRequest).result))))
 
 test('creates the database and its store on first use, and keeps one connection', async () => {
   const open = vi.spyOn(indexedDB, 'open')
@@ -39,7 +39,7 @@ test("another tab's deletion is not blocked: the connection closes on versioncha
 test('a connection the browser closed on its own is reopened', async () => {
   const store = openStore()
   await put(store, 'k', 1)
-  const connection = await store.use('readonly', (s) => Promise.resolve(s.transaction.db))
+  const connection = await store._use_('readonly', (s) => Promise.resolve(s.transaction.db))
   forceCloseDatabase(connection as never) // its type says the class; it takes a connection
   await idle(5)
   expect(await get(store, 'k')).toBe(1)

@@ -45,7 +45,7 @@ describe('with Web Locks', () => {
     locks.install()
     const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let held = false
-    expect(await lock.run(async (renew) => {
+    expect(await lock._run_(async (renew) => {
       held = locks.isHeld(scope._lock_)
       expect(await renew()).toBe(true)
     }, false)).toBe(true)
@@ -59,14 +59,14 @@ describe('with Web Locks', () => {
     const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
-    const runningA = tabA.run(a.task, false)
+    const runningA = tabA._run_(a.task, false)
     await idle(2)
     expect(a.started()).toBe(true)
     const skipped = vi.fn(async () => {})
-    expect(await tabB.run(skipped, false)).toBe(false)
+    expect(await tabB._run_(skipped, false)).toBe(false)
     expect(skipped).not.toHaveBeenCalled()
     const b = gate()
-    const waitingB = tabB.run(b.task, true)
+    const waitingB = tabB._run_(b.task, true)
     await idle(2)
     expect(b.started()).toBe(false)
     a.finish()
@@ -82,9 +82,9 @@ describe('with Web Locks', () => {
     const locks = fakeLocks()
     locks.install()
     const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
-    await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
+    await expect(lock._run_(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
     expect(locks.isHeld(scope._lock_)).toBe(false)
-    expect(await lock.run(async () => {}, false)).toBe(true)
+    expect(await lock._run_(async () => {}, false)).toBe(true)
   })
 })
 
@@ -94,7 +94,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const a = gate()
     let renew!: () => Promise<boolean>
     const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
-    const running = lock.run(async (r) => {
+    const running = lock._run_(async (r) => {
       renew = r
       await a.task()
     }, false)
@@ -112,12 +112,12 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const task = vi.fn(async () => {})
     // The other tab tries once a second, as its sender does after finding the lock taken.
     for (let second = 0; second < 10; second++) {
-      expect(await other.run(task, false)).toBe(false)
+      expect(await other._run_(task, false)).toBe(false)
       await advance(1000, 250)
     }
     expect(task).not.toHaveBeenCalled()
     await advance(1000, 250)
-    expect(await other.run(task, false)).toBe(true)
+    expect(await other._run_(task, false)).toBe(true)
     expect(task).toHaveBeenCalledTimes(1)
     // The stopped tab, once it runs again, finds it no longer holds the lock.
     expect(await stuck.renew()).toBe(false)
@@ -132,7 +132,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     locks.install()
     const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let keepGoing = true
-    const runningA = tabA.run(async (renew) => {
+    const runningA = tabA._run_(async (renew) => {
       while (keepGoing) {
         expect(await renew()).toBe(true)
         await new Promise((resolve) => setTimeout(resolve, 4000))
@@ -141,13 +141,13 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     await idle()
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     for (let second = 0; second < 40; second++) {
-      expect(await tabB.run(async () => {}, false)).toBe(false)
+      expect(await tabB._run_(async () => {}, false)).toBe(false)
       await advance(1000, 250)
     }
     keepGoing = false
     await advance(4000, 250)
     expect(await runningA).toBe(true)
-    expect(await tabB.run(async () => {}, false)).toBe(true)
+    expect(await tabB._run_(async () => {}, false)).toBe(true)
     expect(locks.maxHolders()).toBe(1)
   })
 
@@ -158,7 +158,7 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const stuck = await stuckHolder()
     const other = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let result: boolean | undefined
-    void other.run(async () => {}, true).then((ran) => (result = ran))
+    void other._run_(async () => {}, true).then((ran) => (result = ran))
     await advance(9000, 250)
     expect(result).toBeUndefined()
     await advance(2000, 250)
@@ -173,19 +173,19 @@ describe('with Web Locks: a holder that goes silent loses the lock', () => {
     const other = createSenderLock(indexedDBStorage(scope), scope._lock_)
     // The other tab once found the lock taken (and started listening), then a quiet minute.
     const brief = gate()
-    const first = createSenderLock(indexedDBStorage(scope), scope._lock_).run(brief.task, false)
+    const first = createSenderLock(indexedDBStorage(scope), scope._lock_)._run_(brief.task, false)
     await idle()
-    expect(await other.run(async () => {}, false)).toBe(false)
+    expect(await other._run_(async () => {}, false)).toBe(false)
     brief.finish()
     await first
     await advance(60_000, 1000)
     // A new holder takes the lock and stops at once.
     const stuck = await stuckHolder()
-    expect(await other.run(async () => {}, false)).toBe(false)
+    expect(await other._run_(async () => {}, false)).toBe(false)
     await advance(5000, 250)
-    expect(await other.run(async () => {}, false)).toBe(false)
+    expect(await other._run_(async () => {}, false)).toBe(false)
     await advance(6000, 250)
-    expect(await other.run(async () => {}, false)).toBe(true)
+    expect(await other._run_(async () => {}, false)).toBe(true)
     stuck.finish()
   })
 })
@@ -198,14 +198,14 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
-    const runningA = tabA.run(a.task, false)
+    const runningA = tabA._run_(a.task, false)
     await idle()
     expect(a.started()).toBe(true)
     expect((await readDatabase())?.lease).toMatchObject({ until: expect.any(Number) })
-    expect(await tabB.run(async () => {}, false)).toBe(false)
+    expect(await tabB._run_(async () => {}, false)).toBe(false)
     a.finish()
     expect(await runningA).toBe(true)
-    expect(await tabB.run(async () => {}, false)).toBe(true)
+    expect(await tabB._run_(async () => {}, false)).toBe(true)
     expect((await readDatabase())?.lease).toBeUndefined()
   })
 
@@ -215,8 +215,8 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, '_lease_')
     const lock = createSenderLock(storage, scope._lock_)
-    expect(await lock.run(async () => {}, false)).toBe(true)
-    expect(await lock.run(async () => {}, true)).toBe(true)
+    expect(await lock._run_(async () => {}, false)).toBe(true)
+    expect(await lock._run_(async () => {}, true)).toBe(true)
     expect(lease).not.toHaveBeenCalled()
     expect(locks.requests()).toBe(0)
   })
@@ -226,7 +226,7 @@ describe('Web Locks refused (a sandboxed iframe, blocked site data)', () => {
     locks.install()
     const lock = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const task = vi.fn(() => Promise.reject(new Error('task')))
-    await expect(lock.run(task, false)).rejects.toThrow('task')
+    await expect(lock._run_(task, false)).rejects.toThrow('task')
     expect(task).toHaveBeenCalledTimes(1)
     expect((await readDatabase())?.lease).toBeUndefined()
   })
@@ -242,12 +242,12 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
-    const runningA = tabA.run(a.task, false)
+    const runningA = tabA._run_(a.task, false)
     await idle()
     expect(a.started()).toBe(true)
-    expect(await tabB.run(async () => {}, false)).toBe(false)
+    expect(await tabB._run_(async () => {}, false)).toBe(false)
     const b = gate()
-    const waitingB = tabB.run(b.task, true)
+    const waitingB = tabB._run_(b.task, true)
     await advance(1000)
     expect(b.started()).toBe(false)
     a.finish()
@@ -265,12 +265,12 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     const storage = indexedDBStorage(scope)
     const crashed = createSenderLock(storage, scope._lock_)
     const a = gate()
-    void crashed.run(a.task, false) // never finishes, never renews
+    void crashed._run_(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const b = gate()
-    const waitingB = tabB.run(b.task, true)
+    const waitingB = tabB._run_(b.task, true)
     await advance(9500, 250)
     expect(b.started()).toBe(false)
     await advance(1000, 250)
@@ -283,7 +283,7 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     useFakeClock()
     const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let keepGoing = true
-    const runningA = tabA.run(async (renew) => {
+    const runningA = tabA._run_(async (renew) => {
       while (keepGoing) {
         expect(await renew()).toBe(true)
         await new Promise((resolve) => setTimeout(resolve, 5000))
@@ -292,11 +292,11 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     await idle()
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     await advance(25_000, 500)
-    expect(await tabB.run(async () => {}, false)).toBe(false)
+    expect(await tabB._run_(async () => {}, false)).toBe(false)
     keepGoing = false
     await advance(5000, 500)
     expect(await runningA).toBe(true)
-    expect(await tabB.run(async () => {}, false)).toBe(true)
+    expect(await tabB._run_(async () => {}, false)).toBe(true)
   })
 
   test('waiting gives up after one lease period', async () => {
@@ -304,14 +304,14 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     const tabA = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
     let renewA!: () => Promise<boolean>
-    void tabA.run(async (renew) => {
+    void tabA._run_(async (renew) => {
       renewA = renew
       await a.task()
     }, false)
     await idle()
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     let result: boolean | undefined
-    void tabB.run(async () => {}, true).then((ran) => (result = ran))
+    void tabB._run_(async () => {}, true).then((ran) => (result = ran))
     for (let i = 0; i < 6; i++) {
       await advance(2000, 250)
       await renewA()
@@ -324,13 +324,13 @@ describe('without Web Locks: a lease in IndexedDB', () => {
     useFakeClock()
     const crashed = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const a = gate()
-    void crashed.run(a.task, false) // never finishes, never renews
+    void crashed._run_(a.task, false) // never finishes, never renews
     await idle()
     expect(a.started()).toBe(true)
     vi.setSystemTime(Date.now() - 3_600_000)
     const tabB = createSenderLock(indexedDBStorage(scope), scope._lock_)
     const b = gate()
-    const waitingB = tabB.run(b.task, true)
+    const waitingB = tabB._run_(b.task, true)
     await advance(11_000, 250)
     expect(b.started()).toBe(true)
     b.finish()
@@ -340,9 +340,9 @@ describe('without Web Locks: a lease in IndexedDB', () => {
   test('a task that throws releases the lease', async () => {
     const storage = indexedDBStorage(scope)
     const lock = createSenderLock(storage, scope._lock_)
-    await expect(lock.run(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
+    await expect(lock._run_(() => Promise.reject(new Error('task')), false)).rejects.toThrow('task')
     expect((await readDatabase())?.lease).toBeUndefined()
-    expect(await createSenderLock(indexedDBStorage(scope), scope._lock_).run(async () => {}, false)).toBe(true)
+    expect(await createSenderLock(indexedDBStorage(scope), scope._lock_)._run_(async () => {}, false)).toBe(true)
   })
 })
 
@@ -351,12 +351,12 @@ describe('memory storage', () => {
     const locks = fakeLocks()
     locks.install()
     const other = gate()
-    void createSenderLock(indexedDBStorage(scope), scope._lock_).run(other.task, false) // another tab holds the Web Lock
+    void createSenderLock(indexedDBStorage(scope), scope._lock_)._run_(other.task, false) // another tab holds the Web Lock
     const storage = memoryStorage()
     const lease = vi.spyOn(storage, '_lease_')
     const lock = createSenderLock(storage, scope._lock_)
     const a = gate()
-    const running = lock.run(a.task, false)
+    const running = lock._run_(a.task, false)
     await Promise.resolve()
     expect(a.started()).toBe(true)
     a.finish()

@@ -16,13 +16,13 @@ beforeEach(() => {
   store = openStore()
 })
 afterEach(() => {
-  store.close()
+  store._close_()
   restoreStorage()
 })
 
 /** Runs `steps` in one readwrite transaction; resolves with their result once it has committed. */
 function transaction<T>(steps: (s: IDBObjectStore) => T): Promise<T> {
-  return store.use('readwrite', (s) => {
+  return store._use_('readwrite', (s) => {
     const result = steps(s)
     return new Promise<T>((resolve, reject) => {
       s.transaction.oncomplete = () => resolve(result)
@@ -33,7 +33,7 @@ function transaction<T>(steps: (s: IDBObjectStore) => T): Promise<T> {
 
 /** Every record of `queue`: key and events. */
 const records = (queue = scope) =>
-  store.use('readonly', (s) => {
+  store._use_('readonly', (s) => {
     const keys = s.getAllKeys(queue._queueRange_())
     const values = s.getAll(queue._queueRange_())
     return new Promise<Array<{ key: IDBValidKey; events: string[] }>>((resolve) => {
@@ -42,7 +42,7 @@ const records = (queue = scope) =>
   })
 
 const events = (n: number, from = 0): StoredEvent[] => Array.from({ length: n }, (_, i) => [`k${String(from + i).padStart(4, '0')}`, `{"n":${from + i}}`])
-const dropped = (queue = scope) => store.use('readonly', (s) => new Promise((resolve) => (s.get(queue._droppedKey_).onsuccess = (e) => resolve((e.target as IDBRequest).result))))
+const dropped = (queue = scope) => store._use_('readonly', (s) => new Promise((resolve) => (s.get(queue._droppedKey_).onsuccess = (e) => resolve((e.target as IDBRequest).result))))
 
 test('puts events as records of up to RECORD_EVENTS, each key saying its span and count', async () => {
   await transaction((s) => putRecords(s, scope, events(RECORD_EVENTS + 2)))

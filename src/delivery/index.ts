@@ -34,13 +34,13 @@ export type { Delivery, DeliveryConfig } from './types'
 export { MAX_BATCH_BYTES, TELL_EVERY, WRITE_WINDOW }
 
 export function createDelivery(config: DeliveryConfig): Delivery {
-  const { _flushInterval_: flushInterval, storage, _lock_: lock, report } = config
+  const { _flushInterval_: flushInterval, _storage_: storage, _lock_: lock, _report_: report } = config
   // Delivered by another tab: not for this page's exit send.
   const tabs = createTabChannel(config._channel_, (keys) => outbox._acknowledge_(keys), config._stateChangedElsewhere_)
   const outbox = createOutbox(config, (event) => encodeEvent(event, report), (changes) => tabs._tellStateStored_(config._urgent_?.(changes) ?? true))
   const settlement = createSettlement(storage, outbox, tabs._tellDelivered_)
   const backoff = createBackoff()
-  const flushTimer = createDeadline(() => void flush(false), config.busy)
+  const flushTimer = createDeadline(() => void flush(false), config._busy_)
   const parts: DeliveryParts = { _outbox_: outbox, _settlement_: settlement, _backoff_: backoff, _flushTimer_: flushTimer, _stopped_: false }
   const sender = createSender(config, parts)
   let sending: Promise<void> | undefined
@@ -98,7 +98,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     if (parts._stopped_) return
     void outbox._write_(Infinity)
     // What is not committed yet, that write included, is kept by the journal, synchronously.
-    const unsaved = config.journal?._save_() ?? 0
+    const unsaved = config._journal_?._save_() ?? 0
     if (unsaved) {
       report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
         count: unsaved,
@@ -107,7 +107,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // Delivered, but deleted only with the next group: noted, so that a page gone before that
     // deletion commits does not have them sent again by the next one.
     if (settlement._settled_.size) {
-      config.journal?._saveDelivered_([...settlement._settled_])
+      config._journal_?._saveDelivered_([...settlement._settled_])
       void settlement._settleNow_()
     }
     if (leaving) {

@@ -34,7 +34,7 @@ function answerOf(request: Promise<SendResult>): Promise<SendResult | undefined>
  * (`flush()`): so events spread over time still go out in full batches. Full batches go at once.
  */
 async function sendStored(
-  { _flushInterval_: flushInterval, storage, report }: DeliveryConfig,
+  { _flushInterval_: flushInterval, _storage_: storage, _report_: report }: DeliveryConfig,
   parts: DeliveryParts,
   sender: Sender,
   renew: () => Promise<boolean>,

@@ -19,7 +19,7 @@ export interface Sender {
   _send_(rows: StoredEvent[], dropped: number): Promise<SendResult>
 }
 
-export function createSender({ _batchSize_: batchSize, _transport_: transport, report }: DeliveryConfig, parts: DeliveryParts): Sender {
+export function createSender({ _batchSize_: batchSize, _transport_: transport, _report_: report }: DeliveryConfig, parts: DeliveryParts): Sender {
   const { _backoff_: backoff, _settlement_: settlement, _outbox_: outbox } = parts
   /** Dropped events counted in batches still in flight: another batch must not report them too. */
   let droppedInFlight = 0

@@ -14,25 +14,25 @@ import type { Settlement } from './settlement'
 import type { Transport } from './transport'
 
 /**
- * What delivery is configured with. The members only delivery reads are written `_name_` (the
- * build shortens them, tsup.config.ts `mangleProps`); those the outbox reads keep their names.
+ * What delivery is configured with (and the outbox, with part of it). Its members are written
+ * `_name_`: the build shortens them (tsup.config.ts `mangleProps`); none is stored or public.
  */
 export interface DeliveryConfig {
   _batchSize_: number
   _flushInterval_: number
-  maxQueueSize: number
-  storage: QueueStorage
+  _maxQueueSize_: number
+  _storage_: QueueStorage
   _transport_: Transport
   _lock_: SenderLock
-  report: Reporter
+  _report_: Reporter
   /** The BroadcastChannel name on which tabs announce delivered keys (queue/scope.ts). */
   _channel_: string
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
-  journal?: Journal
+  _journal_?: Journal
   /** State changes to store with the next write. */
-  takeStateChanges(): Array<[string, unknown]>
+  _takeStateChanges_(): Array<[string, unknown]>
   /** True while a burst is still being processed: scheduled writes wait so it stays one write. */
-  busy?(): boolean
+  _busy_?(): boolean
   /** Another tab stored state changes (identity, session): this page should read them. */
   _stateChangedElsewhere_?(): void
   /**

@@ -25,17 +25,17 @@ const WRITE_CHUNK = 1000
 /** This page's unacknowledged events kept in memory for the exit send (more would not fit). */
 const EXIT_MEMORY = 500
 
-/** What the outbox needs of the delivery's configuration. */
+/** What the outbox needs of the delivery's configuration (members written `_name_`, as there). */
 export interface OutboxConfig {
-  storage: QueueStorage
-  maxQueueSize: number
-  report: Reporter
+  _storage_: QueueStorage
+  _maxQueueSize_: number
+  _report_: Reporter
   /** Keeps each write until it has committed, for the way out of the page (queue/journal.ts). */
-  journal?: Journal
+  _journal_?: Journal
   /** State changes to store with the next write. */
-  takeStateChanges(): StateChange[]
+  _takeStateChanges_(): StateChange[]
   /** True while a burst is still being processed: a due write waits so that it stays one write. */
-  busy?(): boolean
+  _busy_?(): boolean
 }
 
 /** (Fields written `_name_` are internal: the build gives them short names.) */
@@ -78,11 +78,11 @@ export function createOutbox(
   encode: (event: JourneyEvent) => string | undefined,
   stateStored: (changes: StateChange[]) => void,
 ): Outbox {
-  const { storage, maxQueueSize, report } = config
+  const { _storage_: storage, _maxQueueSize_: maxQueueSize, _report_: report } = config
   const unwritten = new Map<string, string>()
   const unacknowledged = new Map<string, string>()
   let droppedBeforeStorage = 0
-  const timer = createDeadline(() => void write(), config.busy)
+  const timer = createDeadline(() => void write(), config._busy_)
 
   function serialize(limit: number): StoredEvent[] {
     const rows: StoredEvent[] = []
@@ -102,12 +102,12 @@ export function createOutbox(
     timer._cancel_()
     // A large burst goes in chunks, one task each.
     if (outbox._pending_.length) timer._at_(0)
-    const state = config.takeStateChanges()
+    const state = config._takeStateChanges_()
     const dropped = droppedBeforeStorage
     droppedBeforeStorage = 0
     if (!rows.length && !state.length && !dropped) return outbox._writing_
     // Not durable until its transaction commits: the journal holds it until then.
-    const written = config.journal?._hold_(rows, state)
+    const written = config._journal_?._hold_(rows, state)
     return (outbox._writing_ = outbox._writing_
       .then(() => storage._write_(rows, state, maxQueueSize, dropped))
       .then(

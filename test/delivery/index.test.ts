@@ -67,15 +67,15 @@ function setup({ batchSize = 20, flushInterval = 5000, maxQueueSize = 10_000, st
   const delivery = createDelivery({
     _batchSize_: batchSize,
     _flushInterval_: flushInterval,
-    maxQueueSize,
-    storage,
+    _maxQueueSize_: maxQueueSize,
+    _storage_: storage,
     _transport_: createTransport(ENDPOINT),
     _lock_: createSenderLock(storage, SCOPE._lock_),
-    report: createReporter((error) => errors.push(error)),
+    _report_: createReporter((error) => errors.push(error)),
     _channel_: SCOPE._channel_,
-    takeStateChanges: () => state.splice(0),
+    _takeStateChanges_: () => state.splice(0),
     _urgent_: urgent,
-    journal,
+    _journal_: journal,
     _departing_: departing,
   })
   made.push(delivery)

@@ -36,21 +36,21 @@ export const keysOf = (body: string): string[] => (JSON.parse(body) as { events:
 
 export function deliveryParts(options: Partial<DeliveryConfig> = {}) {
   const errors: JourneyError[] = []
-  const storage = options.storage ?? memoryStorage()
+  const storage = options._storage_ ?? memoryStorage()
   const config: DeliveryConfig = {
     _batchSize_: 20,
     _flushInterval_: 5000,
-    maxQueueSize: 10_000,
-    storage,
+    _maxQueueSize_: 10_000,
+    _storage_: storage,
     _transport_: fakeTransport().transport,
     _lock_: { _run_: async (task) => (await task(async () => true), true), _close_() {} },
-    report: createReporter((error) => errors.push(error)),
+    _report_: createReporter((error) => errors.push(error)),
     _channel_: 'journeykit test',
-    takeStateChanges: () => [],
+    _takeStateChanges_: () => [],
     ...options,
   }
   const delivered: string[][] = []
-  const outbox = createOutbox(config, (event) => encodeEvent(event, config.report), () => {})
+  const outbox = createOutbox(config, (event) => encodeEvent(event, config._report_), () => {})
   const flushes: number[] = []
   const parts: DeliveryParts = {
     _outbox_: outbox,

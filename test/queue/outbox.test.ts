@@ -31,7 +31,7 @@ function setup({ maxQueueSize = 100, busy = (): boolean => false, persistent = t
   const state: StateChange[] = []
   const stored: StateChange[][] = []
   const outbox = createOutbox(
-    { storage, maxQueueSize, report: createReporter((error) => errors.push(error)), takeStateChanges: () => state.splice(0), busy },
+    { _storage_: storage, _maxQueueSize_: maxQueueSize, _report_: createReporter((error) => errors.push(error)), _takeStateChanges_: () => state.splice(0), _busy_: busy },
     (e) => (e.name === 'bad' ? undefined : JSON.stringify(e)),
     (changes) => stored.push(changes),
   )

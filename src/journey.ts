@@ -99,7 +99,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
   const identity = createIdentity(slot, config._sessionTimeout_)
   // canPersist: the engine mirrors its state to localStorage so `journey.phase` is right
   // synchronously after a reload; like everything else, only with consent.
-  const engine = createPhaseEngine(config._phases_, { state: slot, canPersist: () => startup._granted_() })
+  const engine = createPhaseEngine(config._phases_, { _state_: slot, _canPersist_: () => startup._granted_() })
   const listeners = new Set<(change: PhaseChange) => void>()
 
   // ---- consent, storage and delivery (./journey/startup) -----------------------------------------
@@ -110,7 +110,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
     _clear_() {
       intake._clear_()
       slots._clear_()
-      hooks._guard_(() => engine.forget(), __DEV__ && 'The phase engine (forget)')
+      hooks._guard_(() => engine._forget_(), __DEV__ && 'The phase engine (forget)')
     },
   })
 

@@ -52,8 +52,8 @@ export function createDecider({ _identity_: identity, _hooks_: hooks, _engine_: 
     }
     hooks._each_('enrich', event)
     let change: PhaseChange | undefined
-    hooks._guard_(() => (change = engine.decide(event)), __DEV__ && 'The phase engine')
-    event.phase = engine.phase
+    hooks._guard_(() => (change = engine._decide_(event)), __DEV__ && 'The phase engine')
+    event.phase = engine._phase_
     if (change) {
       // Its order key sorts right before the event that caused it.
       queue(id + '.0', {

@@ -74,9 +74,9 @@ export function createApi(parts: ApiParts): Journey {
       fromApp('identify', 'identify', traits, String(id).trim())
     },
     get phase() {
-      return engine.phase
+      return engine._phase_
     },
-    explain: () => engine.history(),
+    explain: () => engine._history_(),
     on(type, listener) {
       if (type !== 'phase' || typeof listener !== 'function') {
         report.warn('invalid_listener', __DEV__ && `on() takes "phase" and a function; got ${describe(type)}`)
@@ -107,7 +107,7 @@ export function createApi(parts: ApiParts): Journey {
     reset() {
       intake._hand_(() => {
         identity.reset()
-        hooks._guard_(() => engine.reset(), __DEV__ && 'The phase engine (reset)')
+        hooks._guard_(() => engine._reset_(), __DEV__ && 'The phase engine (reset)')
         hooks._each_('reset')
       })
     },

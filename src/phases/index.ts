@@ -96,7 +96,7 @@ function resolve(option: PhasesOption | undefined): PhaseModel {
  * @param ctx the core's state slots, and whether the localStorage copy may be written now
  * @example
  * const engine = createPhaseEngine({ extends: 'default', rules: [{ id: 'decision.quote-page', to: 'decision', type: 'page', path: '/quote' }] }, ctx)
- * const change = engine.decide(event) // { from: 'awareness', to: 'decision', rule: 'decision.quote-page', reason: 'page /quote matched decision.quote-page' }
+ * const change = engine._decide_(event) // { from: 'awareness', to: 'decision', rule: 'decision.quote-page', reason: 'page /quote matched decision.quote-page' }
  */
 export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEngineContext): PhaseEngine {
   const { phases, rules, words: vocabularies = [], customer } = resolve(option)
@@ -105,14 +105,14 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
   const words = compileWords(vocabularies)
   const inspect = createInspector(words)
   const customerRank = customer == null ? Infinity : rank.get(customer)!
-  const store = createPhaseStore(ctx.state<PhaseState>(SLOT), rank, ctx.canPersist)
+  const store = createPhaseStore(ctx._state_<PhaseState>(SLOT), rank, ctx._canPersist_)
   // Read at creation: the phase is right synchronously after a reload.
-  let state = store.sync(freshState(phases[0]!, 0))
+  let state = store._sync_(freshState(phases[0]!, 0))
 
   function decide(event: JourneyEvent): PhaseChange | undefined {
     // The engine's own announcement is not a touchpoint of the visitor.
     if (event.name === 'phase_change') return
-    state = store.sync(state)
+    state = store._sync_(state)
     const time = Date.parse(event.timestamp) || Date.now()
     const current = state.p
     const sessionId = event.sessionId || ''
@@ -174,20 +174,20 @@ export function createPhaseEngine(option: PhasesOption | undefined, ctx: PhaseEn
     }
     // The localStorage copy follows the phase, conversion and sessions, not every event.
     const mirror = !!change || !session || next.c !== state.c
-    store.save((state = next), mirror)
+    store._save_((state = next), mirror)
     return change
   }
 
   return {
-    get phase() {
+    get _phase_() {
       return state.p
     },
-    decide,
-    history: () => state.h.slice(),
-    reset() {
-      store.forget()
-      store.save((state = freshState(phases[0]!, state.e + 1)))
+    _decide_: decide,
+    _history_: () => state.h.slice(),
+    _reset_() {
+      store._forget_()
+      store._save_((state = freshState(phases[0]!, state.e + 1)))
     },
-    forget: store.forget,
+    _forget_: store._forget_,
   }
 }

@@ -21,14 +21,14 @@ export interface PhaseStore {
    * `state` joined with what storage and other tabs know (cheap when neither changed since the
    * last call): what the engine decides from.
    */
-  sync(state: PhaseState): PhaseState
+  _sync_(state: PhaseState): PhaseState
   /**
    * Writes `next` to the slot; `mirror` says the change is one the localStorage copy must have
    * (phase, conversion, a new session), written there while allowed.
    */
-  save(next: PhaseState, mirror?: boolean): void
+  _save_(next: PhaseState, mirror?: boolean): void
   /** Deletes the localStorage copy (consent denied, reset). */
-  forget(): void
+  _forget_(): void
 }
 
 /**
@@ -48,7 +48,7 @@ export function createPhaseStore(slot: StateSlot<PhaseState>, rank: ReadonlyMap<
   let stale = false
 
   return {
-    sync(state) {
+    _sync_(state) {
       const stored = slot.get()
       if (stored !== slotValue) {
         slotValue = stored
@@ -68,7 +68,7 @@ export function createPhaseStore(slot: StateSlot<PhaseState>, rank: ReadonlyMap<
       }
       return state
     },
-    save(next, mirror) {
+    _save_(next, mirror) {
       slot.set((slotValue = next))
       if (mirror) stale = true
       if (stale && canPersist && canPersist()) {
@@ -80,7 +80,7 @@ export function createPhaseStore(slot: StateSlot<PhaseState>, rank: ReadonlyMap<
         }
       }
     },
-    forget() {
+    _forget_() {
       stale = true
       mirrorJson = null
       try {

@@ -1,7 +1,7 @@
 /**
  * The seam between the core and the phase engine, and the rule language of phase models.
  *
- * The core calls `createPhaseEngine` once in `createJourney`, then `decide(event)` for every event
+ * The core calls `createPhaseEngine` once in `createJourney`, then `_decide_(event)` for every event
  * after it has been enriched (session, campaign) and before it is queued.
  */
 import type { EventType, JourneyEvent } from '../event/types'
@@ -221,29 +221,29 @@ export interface PhaseHistoryEntry extends PhaseChange {
   eventId: string
 }
 
-/** What the core gives the engine. */
+/** What the core gives the engine. (Members written `_name_`, as the engine's: the build shortens them; not public.) */
 export interface PhaseEngineContext {
-  /** Persisted state (IndexedDB; memory only while consent is pending), read before any decide(). */
-  state<T>(key: string): StateSlot<T>
+  /** Persisted state (IndexedDB; memory only while consent is pending), read before any _decide_(). */
+  _state_<T>(key: string): StateSlot<T>
   /**
    * Whether the engine may write its synchronous copy of the state to localStorage now: true
    * only while consent is granted. Left out, the engine writes nothing outside its state slot.
    */
-  canPersist?(): boolean
+  _canPersist_?(): boolean
 }
 
 export interface PhaseEngine {
   /** The current phase. */
-  readonly phase: string
+  readonly _phase_: string
   /** Decides the phase for this event; returns the change when it moved the visitor. */
-  decide(event: JourneyEvent): PhaseChange | undefined
+  _decide_(event: JourneyEvent): PhaseChange | undefined
   /** Every change so far, oldest first (the last 32). */
-  history(): PhaseHistoryEntry[]
+  _history_(): PhaseHistoryEntry[]
   /** Back to the first phase with no history (`journey.reset()`). */
-  reset(): void
+  _reset_(): void
   /**
    * Deletes the engine's localStorage copy of the state, keeping the phase in memory. The core
    * calls it when consent is denied, beside deleting the stored state.
    */
-  forget(): void
+  _forget_(): void
 }

@@ -38,7 +38,7 @@ function decider({ plugins = [], beforeSend, listeners = [] }: { plugins?: Touch
   const state = new Map<string, unknown>()
   const slot = <T>(key: string): StateSlot<T> => ({ get: () => state.get(key) as T | undefined, set: (value) => void state.set(key, value) })
   const report = createReporter((error) => errors.push(error))
-  const engine = createPhaseEngine(MODEL, { state: slot })
+  const engine = createPhaseEngine(MODEL, { _state_: slot })
   const queued: Array<[string, JourneyEvent]> = []
   const decide = createDecider({
     _identity_: createIdentity(slot, 30 * 60_000),
@@ -159,6 +159,6 @@ describe('beforeSend and onEvent', () => {
     const { decide, queued, engine } = decider({ beforeSend: (event) => (event.name === 'phase_change' ? null : event) })
     decide(captured('pricing'))
     expect(queued.map(([, event]) => [event.name, event.phase])).toEqual([['pricing', 'consideration']])
-    expect(engine.phase).toBe('consideration')
+    expect(engine._phase_).toBe('consideration')
   })
 })

@@ -26,7 +26,7 @@ function make(consent: ConsentState = 'granted', hydrated = true) {
   const slots = fakeSlots(hydrated)
   const calls: string[] = []
   const identity = { anonymousId: vi.fn(() => 'anon'), sessionId: vi.fn(() => 'sess'), reset: vi.fn() } as unknown as Identity
-  const engine = { phase: 'decision', history: vi.fn(() => []), reset: vi.fn(), forget: vi.fn(), decide: vi.fn() } satisfies PhaseEngine
+  const engine = { _phase_: 'decision', _history_: vi.fn(() => []), _reset_: vi.fn(), _forget_: vi.fn(), _decide_: vi.fn() } satisfies PhaseEngine
   const hooks = { _each_: vi.fn((hook: string) => void calls.push(`hook ${hook}`)), _guard_: vi.fn((task: () => void) => task()), _beforeSend_: vi.fn() } as unknown as Hooks
   const track = vi.fn((...args: unknown[]) => void calls.push(`track ${args[1]}`))
   const steps: Step[] = []
@@ -85,7 +85,7 @@ describe('reading', () => {
     const { journey, parts, startup } = make()
     expect(journey.phase).toBe('decision')
     journey.explain()
-    expect(parts.engine.history).toHaveBeenCalledTimes(1)
+    expect(parts.engine._history_).toHaveBeenCalledTimes(1)
     expect(journey.ready).toBe(startup._ready_)
   })
 })
@@ -168,7 +168,7 @@ describe('reset', () => {
     expect(steps).toHaveLength(1)
     steps[0]!()
     expect(parts.identity.reset).toHaveBeenCalledTimes(1)
-    expect(parts.engine.reset).toHaveBeenCalledTimes(1)
+    expect(parts.engine._reset_).toHaveBeenCalledTimes(1)
     expect(calls).toEqual(['hook reset'])
   })
 })

@@ -25,10 +25,10 @@ describe('explaining', () => {
     const who = visitor()
     const pricing = who.event('page', 'page_view', { path: '/pricing' })
     const purchase = who.event('track', 'purchase')
-    engine.decide(who.event('page', 'page_view', { path: '/' }))
-    engine.decide(pricing)
-    engine.decide(purchase)
-    expect(engine.history()).toEqual([
+    engine._decide_(who.event('page', 'page_view', { path: '/' }))
+    engine._decide_(pricing)
+    engine._decide_(purchase)
+    expect(engine._history_()).toEqual([
       {
         from: 'awareness',
         to: 'consideration',
@@ -51,8 +51,8 @@ describe('explaining', () => {
   it('hands out a copy of the history', async () => {
     const { engine } = await open(freshDatabase())
     play(engine, visitor(), 'page /pricing')
-    engine.history().length = 0
-    expect(engine.history()).toHaveLength(1)
+    engine._history_().length = 0
+    expect(engine._history_()).toHaveLength(1)
   })
 })
 
@@ -74,7 +74,7 @@ describe('deciding', () => {
     const model: PhasesOption = { phases: ['a', 'b'], rules: [{ id: 'b.echo', to: 'b', name: 'phase_change' }] }
     const { engine } = await open(freshDatabase(), model)
     expect(play(engine, visitor(), 'track phase_change')).toBeUndefined()
-    expect(engine.phase).toBe('a')
+    expect(engine._phase_).toBe('a')
   })
 
   it('counts a rule whose when() throws as no match, and throws nothing', async () => {
@@ -94,7 +94,7 @@ describe('deciding', () => {
     const { engine } = await open(freshDatabase(), model)
     const who = visitor()
     expect(() => play(engine, who, 'track anything')).not.toThrow()
-    expect(engine.phase).toBe('a')
+    expect(engine._phase_).toBe('a')
     expect(play(engine, who, 'track ok')).toMatchObject({ rule: 'b.fine' })
   })
 
@@ -123,10 +123,10 @@ describe('reset', () => {
     const { engine, storage } = await open(database)
     const who = visitor()
     for (const step of ['page /', 'page /a', 'track purchase', 'new session', 'page /']) play(engine, who, step)
-    expect(engine.phase).toBe('retention')
-    engine.reset()
-    expect(engine.phase).toBe('awareness')
-    expect(engine.history()).toEqual([])
+    expect(engine._phase_).toBe('retention')
+    engine._reset_()
+    expect(engine._phase_).toBe('awareness')
+    expect(engine._history_()).toEqual([])
     // Same session, but the session count and the page views start again, and nothing is converted.
     expect(play(engine, who, 'page /b')).toBeUndefined()
     expect(play(engine, who, 'page /c')).toBeUndefined()
@@ -136,8 +136,8 @@ describe('reset', () => {
     localStorage.clear()
     const reloaded = await open(database)
     expect(play(reloaded.engine, who, 'page /e')).toBeUndefined()
-    expect(reloaded.engine.phase).toBe('consideration')
-    expect(reloaded.engine.history()).toHaveLength(1)
+    expect(reloaded.engine._phase_).toBe('consideration')
+    expect(reloaded.engine._history_()).toHaveLength(1)
   })
 })
 
@@ -159,7 +159,7 @@ describe('persistence', () => {
     const third = await open(database, 'default', { canPersist: false })
     who.newSession()
     expect(play(third.engine, who, 'page /')).toMatchObject({ from: 'decision', to: 'retention', rule: 'retention.returning-customer' })
-    expect(third.engine.history().map((entry) => entry.to)).toEqual(['consideration', 'decision', 'retention'])
+    expect(third.engine._history_().map((entry) => entry.to)).toEqual(['consideration', 'decision', 'retention'])
     expect(localStorage.length).toBe(0)
   })
 
@@ -170,8 +170,8 @@ describe('persistence', () => {
     await first.storage.settled()
 
     const reloaded = createPhaseEngine('default', tab(database).ctx)
-    expect(reloaded.phase).toBe('decision')
-    expect(reloaded.history()).toEqual(first.engine.history())
+    expect(reloaded._phase_).toBe('decision')
+    expect(reloaded._history_()).toEqual(first.engine._history_())
   })
 
   it('starts fresh from a state of another model or a corrupt copy', async () => {
@@ -180,13 +180,13 @@ describe('persistence', () => {
     play(first.engine, visitor(), 'page /checkout')
     await first.storage.settled()
     const other = await open(database, b2b)
-    expect(other.engine.phase).toBe('need')
+    expect(other.engine._phase_).toBe('need')
     expect(play(other.engine, visitor(), 'page /')).toBeUndefined()
-    expect(other.engine.phase).toBe('need')
+    expect(other.engine._phase_).toBe('need')
 
     localStorage.setItem(MIRROR_KEY, '{"p":')
     const corrupt = createPhaseEngine('default', tab(freshDatabase()).ctx)
-    expect(corrupt.phase).toBe('awareness')
+    expect(corrupt._phase_).toBe('awareness')
   })
 })
 
@@ -203,11 +203,11 @@ describe('consent', () => {
     expect(JSON.parse(localStorage.getItem(MIRROR_KEY)!)).toMatchObject({ p: 'consideration' })
 
     storage.setCanPersist(false)
-    engine.forget()
+    engine._forget_()
     expect(localStorage.getItem(MIRROR_KEY)).toBeNull()
-    expect(engine.phase).toBe('consideration')
+    expect(engine._phase_).toBe('consideration')
     play(engine, who, 'page /cart')
-    expect(engine.phase).toBe('decision')
+    expect(engine._phase_).toBe('decision')
     expect(localStorage.getItem(MIRROR_KEY)).toBeNull()
   })
 
@@ -232,10 +232,10 @@ describe('two tabs over one store', () => {
     const a = await open(database)
     const b = await open(database)
     play(a.engine, who, 'track purchase')
-    expect(a.engine.phase).toBe('decision')
+    expect(a.engine._phase_).toBe('decision')
     // B writes last, from the state it read before A's purchase.
     expect(play(b.engine, who, 'page /blog')).toBeUndefined()
-    expect(b.engine.phase).toBe('decision')
+    expect(b.engine._phase_).toBe('decision')
     await Promise.all([a.storage.settled(), b.storage.settled()])
 
     // A reload that has only IndexedDB still knows the phase and the conversion.
@@ -252,14 +252,14 @@ describe('two tabs over one store', () => {
     const who = visitor()
     play(a.engine, who, 'page /checkout')
     play(b.engine, who, 'page /')
-    expect(b.engine.phase).toBe('decision')
-    a.engine.reset()
+    expect(b.engine._phase_).toBe('decision')
+    a.engine._reset_()
     play(b.engine, who, 'page /about')
-    expect(b.engine.phase).toBe('awareness')
-    expect(b.engine.history()).toEqual([])
+    expect(b.engine._phase_).toBe('awareness')
+    expect(b.engine._history_()).toEqual([])
     await Promise.all([a.storage.settled(), b.storage.settled()])
     localStorage.clear()
-    expect((await open(database)).engine.phase).toBe('awareness')
+    expect((await open(database)).engine._phase_).toBe('awareness')
   })
 
   it('a move backwards in one tab is not undone by another', async () => {
@@ -278,7 +278,7 @@ describe('two tabs over one store', () => {
     play(b.engine, who, 'track other')
     play(a.engine, who, 'track back')
     play(b.engine, who, 'track other')
-    expect([a.engine.phase, b.engine.phase]).toEqual(['a', 'a'])
+    expect([a.engine._phase_, b.engine._phase_]).toEqual(['a', 'a'])
   })
 
   it('tabs with sessions of their own count each session once', async () => {
@@ -296,7 +296,7 @@ describe('two tabs over one store', () => {
       who.useSession(second)
       play(b.engine, who, 'page /')
     }
-    expect([a.engine.phase, b.engine.phase]).toEqual(['a', 'a'])
+    expect([a.engine._phase_, b.engine._phase_]).toEqual(['a', 'a'])
     who.newSession()
     expect(play(b.engine, who, 'page /')).toMatchObject({ rule: 'b.third-session' })
   })
@@ -318,10 +318,10 @@ describe('bounds', () => {
       play(engine, who, 'track go')
       play(engine, who, 'track back')
     }
-    const history = engine.history()
+    const history = engine._history_()
     expect(history).toHaveLength(32)
     expect(history.at(-1)).toMatchObject({ from: 'b', to: 'a', rule: 'a.back' })
-    const stored = storage.ctx.state<{ s: unknown[]; n: number; h: unknown[] }>('phases').get()!
+    const stored = storage.ctx._state_<{ s: unknown[]; n: number; h: unknown[] }>('phases').get()!
     expect(stored.s).toHaveLength(8)
     expect(stored.n).toBe(40)
     expect(JSON.stringify(stored).length).toBeLessThan(8000)
@@ -352,11 +352,11 @@ describe('set-up mistakes throw a clear error', () => {
 
   it('every built-in model is accepted, and no option means the default one', () => {
     const ctx = tab(freshDatabase()).ctx
-    expect(createPhaseEngine(undefined, ctx).phase).toBe('awareness')
-    expect(createPhaseEngine('default', ctx).phase).toBe('awareness')
-    expect(createPhaseEngine(b2b, ctx).phase).toBe('need')
-    expect(createPhaseEngine({ extends: b2b }, ctx).phase).toBe('need')
-    expect(createPhaseEngine(phasePresets.b2b, ctx).phase).toBe('need')
-    expect(createPhaseEngine({ extends: phasePresets.default }, ctx).phase).toBe('awareness')
+    expect(createPhaseEngine(undefined, ctx)._phase_).toBe('awareness')
+    expect(createPhaseEngine('default', ctx)._phase_).toBe('awareness')
+    expect(createPhaseEngine(b2b, ctx)._phase_).toBe('need')
+    expect(createPhaseEngine({ extends: b2b }, ctx)._phase_).toBe('need')
+    expect(createPhaseEngine(phasePresets.b2b, ctx)._phase_).toBe('need')
+    expect(createPhaseEngine({ extends: phasePresets.default }, ctx)._phase_).toBe('awareness')
   })
 })

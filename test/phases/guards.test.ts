@@ -19,7 +19,7 @@ async function journeyOf(model: PhasesOption | undefined, steps: string[]) {
   const phases: string[] = []
   for (const step of steps) {
     play(engine, who, step)
-    if (!/^(new session|wait )/.test(step)) phases.push(engine.phase)
+    if (!/^(new session|wait )/.test(step)) phases.push(engine._phase_)
   }
   return { engine, phases }
 }
@@ -40,7 +40,7 @@ describe('content sections', () => {
   it('three pages outside content sections are consideration, as before', async () => {
     const { engine, phases } = await journeyOf(undefined, ['page /', 'page /blog/x', 'page /about', 'page /team'])
     expect(phases).toEqual(['awareness', 'awareness', 'awareness', 'consideration'])
-    expect(engine.history()[0]!.rule).toBe('consideration.third-page-view')
+    expect(engine._history_()[0]!.rule).toBe('consideration.third-page-view')
   })
 })
 
@@ -48,7 +48,7 @@ describe('conversions', () => {
   it('a newsletter subscribe is not a purchase, and the next visit does not make a customer', async () => {
     const { engine, phases } = await journeyOf(undefined, ['track subscribe {"list":"newsletter"}', 'new session', 'page /'])
     expect(phases).toEqual(['consideration', 'consideration'])
-    expect(engine.history().map((entry) => entry.rule)).toEqual(['consideration.contact'])
+    expect(engine._history_().map((entry) => entry.rule)).toEqual(['consideration.contact'])
   })
 
   it('a subscribe with a plan or a price is a purchase', async () => {
@@ -103,7 +103,7 @@ describe('onboarding is not ended by a timer while on onboarding pages (b2b)', (
   it('a customer back after 20 days on the getting-started pages is still onboarding; elsewhere, retention', async () => {
     const { engine, phases } = await journeyOf(b2b, ['track contract_signed', 'wait 20d', 'new session', 'page /getting-started/import', 'wait 20d', 'new session', 'page /erste-schritte', 'wait 1d', 'new session', 'page /dashboard'])
     expect(phases).toEqual(['onboarding', 'onboarding', 'onboarding', 'retention'])
-    expect(engine.history().at(-1)!.rule).toBe('retention.returning-customer')
+    expect(engine._history_().at(-1)!.rule).toBe('retention.returning-customer')
   })
 
   it('an invite during onboarding is not expansion', async () => {

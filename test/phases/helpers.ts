@@ -75,9 +75,9 @@ export function play(engine: PhaseEngine, who: Visitor, step: string): PhaseChan
   const [verb, what = '', ...rest] = step.split(' ')
   if (step === 'new session') return void who.newSession()
   if (verb === 'wait') return void who.wait(Number(what.slice(0, -1)) * UNITS[what.slice(-1)]!)
-  if (verb === 'page') return engine.decide(who.event('page', 'page_view', { path: what }))
-  if (verb === 'identify') return engine.decide(who.event('identify', 'identify'))
-  if (verb === 'track') return engine.decide(who.event('track', what, { props: rest.length ? JSON.parse(rest.join(' ')) : {} }))
+  if (verb === 'page') return engine._decide_(who.event('page', 'page_view', { path: what }))
+  if (verb === 'identify') return engine._decide_(who.event('identify', 'identify'))
+  if (verb === 'track') return engine._decide_(who.event('track', what, { props: rest.length ? JSON.parse(rest.join(' ')) : {} }))
   throw new Error(`unknown step: ${step}`)
 }
 
@@ -91,14 +91,14 @@ export function tab(database: string, { canPersist = true } = {}) {
   const writes: Array<Promise<void>> = []
   let persist = canPersist
   const ctx: PhaseEngineContext = {
-    state: <T>(key: string): StateSlot<T> => ({
+    _state_: <T>(key: string): StateSlot<T> => ({
       get: () => values.get(key) as T | undefined,
       set(value) {
         values.set(key, value)
         writes.push(set(key, value, store))
       },
     }),
-    canPersist: () => persist,
+    _canPersist_: () => persist,
   }
   return {
     ctx,

@@ -331,11 +331,11 @@ describe.each([
     const engine = createPhaseEngine(journey.model, storage.ctx)
     await storage.load()
     const who = visitor()
-    let phase = engine.phase
+    let phase = engine._phase_
     for (const [step, expected, rule] of journey.steps) {
       const change = play(engine, who, step)
       const label = `after "${step}"`
-      expect(engine.phase, label).toBe(expected)
+      expect(engine._phase_, label).toBe(expected)
       if (expected === phase) expect(change, label).toBeUndefined()
       else expect(change, label).toMatchObject({ from: phase, to: expected, rule })
       phase = expected

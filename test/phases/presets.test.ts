@@ -9,7 +9,7 @@ import { standard } from '../../src/phases/presets/default'
 
 const memory = () => {
   const values = new Map<string, unknown>()
-  return { state: <T,>(key: string) => ({ get: () => values.get(key) as T | undefined, set: (value: T | undefined) => void values.set(key, value) }) }
+  return { _state_: <T,>(key: string) => ({ get: () => values.get(key) as T | undefined, set: (value: T | undefined) => void values.set(key, value) }) }
 }
 
 describe('phasePresets', () => {
@@ -20,8 +20,8 @@ describe('phasePresets', () => {
   })
 
   it('each is a model the engine accepts, starting in its first phase', () => {
-    expect(createPhaseEngine(phasePresets.default, memory()).phase).toBe('awareness')
-    expect(createPhaseEngine(phasePresets.b2b, memory()).phase).toBe('need')
+    expect(createPhaseEngine(phasePresets.default, memory())._phase_).toBe('awareness')
+    expect(createPhaseEngine(phasePresets.b2b, memory())._phase_).toBe('need')
   })
 
   it('every rule id is unique within its model and moves to one of its phases', () => {

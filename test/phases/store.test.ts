@@ -56,35 +56,35 @@ describe('sync', () => {
   it('joins what the slot holds, and then what the localStorage copy holds', () => {
     const { slot } = fakeSlot(at('consideration'))
     const store = createPhaseStore(slot, rank, () => true)
-    expect(store.sync(start()).p).toBe('consideration')
+    expect(store._sync_(start()).p).toBe('consideration')
     localStorage.setItem(MIRROR_KEY, JSON.stringify(at('decision', { c: true })))
-    expect(store.sync(at('consideration'))).toMatchObject({ p: 'decision', c: true })
+    expect(store._sync_(at('consideration'))).toMatchObject({ p: 'decision', c: true })
   })
 
   it('reads each side again only when it changed', () => {
     const { slot, put } = fakeSlot(at('consideration'))
     const store = createPhaseStore(slot, rank)
-    store.sync(start())
+    store._sync_(start())
     // The same slot value and copy as before: the state passed in comes back as it is.
     const mine = start()
-    expect(store.sync(mine)).toBe(mine)
+    expect(store._sync_(mine)).toBe(mine)
     put(at('decision'))
-    expect(store.sync(mine).p).toBe('decision')
+    expect(store._sync_(mine).p).toBe('decision')
   })
 
   it('ignores a corrupt copy, another model\'s state, and a localStorage that throws', () => {
     localStorage.setItem(MIRROR_KEY, '{not json')
     const { slot, put } = fakeSlot({ p: 'onboarding', s: [], h: [] })
     const store = createPhaseStore(slot, rank)
-    expect(store.sync(start()).p).toBe('awareness')
+    expect(store._sync_(start()).p).toBe('awareness')
     put(at('decision'))
     fake.fail.getItem = true
     localStorage.clear() // (the copy would be read again if it could be)
-    const state = store.sync(start())
+    const state = store._sync_(start())
     expect(state.p).toBe('decision')
     fake.fail.getItem = false
     localStorage.setItem(MIRROR_KEY, JSON.stringify(at('consideration', { c: true })))
-    expect(store.sync(state)).toMatchObject({ p: 'decision', c: true })
+    expect(store._sync_(state)).toMatchObject({ p: 'decision', c: true })
   })
 })
 
@@ -93,14 +93,14 @@ describe('save', () => {
     let allowed = false
     const { slot, writes } = fakeSlot()
     const store = createPhaseStore(slot, rank, () => allowed)
-    store.save(at('consideration'), true)
+    store._save_(at('consideration'), true)
     expect(writes).toHaveLength(1)
     expect(localStorage.getItem(MIRROR_KEY)).toBeNull() // not allowed yet
     allowed = true
-    store.save(at('consideration', { t: 5 }))
+    store._save_(at('consideration', { t: 5 }))
     // Still behind from the earlier change: written now that it may be.
     expect(JSON.parse(localStorage.getItem(MIRROR_KEY)!)).toMatchObject({ p: 'consideration', t: 5 })
-    store.save(at('consideration', { t: 9 }))
+    store._save_(at('consideration', { t: 9 }))
     // Nothing the copy must have: an ordinary event is not worth a localStorage write.
     expect(JSON.parse(localStorage.getItem(MIRROR_KEY)!).t).toBe(5)
     expect(writes).toHaveLength(3)
@@ -108,17 +108,17 @@ describe('save', () => {
 
   it('never writes the copy without canPersist', () => {
     const store = createPhaseStore(fakeSlot().slot, rank)
-    store.save(at('decision'), true)
+    store._save_(at('decision'), true)
     expect(localStorage.length).toBe(0)
   })
 
   it('keeps the copy behind when localStorage refuses the write, and tries again at the next save', () => {
     const store = createPhaseStore(fakeSlot().slot, rank, () => true)
     fake.fail.setItem = true
-    expect(() => store.save(at('consideration'), true)).not.toThrow()
+    expect(() => store._save_(at('consideration'), true)).not.toThrow()
     expect(localStorage.getItem(MIRROR_KEY)).toBeNull()
     fake.fail.setItem = false
-    store.save(at('consideration', { t: 1 }))
+    store._save_(at('consideration', { t: 1 }))
     expect(fake.calls.setItem).toBe(2)
     expect(JSON.parse(localStorage.getItem(MIRROR_KEY)!).t).toBe(1)
   })
@@ -126,8 +126,8 @@ describe('save', () => {
   it('a state its own slot knew better (the copy forgotten, or a first load) goes to the copy at the next save', () => {
     const { slot } = fakeSlot(at('decision'))
     const store = createPhaseStore(slot, rank, () => true)
-    const state = store.sync(start())
-    store.save({ ...state, t: 3 })
+    const state = store._sync_(start())
+    store._save_({ ...state, t: 3 })
     expect(JSON.parse(localStorage.getItem(MIRROR_KEY)!)).toMatchObject({ p: 'decision', t: 3 })
   })
 })
@@ -136,14 +136,14 @@ describe('forget', () => {
   it('deletes the copy, and the next allowed save writes it again', () => {
     localStorage.setItem(MIRROR_KEY, JSON.stringify(at('decision')))
     const store = createPhaseStore(fakeSlot().slot, rank, () => true)
-    store.forget()
+    store._forget_()
     expect(localStorage.getItem(MIRROR_KEY)).toBeNull()
-    store.save(at('awareness', { e: 1 }))
+    store._save_(at('awareness', { e: 1 }))
     expect(JSON.parse(localStorage.getItem(MIRROR_KEY)!)).toMatchObject({ p: 'awareness', e: 1 })
   })
 
   it('does not throw where localStorage does', () => {
     fake.fail.removeItem = true
-    expect(() => createPhaseStore(fakeSlot().slot, rank).forget()).not.toThrow()
+    expect(() => createPhaseStore(fakeSlot().slot, rank)._forget_()).not.toThrow()
   })
 })

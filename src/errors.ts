@@ -4,14 +4,15 @@
  */
 import type { ErrorCode, JourneyError } from './types'
 
+/** (Members written `_name_`: the build shortens them. Touchpoints get `warn` through their context.) */
 export interface Reporter {
   /**
    * Reports a problem: console once per `code`, `onError` every time. Call sites pass the text as
    * `__DEV__ && '…'`: the production build keeps only the code, which then is the message too.
    */
-  warn(code: ErrorCode, message: string | false, detail?: Omit<JourneyError, 'code' | 'message'>): void
+  _warn_(code: ErrorCode, message: string | false, detail?: Omit<JourneyError, 'code' | 'message'>): void
   /** Logs when `debug` is on. */
-  debug(...args: unknown[]): void
+  _debug_(...args: unknown[]): void
 }
 
 const PREFIX = '[journeykit]'
@@ -22,7 +23,7 @@ export function createReporter(onError?: (error: JourneyError) => void, debugOn?
   // recurse without end.
   let reporting = false
   return {
-    warn(code, text, detail) {
+    _warn_(code, text, detail) {
       const message = text || code
       if (!warned.has(code) || debugOn) {
         warned.add(code)
@@ -39,7 +40,7 @@ export function createReporter(onError?: (error: JourneyError) => void, debugOn?
         }
       }
     },
-    debug: debugOn ? (...args) => console.debug(PREFIX, ...args) : () => {},
+    _debug_: debugOn ? (...args) => console.debug(PREFIX, ...args) : () => {},
   }
 }
 

@@ -121,7 +121,7 @@ export function createJourney<Events extends EventMap<Events> = AnyEvents, Phase
       _ready_: () => slots._hydrated_ && startup._granted_(),
       _open_: () => startup._granted_() && !!startup._delivery_,
       _dropped_(count) {
-        report.warn('queue_full', __DEV__ && `More than ${config._maxQueueSize_} events waited; the ${count} oldest were dropped`, { count })
+        report._warn_('queue_full', __DEV__ && `More than ${config._maxQueueSize_} events waited; the ${count} oldest were dropped`, { count })
         startup._delivery_!._countDropped_(count)
       },
       _decide_: createDecider({ _identity_: identity, _hooks_: hooks, _engine_: engine, _listeners_: listeners, _report_: report, _enqueue_: (key, event) => startup._delivery_?._enqueue_(key, event) }),

@@ -22,12 +22,12 @@ function unionMembers(): string[] {
 describe('ErrorCode', () => {
   test('is the type of every report: JourneyError.code, the reporter and the touchpoint context', () => {
     expectTypeOf<JourneyError['code']>().toEqualTypeOf<ErrorCode>()
-    expectTypeOf<Parameters<Reporter['warn']>[0]>().toEqualTypeOf<ErrorCode>()
+    expectTypeOf<Parameters<Reporter['_warn_']>[0]>().toEqualTypeOf<ErrorCode>()
     expectTypeOf<Parameters<TouchpointContext['warn']>[0]>().toEqualTypeOf<ErrorCode>()
     const report = createReporter()
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     // @ts-expect-error: a code outside the union does not compile
-    report.warn('no_such_code', 'x')
+    report._warn_('no_such_code', 'x')
   })
 
   test('holds exactly the codes the README documents under "Bad input"', () => {
@@ -46,9 +46,9 @@ describe('createReporter', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const errors: JourneyError[] = []
     const report = createReporter((error) => errors.push(error))
-    report.warn('queue_full', 'first', { count: 3 })
-    report.warn('queue_full', 'second', { count: 4 })
-    report.warn('delivery_failed', 'third', { status: 503 })
+    report._warn_('queue_full', 'first', { count: 3 })
+    report._warn_('queue_full', 'second', { count: 4 })
+    report._warn_('delivery_failed', 'third', { status: 503 })
     expect(warn.mock.calls.map((call) => call[0])).toEqual(['[journeykit] first', '[journeykit] third'])
     expect(errors).toEqual([
       { code: 'queue_full', message: 'first', count: 3 },
@@ -62,10 +62,10 @@ describe('createReporter', () => {
     let calls = 0
     const report: Reporter = createReporter(() => {
       calls++
-      report.warn('internal_error', 'from inside onError')
+      report._warn_('internal_error', 'from inside onError')
       throw new Error('onError')
     })
-    expect(() => report.warn('plugin_failed', 'x')).not.toThrow()
+    expect(() => report._warn_('plugin_failed', 'x')).not.toThrow()
     expect(calls).toBe(1)
   })
 })

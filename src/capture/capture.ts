@@ -22,15 +22,15 @@ export type Capture = (type: EventType, name: unknown, props: unknown, userId?: 
 export function createCapture(scrub: (url: string) => string, pageUrl: () => string, report: Reporter): Capture {
   return (type, name, props, userId, href, time, title) => {
     if (typeof name !== 'string' || !(name = name.trim()) || (name as string).length > NAME_LIMIT) {
-      report.warn('invalid_name', __DEV__ && `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`)
+      report._warn_('invalid_name', __DEV__ && `Event names must be non-empty strings of at most ${NAME_LIMIT} characters; got ${describe(name)}. The event was dropped.`)
       return undefined
     }
     const notes: CleanReport = {}
     const cleaned = cleanProps(props, notes)
-    if (notes._invalid_) report.warn('invalid_props', __DEV__ && `${notes._invalid_}; "${name}" was tracked without props`)
-    if (notes._cleaned_) report.warn('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes._cleaned_}`)
+    if (notes._invalid_) report._warn_('invalid_props', __DEV__ && `${notes._invalid_}; "${name}" was tracked without props`)
+    if (notes._cleaned_) report._warn_('props_cleaned', __DEV__ && `Props of "${name}" were cleaned: ${notes._cleaned_}`)
     if (!cleaned) {
-      report.warn('event_too_large', __DEV__ && `"${name}" is larger than 32 KiB and was dropped`)
+      report._warn_('event_too_large', __DEV__ && `"${name}" is larger than 32 KiB and was dropped`)
       return undefined
     }
     return { type, name: name as string, props: cleaned, time: time ?? Date.now(), context: pageContext(scrub, href ?? pageUrl(), title), userId }

@@ -81,7 +81,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
         flushTimer._at_(flushInterval)
       })
       .catch((error: unknown) => {
-        report.warn('storage_failed', __DEV__ && 'Reading the queue failed', { cause: error })
+        report._warn_('storage_failed', __DEV__ && 'Reading the queue failed', { cause: error })
         flushTimer._at_(flushInterval)
       })
       .finally(() => {
@@ -100,7 +100,7 @@ export function createDelivery(config: DeliveryConfig): Delivery {
     // What is not committed yet, that write included, is kept by the journal, synchronously.
     const unsaved = config._journal_?._save_() ?? 0
     if (unsaved) {
-      report.warn('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
+      report._warn_('storage_failed', __DEV__ && `${unsaved} events not yet stored could not be journaled on the way out (localStorage full or blocked)`, {
         count: unsaved,
       })
     }

@@ -21,9 +21,9 @@ export function verdictOf(result: SendResult, count: number, report: Reporter): 
   if (result.tooLarge && count > 1) return Verdict.Smaller
   const detail = { status: result.status, count, cause: result.error }
   if (result.retry) {
-    report.warn('delivery_failed', __DEV__ && `Sending ${count} events failed (${result.status || 'network error'}); retrying later`, detail)
+    report._warn_('delivery_failed', __DEV__ && `Sending ${count} events failed (${result.status || 'network error'}); retrying later`, detail)
     return Verdict.Retry
   }
-  report.warn('delivery_rejected', __DEV__ && `The endpoint refused ${count} events (${result.status}); they were dropped`, detail)
+  report._warn_('delivery_rejected', __DEV__ && `The endpoint refused ${count} events (${result.status}); they were dropped`, detail)
   return Verdict.Rejected
 }

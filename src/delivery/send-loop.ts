@@ -83,7 +83,7 @@ async function sendStored(
       const { _rows_: rows, _full_: full } = batch
       if (corrupt.length) {
         // Written by another version or tampered with: never sent, never blocking the queue.
-        report.warn('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
+        report._warn_('storage_corrupt', __DEV__ && `${corrupt.length} unreadable stored events were deleted`, { count: corrupt.length })
         await storage._remove_(corrupt)
       }
       if (!rows.length) {

@@ -30,11 +30,11 @@ export function encodeEvent(journeyEvent: JourneyEvent, report: Reporter): strin
     json = JSON.stringify(journeyEvent)
   } catch (error) {
     // Props were cleaned at track(); only a beforeSend hook can put something unserializable here.
-    report.warn('invalid_props', __DEV__ && `Event "${journeyEvent.name}" could not be serialized and was dropped`, { cause: error })
+    report._warn_('invalid_props', __DEV__ && `Event "${journeyEvent.name}" could not be serialized and was dropped`, { cause: error })
     return undefined
   }
   if (byteLength(json) > MAX_EVENT_BYTES) {
-    report.warn('event_too_large', __DEV__ && `Event "${journeyEvent.name}" is larger than 32 KiB and was dropped`)
+    report._warn_('event_too_large', __DEV__ && `Event "${journeyEvent.name}" is larger than 32 KiB and was dropped`)
     return undefined
   }
   return json

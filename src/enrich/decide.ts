@@ -27,9 +27,9 @@ export interface DecideConfig {
 export function createDecider({ _identity_: identity, _hooks_: hooks, _engine_: engine, _listeners_: listeners, _report_: report, _enqueue_: enqueue }: DecideConfig): (captured: CapturedEvent) => void {
   function queue(key: string, event: JourneyEvent): void {
     const out = hooks._beforeSend_(event)
-    if (!out) return report.debug('dropped by beforeSend', event)
+    if (!out) return report._debug_('dropped by beforeSend', event)
     hooks._each_('onEvent', out)
-    report.debug('queued', out)
+    report._debug_('queued', out)
     enqueue(key, out)
   }
 

@@ -32,7 +32,7 @@ export function createHooks(plugins: readonly Touchpoint[], report: Reporter, si
     try {
       task()
     } catch (error) {
-      report.warn('plugin_failed', __DEV__ && `${what} threw; the event went on without it`, { cause: error })
+      report._warn_('plugin_failed', __DEV__ && `${what} threw; the event went on without it`, { cause: error })
     }
   }
   return {

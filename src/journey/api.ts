@@ -69,7 +69,7 @@ export function createApi(parts: ApiParts): Journey {
     },
     identify(id, traits) {
       if ((typeof id !== 'string' || !id.trim()) && typeof id !== 'number') {
-        return report.warn('invalid_user_id', __DEV__ && `identify() needs a non-empty string user id; got ${describe(id)}`)
+        return report._warn_('invalid_user_id', __DEV__ && `identify() needs a non-empty string user id; got ${describe(id)}`)
       }
       fromApp('identify', 'identify', traits, String(id).trim())
     },
@@ -79,7 +79,7 @@ export function createApi(parts: ApiParts): Journey {
     explain: () => engine._history_(),
     on(type, listener) {
       if (type !== 'phase' || typeof listener !== 'function') {
-        report.warn('invalid_listener', __DEV__ && `on() takes "phase" and a function; got ${describe(type)}`)
+        report._warn_('invalid_listener', __DEV__ && `on() takes "phase" and a function; got ${describe(type)}`)
         return () => {}
       }
       listeners.add(listener)
@@ -87,7 +87,7 @@ export function createApi(parts: ApiParts): Journey {
     },
     consent(next) {
       if (!CONSENT_STATES.includes(next)) {
-        return report.warn('invalid_consent', __DEV__ && `consent() takes "granted", "denied" or "pending"; got ${describe(next)}`)
+        return report._warn_('invalid_consent', __DEV__ && `consent() takes "granted", "denied" or "pending"; got ${describe(next)}`)
       }
       if (startup._destroyed_ || !startup._answer_(next)) return
       // Consent is the visitor's, and the visitor is the site's: every journey on the page stops

@@ -117,7 +117,7 @@ export function createStartup(config: ResolvedOptions, report: Reporter, slots: 
         _maxQueueSize_: config._maxQueueSize_,
         _storage_: storage,
         // A wire format is a transport of its own (formats/types.ts).
-        _transport_: __WIRE_FORMAT__ && config._format_ ? config._format_(config._endpoint_, config._headers_, report.warn) : createTransport(config._endpoint_, config._headers_),
+        _transport_: __WIRE_FORMAT__ && config._format_ ? config._format_(config._endpoint_, config._headers_, report._warn_) : createTransport(config._endpoint_, config._headers_),
         _lock_: createSenderLock(storage, scope._lock_),
         _report_: report,
         _channel_: scope._channel_,

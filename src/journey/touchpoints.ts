@@ -27,7 +27,7 @@ export function touchpointContext(track: Track, scrub: (url: string) => string, 
       const { id, count, startedAt } = identity._storedSession_() ?? identity.session(Date.now())
       return { id, count, startedAt }
     },
-    warn: (kind, message, cause) => report.warn(kind, message, cause === undefined ? undefined : { cause }),
+    warn: (kind, message, cause) => report._warn_(kind, message, cause === undefined ? undefined : { cause }),
   }
 }
 

@@ -18,7 +18,7 @@ export function createTrack(startup: Startup, capture: Capture, intake: Pick<Int
   let keepScheduled = false
   return (type, name, props, newUserId, href, time, title) => {
     try {
-      if (startup._destroyed_) return report.warn('destroyed', __DEV__ && `"${String(name)}" was tracked after destroy() and ignored`)
+      if (startup._destroyed_) return report._warn_('destroyed', __DEV__ && `"${String(name)}" was tracked after destroy() and ignored`)
       if (startup._consent_ === 'denied') return
       const captured = capture(type, name, props, newUserId, href, time, title)
       if (!captured) return
@@ -34,7 +34,7 @@ export function createTrack(startup: Startup, capture: Capture, intake: Pick<Int
         })
       }
     } catch (error) {
-      report.warn('internal_error', __DEV__ && 'journeykit failed to record an event', { cause: error })
+      report._warn_('internal_error', __DEV__ && 'journeykit failed to record an event', { cause: error })
     }
   }
 }

@@ -22,9 +22,9 @@ export interface OpenedQueue {
 export function openQueue(scope: QueueScope, maxQueueSize: number, report: Reporter): OpenedQueue {
   const storage = resilientStorage(
     scope,
-    (error) => report.warn('storage_unavailable', __DEV__ && 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
+    (error) => report._warn_('storage_unavailable', __DEV__ && 'IndexedDB is unavailable: events are kept in memory for this page only', { cause: error }),
     (error) =>
-      report.warn('storage_failed', __DEV__ && 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
+      report._warn_('storage_failed', __DEV__ && 'Events could not be stored (is the site\'s storage full?): new ones are kept in memory meanwhile', {
         cause: error,
       }),
   )
@@ -34,7 +34,7 @@ export function openQueue(scope: QueueScope, maxQueueSize: number, report: Repor
     storage
       ._restore_(recovered._events_, recovered._state_, maxQueueSize, recovered._delivered_)
       // Removed only once in IndexedDB: restored to memory, they would be lost with this page.
-      .then(({ _durable_ }) => _durable_ && recovered._remove_(), (error: unknown) => report.warn('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
+      .then(({ _durable_ }) => _durable_ && recovered._remove_(), (error: unknown) => report._warn_('storage_failed', __DEV__ && 'Storing the events journaled by an earlier page failed', { cause: error }))
   }
   return { _storage_: storage, _journal_: journal }
 }

@@ -117,10 +117,10 @@ export function createOutbox(
           // Ended in memory (a write refused for quota): still held, for the journal on the way out.
           if (durable) written?.()
           if (trimmed) {
-            report.warn('queue_full', __DEV__ && `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
+            report._warn_('queue_full', __DEV__ && `The queue is full (${maxQueueSize}); the ${trimmed} oldest events were dropped`, { count: trimmed })
           }
         },
-        (error: unknown) => report.warn('storage_failed', __DEV__ && 'Events could not be stored', { cause: error, count: rows.length }),
+        (error: unknown) => report._warn_('storage_failed', __DEV__ && 'Events could not be stored', { cause: error, count: rows.length }),
       ))
   }
 

@@ -23,7 +23,7 @@ export function hasPrivacySignal(): boolean {
 export function initialConsent(configured: ConsentState, privacySignals: JourneyOptions['privacySignals'], report: Reporter): ConsentState {
   if (configured === 'granted' && privacySignals === 'respect' && hasPrivacySignal()) {
     // (The production build logs the code, as it does for warnings.)
-    report.debug(__DEV__ ? 'Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")' : 'privacy_signal')
+    report._debug_(__DEV__ ? 'Global Privacy Control or Do Not Track is on: nothing is recorded until consent("granted")' : 'privacy_signal')
     return 'denied'
   }
   return configured
@@ -37,7 +37,7 @@ export function forgetStored(storage: QueueStorage | undefined, report: Reporter
   forgetVisitorId()
   forgetJournals()
   if (storage) {
-    storage._destroy_().catch((error: unknown) => report.warn('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
+    storage._destroy_().catch((error: unknown) => report._warn_('storage_failed', __DEV__ && 'Deleting stored events failed', { cause: error }))
   } else {
     // Never opened on this page: delete the database earlier pages may have left, without
     // opening (and so creating) it.

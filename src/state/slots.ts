@@ -106,7 +106,7 @@ export function createSlots(config: SlotsConfig, carried?: { state: Map<string, 
           decidedEarly = false
           if (changed.size) config._persist_()
         },
-        (error: unknown) => config._report_.warn('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
+        (error: unknown) => config._report_._warn_('storage_failed', __DEV__ && 'Reading the journey state failed', { cause: error }),
       )
       .then(() => {
         if (config._storage_() !== opened) return
